@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The whole test suite, as the README and CI run it: typecheck, lint, then every vitest project.
+ * Ends with one plain line, `N passed, N failed[, N skipped]`, counted from vitest's JSON report.
+ * With CI=true a skipped test fails the run: tests that need PostgreSQL or Chromium must run there.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const REPORT = 'test-results/vitest.json';
+const ci = process.env.CI === 'true';
+
+function step(title, command, args) {
+  process.stdout.write(`\n== ${title}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+mkdirSync('test-results', { recursive: true });
+rmSync(REPORT, { force: true });
+
+let failedSteps = 0;
+failedSteps += step('typecheck', 'npx', ['tsc', '--noEmit']) === 0 ? 0 : 1;
+failedSteps += step('lint', 'npx', ['biome', 'check', '.']) === 0 ? 0 : 1;
+const vitestStatus = step('tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${REPORT}`,
+  ...process.argv.slice(2),
+]);
+
+if (!existsSync(REPORT)) {
+  process.stdout.write('\nvitest wrote no report\n0 passed, 1 failed\n');
+  process.exit(1);
+}
+const report = JSON.parse(readFileSync(REPORT, 'utf8'));
+const passed = report.numPassedTests;
+const failed = report.numFailedTests + failedSteps + (report.numFailedTestSuites ?? 0);
+const skipped = report.numPendingTests + report.numTodoTests;
+
+if (failedSteps > 0) process.stdout.write(`\n${failedSteps} check step(s) failed (typecheck or lint), counted as failures\n`);
+if (ci && skipped > 0) process.stdout.write(`\nCI=true: ${skipped} skipped test(s) count as a failure here\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+process.exit(vitestStatus !== 0 || failed > 0 || (ci && skipped > 0) ? 1 : 0);

@@ -1,0 +1,54 @@
+/**
+ * Every error leaves the API as `{error: {code, message, details}}`. Client mistakes are 4xx with the
+ * offending field named; anything unexpected is a logged 500 that shows no stack trace.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import { errors } from '../errors/catalogue.ts';
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+function validationError(context: string | undefined, issues: ValidationIssue[]): AppError {
+  const where = context ?? 'request';
+  const fields = issues.map((issue) => ({
+    field: [where, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+    message: issue.message ?? 'invalid',
+  }));
+  const message = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+  return errors.validation(message || `invalid ${where}`, { issues: fields });
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return validationError(error.validationContext, error.validation as ValidationIssue[]);
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    return errors.badJson(error.message);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return new AppError(
+      `WH_${(error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, '')}`,
+      status,
+      error.message,
+    );
+  }
+  return new AppError('WH_INTERNAL', 500, 'internal error; the server log has the details');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const shaped = toAppError(error);
+    if (shaped.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(shaped.status).send(shaped.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const shaped = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
+    return reply.code(404).send(shaped.toJSON());
+  });
+}

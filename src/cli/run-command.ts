@@ -1,0 +1,32 @@
+/**
+ * Runs a CLI action: a known error prints one line and exits non-zero; never a stack trace to a user.
+ */
+import { SettingsError } from '../config/settings.ts';
+import { isAppError } from '../errors/app-error.ts';
+import { DataDirLockedError } from '../server/data-dir-lock.ts';
+
+const USER_ERRORS = [SettingsError, DataDirLockedError];
+
+export function fail(error: unknown): never {
+  if (isAppError(error)) {
+    process.stderr.write(`wh: ${error.message} (${error.code})\n`);
+    process.exit(1);
+  }
+  if (USER_ERRORS.some((kind) => error instanceof kind)) {
+    process.stderr.write(`wh: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`wh: unexpected error: ${message}\n`);
+  if (process.env.WH_DEBUG) console.error(error);
+  process.exit(1);
+}
+
+export async function runCommand(action: () => Promise<'keep-running' | undefined | void>): Promise<void> {
+  try {
+    const outcome = await action();
+    if (outcome !== 'keep-running') process.exit(0);
+  } catch (error) {
+    fail(error);
+  }
+}

@@ -1,0 +1,188 @@
+/** Runs: one goal for one project, from planning to deployed (or failed, or killed). */
+import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { runs, tasks } from '../db/schema.ts';
+import { movePhase, type RunPhase } from '../domain/run-phases.ts';
+import { runStage, STAGES, type Stage } from '../domain/stages.ts';
+import { errors } from '../errors/catalogue.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import { appendEvent } from './events.ts';
+import { cancelRunJobs, type Job, openJob } from './steps/jobs.ts';
+import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
+
+export interface TaskProgress {
+  runId: number;
+  total: number;
+  complete: number;
+  percent: number;
+  blocked: number;
+  stage: Stage;
+  byStage: Record<Stage, number>;
+}
+
+export interface RunView extends Run {
+  stage: Stage;
+  progress: TaskProgress;
+}
+
+export interface NewRun {
+  projectId: number;
+  goal: string;
+  /** Start building at once with manually added tasks, without a PM planning job. */
+  skipPlanning?: boolean | undefined;
+}
+
+export function createRun(ctx: ServiceContext, input: NewRun): Promise<{ run: Run; job: Job | null }> {
+  return inTransaction(ctx, async (tx) => {
+    const project = await loadProject(tx, input.projectId);
+    const phase: RunPhase = input.skipPlanning ? 'building' : 'planning';
+    const [inserted] = await tx
+      .insert(runs)
+      .values({ projectId: project.id, goal: input.goal, phase })
+      .returning();
+    const [run] = (await tx
+      .update(runs)
+      .set({ branch: `wh/run-${inserted!.id}` })
+      .where(eq(runs.id, inserted!.id))
+      .returning()) as [Run];
+    const job = input.skipPlanning
+      ? null
+      : await openJob(tx, ctx, run, { kind: 'planning', role: 'pm', priority: 10 });
+    await appendEvent(tx, ctx.actor, {
+      type: 'run.created',
+      projectId: project.id,
+      runId: run.id,
+      jobId: job?.id ?? null,
+      payload: { goal: run.goal, phase, branch: run.branch, job_id: job?.id ?? null },
+    });
+    return { run, job };
+  });
+}
+
+/** Kill is a soft delete: the run is marked, its open jobs cancelled, and it is hidden from lists. */
+export function killRun(
+  ctx: ServiceContext,
+  runId: number,
+): Promise<{ run: Run; cancelledJobIds: number[] }> {
+  return inTransaction(ctx, async (tx) => {
+    const [current] = await tx.select().from(runs).where(eq(runs.id, runId)).for('update');
+    if (!current) throw errors.notFound('run', runId);
+    const move = movePhase(current.phase, 'killed');
+    if (!move.ok) throw errors.illegalPhaseMove(runId, current.phase, move.reason);
+    const [run] = (await tx
+      .update(runs)
+      .set({ phase: 'killed', killedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(runs.id, runId))
+      .returning()) as [Run];
+    const cancelledJobIds = await cancelRunJobs(tx, runId, 'run killed');
+    await appendEvent(tx, ctx.actor, {
+      type: 'run.killed',
+      projectId: run.projectId,
+      runId,
+      payload: { previous_phase: current.phase, cancelled_job_ids: cancelledJobIds },
+    });
+    return { run, cancelledJobIds };
+  });
+}
+
+/** Pausing keeps every job; workers simply do not claim a paused run's jobs until it resumes. */
+export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): Promise<Run> {
+  return inTransaction(ctx, async (tx) => {
+    const current = await loadActiveRun(tx, runId);
+    const [run] = (await tx
+      .update(runs)
+      .set({ paused, updatedAt: sql`now()` })
+      .where(eq(runs.id, runId))
+      .returning()) as [Run];
+    await appendEvent(tx, ctx.actor, {
+      type: paused ? 'run.paused' : 'run.resumed',
+      projectId: run.projectId,
+      runId,
+      payload: { was_paused: current.paused },
+    });
+    return run;
+  });
+}
+
+export async function taskProgress(db: Queryable, runId: number): Promise<TaskProgress> {
+  await loadRun(db, runId);
+  return (await progressOf(db, [runId])).get(runId)!;
+}
+
+export async function getRun(db: Queryable, runId: number): Promise<RunView> {
+  const run = await loadRun(db, runId);
+  const progress = (await progressOf(db, [runId])).get(runId)!;
+  return { ...run, stage: progress.stage, progress };
+}
+
+export interface RunFilter {
+  projectId?: number | undefined;
+  phase?: RunPhase | undefined;
+  includeKilled: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function listRuns(
+  db: Queryable,
+  filter: RunFilter,
+): Promise<{ items: RunView[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.projectId !== undefined) conditions.push(eq(runs.projectId, filter.projectId));
+  if (filter.phase !== undefined) conditions.push(eq(runs.phase, filter.phase));
+  if (!filter.includeKilled) conditions.push(isNull(runs.killedAt));
+  const where = and(...conditions);
+  const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(runs).where(where);
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(where)
+    .orderBy(desc(runs.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const progress = await progressOf(
+    db,
+    rows.map((run) => run.id),
+  );
+  return {
+    items: rows.map((run) => ({
+      ...run,
+      stage: progress.get(run.id)!.stage,
+      progress: progress.get(run.id)!,
+    })),
+    total: count?.total ?? 0,
+  };
+}
+
+async function progressOf(db: Queryable, runIds: number[]): Promise<Map<number, TaskProgress>> {
+  const counts =
+    runIds.length === 0
+      ? []
+      : await db
+          .select({
+            runId: tasks.runId,
+            stage: tasks.pipelineStage,
+            count: sql<number>`count(*)::int`,
+          })
+          .from(tasks)
+          .where(inArray(tasks.runId, runIds))
+          .groupBy(tasks.runId, tasks.pipelineStage);
+  const result = new Map<number, TaskProgress>();
+  for (const runId of runIds) {
+    const mine = counts.filter((row) => row.runId === runId);
+    const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
+    for (const row of mine) byStage[row.stage] = row.count;
+    const total = mine.reduce((sum, row) => sum + row.count, 0);
+    const complete = byStage.complete;
+    result.set(runId, {
+      runId,
+      total,
+      complete,
+      percent: total === 0 ? 0 : Math.round((complete / total) * 100),
+      blocked: byStage.none,
+      stage: runStage(mine.filter((row) => row.count > 0).map((row) => row.stage)),
+      byStage,
+    });
+  }
+  return result;
+}
