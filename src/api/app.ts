@@ -17,6 +17,7 @@ import type { Api, ApiDeps } from './deps.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerFindingRoutes } from './routes/findings.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerRoleConfigRoutes } from './routes/role-configs.ts';
 import { registerRunRoutes } from './routes/runs.ts';
@@ -56,6 +57,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerRunRoutes(app, deps);
   registerTaskRoutes(app, deps);
   registerFindingRoutes(app, deps);
+  registerJobRoutes(app, deps);
   registerRoleConfigRoutes(app, deps);
   registerFeedbackRoutes(app, deps);
   await app.ready();

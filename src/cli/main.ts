@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
 import { openConfiguredDatabase } from '../server/open.ts';
 import { serve } from '../server/serve.ts';
+import { runWorkerProcess } from '../server/work.ts';
 import { VERSION } from '../server/version.ts';
-import { fail, runCommand } from './run-command.ts';
+import { fail, parsePositiveInt, runCommand } from './run-command.ts';
 
 const program = new Command()
   .name('wh')
@@ -13,11 +14,13 @@ const program = new Command()
 
 program
   .command('serve')
-  .description('start the API and dashboard (embedded PGlite unless DATABASE_URL is set)')
-  .action(() =>
+  .description('start the API, dashboard and a worker (embedded PGlite unless DATABASE_URL is set)')
+  .option('--no-worker', 'run no jobs in this process (PostgreSQL, with separate `wh worker` processes)')
+  .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
+  .action((options: { worker: boolean; concurrency: number }) =>
     runCommand(async () => {
       const settings = loadSettings();
-      const server = await serve(settings);
+      const server = await serve(settings, { worker: options.worker, workerConcurrency: options.concurrency });
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
       if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
@@ -28,6 +31,25 @@ program
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      return 'keep-running';
+    }),
+  );
+
+program
+  .command('worker')
+  .description('run jobs from a PostgreSQL database (DATABASE_URL); SIGTERM drains, a second SIGINT forces')
+  .option('-c, --concurrency <n>', 'jobs run at once', parsePositiveInt, 2)
+  .option('--grace-seconds <n>', 'on SIGTERM, how long running jobs may finish before they are requeued', parsePositiveInt, 30)
+  .option('--lease-seconds <n>', 'how long a claim holds without renewal', parsePositiveInt, 30)
+  .option('--handlers <module>', 'a module exporting extra job handlers')
+  .action((options: { concurrency: number; graceSeconds: number; leaseSeconds: number; handlers?: string }) =>
+    runCommand(async () => {
+      await runWorkerProcess(loadSettings(), {
+        concurrency: options.concurrency,
+        graceSeconds: options.graceSeconds,
+        leaseSeconds: options.leaseSeconds,
+        handlersModule: options.handlers,
+      });
       return 'keep-running';
     }),
   );

@@ -3,9 +3,11 @@
  */
 import { SettingsError } from '../config/settings.ts';
 import { isAppError } from '../errors/app-error.ts';
+import { InvalidArgumentError } from 'commander';
 import { DataDirLockedError } from '../server/data-dir-lock.ts';
+import { WorkerNeedsPostgresError } from '../server/work.ts';
 
-const USER_ERRORS = [SettingsError, DataDirLockedError];
+const USER_ERRORS = [SettingsError, DataDirLockedError, WorkerNeedsPostgresError];
 
 export function fail(error: unknown): never {
   if (isAppError(error)) {
@@ -29,4 +31,10 @@ export async function runCommand(action: () => Promise<'keep-running' | undefine
   } catch (error) {
     fail(error);
   }
+}
+
+export function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return parsed;
 }

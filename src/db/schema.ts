@@ -159,6 +159,8 @@ export const jobs = pgTable(
     outputTokens: integer('output_tokens'),
     costUsd: doublePrecision('cost_usd'),
     log: text('log').notNull().default(''),
+    /** Input for the job's handler (for agent jobs: the backend options it was queued with). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     report: jsonb('report'),
     lastError: text('last_error'),
     startedAt: tstz('started_at'),
@@ -168,6 +170,7 @@ export const jobs = pgTable(
   },
   (t) => [
     index('jobs_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.state} = 'queued'`),
+    index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
     index('jobs_run_idx').on(t.runId),
     index('jobs_task_idx').on(t.taskId),
   ],

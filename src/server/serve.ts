@@ -3,6 +3,8 @@ import pino from 'pino';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import type { Settings } from '../config/settings.ts';
+import { BUILTIN_HANDLERS } from '../worker/handlers/index.ts';
+import { Worker } from '../worker/worker.ts';
 import { ensureAdminToken } from './admin-token.ts';
 import { openConfiguredDatabase } from './open.ts';
 import { VERSION } from './version.ts';
@@ -14,7 +16,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function serve(settings: Settings): Promise<RunningServer> {
+export interface ServeOptions {
+  /** Run jobs in this process (the default; the only way with PGlite). */
+  worker: boolean;
+  workerConcurrency: number;
+}
+
+export async function serve(
+  settings: Settings,
+  options: ServeOptions = { worker: true, workerConcurrency: 2 },
+): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const opened = await openConfiguredDatabase(settings);
   try {
@@ -23,6 +34,15 @@ export async function serve(settings: Settings): Promise<RunningServer> {
       { database: opened.database, settings, startedAt: new Date(), version: VERSION },
       { logger },
     );
+    const worker = options.worker
+      ? new Worker({
+          database: opened.database,
+          handlers: BUILTIN_HANDLERS,
+          concurrency: options.workerConcurrency,
+          logger,
+        })
+      : null;
+    await worker?.start();
     await app.listen({ host: settings.host, port: settings.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -34,6 +54,7 @@ export async function serve(settings: Settings): Promise<RunningServer> {
       loginUrl: admin.token ? `${url}/ui/?token=${admin.token}` : null,
       async stop() {
         await app.close();
+        await worker?.stop();
         await opened.close();
       },
     };

@@ -58,8 +58,10 @@ export function setFindingStatus(
       .set({ status, updatedAt: sql`now()` })
       .where(eq(findings.id, findingId))
       .returning()) as [Finding];
+    const run = await loadRun(tx, finding.runId);
     await appendEvent(tx, ctx.actor, {
       type: 'finding.status_changed',
+      projectId: run.projectId,
       runId: finding.runId,
       taskId: finding.taskId,
       payload: { finding_id: findingId, from: before.status, to: status },

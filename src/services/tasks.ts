@@ -125,7 +125,7 @@ export function updateTask(ctx: ServiceContext, taskId: number, edit: TaskEdit):
           .set({ pipelineStage: to })
           .where(eq(tasks.id, taskId))
           .returning()) as [Task];
-        await enterStage(tx, ctx, run, current, to);
+        await enterStage(tx, ctx, run, { ...task, pipelineStage: current.pipelineStage }, to);
         stageChange = { from: current.pipelineStage, to };
       }
     }

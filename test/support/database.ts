@@ -26,10 +26,8 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
   const url = await createDatabase(name, template);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 10 });
   return {
-    db: database.db,
-    kind: database.kind,
+    ...database,
     url,
-    withAdvisoryLock: database.withAdvisoryLock,
     async close() {
       await database.close();
       await dropDatabase(name);

@@ -1,0 +1,57 @@
+/** `wh worker`: a worker process on PostgreSQL, drained on SIGTERM, forced by a second SIGINT. */
+import pino from 'pino';
+import type { Settings } from '../config/settings.ts';
+import { loadHandlers } from '../worker/load-handlers.ts';
+import { Worker } from '../worker/worker.ts';
+import { openConfiguredDatabase } from './open.ts';
+
+export class WorkerNeedsPostgresError extends Error {
+  override name = 'WorkerNeedsPostgresError';
+}
+
+export interface WorkerProcessOptions {
+  concurrency: number;
+  handlersModule?: string | undefined;
+  graceSeconds: number;
+  leaseSeconds: number;
+}
+
+export async function runWorkerProcess(settings: Settings, options: WorkerProcessOptions): Promise<void> {
+  if (!settings.databaseUrl) {
+    throw new WorkerNeedsPostgresError(
+      'wh worker needs PostgreSQL (set DATABASE_URL=postgres://...): an embedded PGlite database belongs to its one `wh serve` process, which already runs a worker',
+    );
+  }
+  const logger = pino({ level: settings.logLevel });
+  const handlers = await loadHandlers(options.handlersModule);
+  const opened = await openConfiguredDatabase(settings);
+  const worker = new Worker({
+    database: opened.database,
+    handlers,
+    concurrency: options.concurrency,
+    leaseSeconds: options.leaseSeconds,
+    logger,
+  });
+  await worker.start();
+  process.stdout.write(`worker ${worker.id} started (concurrency ${options.concurrency}; kinds: ${Object.keys(handlers).join(', ')})\n`);
+
+  let stopping: Promise<void> | null = null;
+  const drain = (graceMs: number) => {
+    stopping ??= worker
+      .stop(graceMs)
+      .then(() => opened.close())
+      .then(() => process.exit(0));
+    return stopping;
+  };
+  let interrupts = 0;
+  process.on('SIGTERM', () => void drain(options.graceSeconds * 1000));
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write('draining: waiting for running jobs (press Ctrl-C again to stop now; they are requeued)\n');
+      void drain(options.graceSeconds * 1000);
+    } else {
+      void worker.stop(0).then(() => process.exit(130));
+    }
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * A worker claims jobs (up to `concurrency` at once), runs each with its kind's handler while renewing the
+ * lease, and hands the result to the queue services, fenced by the lease. It wakes on NOTIFY and polls
+ * slowly as a fallback; it recovers other workers' expired jobs; on stop it drains.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+import { claimJob } from '../services/queue/claim-job.ts';
+import { completeJob, completeJobWith, failJob, reclaimExpiredJobs, releaseJob } from '../services/queue/finish-job.ts';
+import { type Lease, renewLeases } from '../services/queue/lease.ts';
+import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
+import type { Job } from '../services/steps/jobs.ts';
+import { ABORT_REASONS, type HandlerRegistry, PermanentJobError } from './handler.ts';
+
+export interface WorkerOptions {
+  database: Database;
+  handlers: HandlerRegistry;
+  concurrency: number;
+  id?: string;
+  leaseSeconds?: number;
+  heartbeatSeconds?: number;
+  /** How often running jobs are checked for cancellation or a lost lease. */
+  checkMs?: number;
+  /** The slow poll behind NOTIFY. */
+  pollMs?: number;
+  /** How often expired leases are looked for. */
+  sweepMs?: number;
+  logger?: Logger;
+}
+
+interface Running {
+  job: Job;
+  lease: Lease;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class Worker {
+  readonly id: string;
+  private readonly opts: Required<Omit<WorkerOptions, 'logger' | 'id'>> & { logger: Logger | undefined };
+  private readonly running = new Map<number, Running>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unlisten: (() => Promise<void>) | null = null;
+  private filling = false;
+  private wakeAgain = false;
+  private stopping = false;
+  private lastRenewal = 0;
+  private lastHeldAt = Date.now();
+
+  constructor(options: WorkerOptions) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const leaseSeconds = options.leaseSeconds ?? 30;
+    this.opts = {
+      leaseSeconds,
+      // Renew three times per lease, and look for others' expired leases twice per lease.
+      heartbeatSeconds: Math.max(1, Math.floor(leaseSeconds / 3)),
+      checkMs: 1000,
+      pollMs: 5000,
+      sweepMs: Math.min(5000, (leaseSeconds * 1000) / 2),
+      ...options,
+      logger: options.logger,
+    };
+  }
+
+  get activeJobIds(): number[] {
+    return [...this.running.keys()];
+  }
+
+  private get kinds(): string[] {
+    return Object.keys(this.opts.handlers);
+  }
+
+  private get db() {
+    return this.opts.database.db;
+  }
+
+  async start(): Promise<void> {
+    const ctx = { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id };
+    await registerWorker(ctx, { id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency });
+    this.unlisten = await this.opts.database.listen('wh_jobs', (payload) => this.onNotify(payload));
+    this.every(this.opts.pollMs, () => this.wake());
+    this.every(this.opts.checkMs, () => this.checkLeases());
+    this.every(this.opts.sweepMs, () => this.sweep());
+    this.wake();
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const timer = setInterval(() => {
+      Promise.resolve(fn()).catch((error) => this.opts.logger?.warn({ err: error }, 'worker timer failed'));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private onNotify(payload: string): void {
+    if (payload === 'queued') this.wake();
+    else if (payload.startsWith('cancelled:')) {
+      this.running.get(Number(payload.slice('cancelled:'.length)))?.controller.abort(ABORT_REASONS.leaseLost);
+    }
+  }
+
+  /** Claims until every slot is busy or the queue is empty; concurrent wake-ups coalesce. */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.filling) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.filling = true;
+    this.fill()
+      .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
+      .finally(() => {
+        this.filling = false;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    while (!this.stopping && this.running.size < this.opts.concurrency) {
+      const job = await claimJob(this.db, {
+        workerId: this.id,
+        kinds: this.kinds,
+        leaseSeconds: this.opts.leaseSeconds,
+      });
+      if (!job) return;
+      this.launch(job);
+    }
+  }
+
+  private launch(job: Job): void {
+    const lease: Lease = { jobId: job.id, leaseToken: job.leaseToken! };
+    const controller = new AbortController();
+    const entry: Running = { job, lease, controller, done: Promise.resolve() };
+    entry.done = this.execute(entry)
+      .catch((error) => this.opts.logger?.error({ err: error, jobId: job.id }, 'reporting a job result failed'))
+      .finally(() => {
+        this.running.delete(job.id);
+        this.wake();
+      });
+    this.running.set(job.id, entry);
+  }
+
+  private async execute({ job, lease, controller }: Running): Promise<void> {
+    const handler = this.opts.handlers[job.kind]!;
+    try {
+      const outcome = await handler({ job, lease, workerId: this.id, signal: controller.signal, db: this.db });
+      if (controller.signal.reason === ABORT_REASONS.draining) {
+        await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
+        return;
+      }
+      const completion = { report: outcome?.report, ...outcome?.usage };
+      const result = outcome?.apply
+        ? await completeJobWith(this.db, lease, this.id, completion, outcome.apply)
+        : await completeJob(this.db, lease, this.id, completion);
+      if (!result.accepted) this.opts.logger?.warn({ jobId: job.id }, 'job result refused: the lease was lost');
+    } catch (error) {
+      if (controller.signal.reason === ABORT_REASONS.draining) {
+        await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      await failJob(this.db, lease, this.id, { error: message, permanent: error instanceof PermanentJobError });
+    }
+  }
+
+  /**
+   * Checks every running job still holds its lease, renewing the leases when a heartbeat is due. A job that
+   * lost its lease (cancelled, or reclaimed after this worker stalled) is aborted at once. If the database
+   * cannot be reached for a whole lease period, this worker can no longer know it holds anything: it aborts.
+   */
+  private async checkLeases(): Promise<void> {
+    if (this.running.size === 0) {
+      this.lastHeldAt = Date.now();
+      return;
+    }
+    const entries = [...this.running.values()];
+    try {
+      const renewDue = Date.now() - this.lastRenewal >= this.opts.heartbeatSeconds * 1000;
+      const held = await renewLeases(
+        this.db,
+        entries.map((entry) => entry.lease),
+        renewDue ? this.opts.leaseSeconds : 0,
+        !renewDue,
+      );
+      if (renewDue) this.lastRenewal = Date.now();
+      this.lastHeldAt = Date.now();
+      for (const entry of entries) {
+        if (!held.has(entry.job.id)) entry.controller.abort(ABORT_REASONS.leaseLost);
+      }
+    } catch (error) {
+      this.opts.logger?.warn({ err: error }, 'lease check failed');
+      if (Date.now() - this.lastHeldAt > this.opts.leaseSeconds * 1000) {
+        for (const entry of entries) entry.controller.abort(ABORT_REASONS.leaseLost);
+      }
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    await heartbeatWorker(this.db, this.id);
+    const recovered = await reclaimExpiredJobs(this.db, this.id);
+    if (recovered > 0) {
+      this.opts.logger?.info({ recovered }, 'requeued jobs whose lease expired');
+      this.wake();
+    }
+  }
+
+  /**
+   * Stops claiming and waits up to `graceMs` for running jobs; then aborts the rest, which are released
+   * (queued again at the same attempt) so nothing is lost.
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearInterval(timer);
+    const all = () => Promise.all([...this.running.values()].map((entry) => entry.done));
+    const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
+    if (!finished) {
+      for (const entry of this.running.values()) entry.controller.abort(ABORT_REASONS.draining);
+      await all();
+    }
+    await this.unlisten?.();
+    await stopWorker({ db: this.db, settings: { autoTriggerAgents: false }, actor: this.id }, this.id, 'stopped');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
