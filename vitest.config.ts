@@ -9,8 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/process/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/process/**/*.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'pglite',
           include: ['test/db/**/*.test.ts'],
@@ -18,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'postgres',
           include: ['test/db/**/*.test.ts', 'test/pg/**/*.test.ts'],

@@ -37,10 +37,16 @@ if (!existsSync(REPORT)) {
 }
 const report = JSON.parse(readFileSync(REPORT, 'utf8'));
 const passed = report.numPassedTests;
-const failed = report.numFailedTests + failedSteps + (report.numFailedTestSuites ?? 0);
+// A test file that failed before running any test (an import error, a failing hook) counts as one failure.
+const brokenFiles = report.testResults.filter(
+  (file) => file.status === 'failed' && file.assertionResults.every((test) => test.status !== 'failed'),
+).length;
+const failed = report.numFailedTests + failedSteps + brokenFiles;
 const skipped = report.numPendingTests + report.numTodoTests;
 
-if (failedSteps > 0) process.stdout.write(`\n${failedSteps} check step(s) failed (typecheck or lint), counted as failures\n`);
-if (ci && skipped > 0) process.stdout.write(`\nCI=true: ${skipped} skipped test(s) count as a failure here\n`);
+if (failedSteps > 0)
+  process.stdout.write(`\n${failedSteps} check step(s) failed (typecheck or lint), counted as failures\n`);
+if (ci && skipped > 0)
+  process.stdout.write(`\nCI=true: ${skipped} skipped test(s) count as a failure here\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
 process.exit(vitestStatus !== 0 || failed > 0 || (ci && skipped > 0) ? 1 : 0);

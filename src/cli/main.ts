@@ -3,8 +3,8 @@ import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
 import { openConfiguredDatabase } from '../server/open.ts';
 import { serve } from '../server/serve.ts';
-import { runWorkerProcess } from '../server/work.ts';
 import { VERSION } from '../server/version.ts';
+import { runWorkerProcess } from '../server/work.ts';
 import { fail, parsePositiveInt, runCommand } from './run-command.ts';
 
 const program = new Command()
@@ -20,11 +20,15 @@ program
   .action((options: { worker: boolean; concurrency: number }) =>
     runCommand(async () => {
       const settings = loadSettings();
-      const server = await serve(settings, { worker: options.worker, workerConcurrency: options.concurrency });
+      const server = await serve(settings, {
+        worker: options.worker,
+        workerConcurrency: options.concurrency,
+      });
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
       if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
-      else process.stdout.write(`Admin token: see ${settings.dataDir}/admin-token, or make one with the API.\n`);
+      else
+        process.stdout.write(`Admin token: see ${settings.dataDir}/admin-token, or make one with the API.\n`);
       const stop = async () => {
         await server.stop();
         process.exit(0);
@@ -39,7 +43,12 @@ program
   .command('worker')
   .description('run jobs from a PostgreSQL database (DATABASE_URL); SIGTERM drains, a second SIGINT forces')
   .option('-c, --concurrency <n>', 'jobs run at once', parsePositiveInt, 2)
-  .option('--grace-seconds <n>', 'on SIGTERM, how long running jobs may finish before they are requeued', parsePositiveInt, 30)
+  .option(
+    '--grace-seconds <n>',
+    'on SIGTERM, how long running jobs may finish before they are requeued',
+    parsePositiveInt,
+    30,
+  )
   .option('--lease-seconds <n>', 'how long a claim holds without renewal', parsePositiveInt, 30)
   .option('--handlers <module>', 'a module exporting extra job handlers')
   .action((options: { concurrency: number; graceSeconds: number; leaseSeconds: number; handlers?: string }) =>
@@ -62,6 +71,7 @@ program
       const opened = await openConfiguredDatabase(loadSettings());
       await opened.close();
       process.stdout.write('migrations applied\n');
+      return 'done';
     }),
   );
 

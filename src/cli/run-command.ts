@@ -1,9 +1,10 @@
 /**
  * Runs a CLI action: a known error prints one line and exits non-zero; never a stack trace to a user.
  */
+
+import { InvalidArgumentError } from 'commander';
 import { SettingsError } from '../config/settings.ts';
 import { isAppError } from '../errors/app-error.ts';
-import { InvalidArgumentError } from 'commander';
 import { DataDirLockedError } from '../server/data-dir-lock.ts';
 import { WorkerNeedsPostgresError } from '../server/work.ts';
 
@@ -24,7 +25,10 @@ export function fail(error: unknown): never {
   process.exit(1);
 }
 
-export async function runCommand(action: () => Promise<'keep-running' | undefined | void>): Promise<void> {
+/** What an action tells the runner: a server keeps the process alive; anything else exits 0 when done. */
+export type ActionOutcome = 'keep-running' | 'done';
+
+export async function runCommand(action: () => Promise<ActionOutcome>): Promise<void> {
   try {
     const outcome = await action();
     if (outcome !== 'keep-running') process.exit(0);
@@ -35,6 +39,7 @@ export async function runCommand(action: () => Promise<'keep-running' | undefine
 
 export function parsePositiveInt(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('expected a whole number of at least 1');
   return parsed;
 }

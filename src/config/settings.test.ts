@@ -93,8 +93,8 @@ describe('loadSettings', () => {
   it.each([
     ['70000', 'expected a port 0-65535'],
     ['-1', 'expected a port 0-65535'],
-    ['abc', 'number'],
-    ['80.5', 'int'],
+    ['abc', 'expected a port 0-65535'],
+    ['80.5', 'expected a port 0-65535'],
   ])('rejects PORT=%j', (value, reason) => {
     const message = problem({ PORT: value });
     expect(message).toMatch(/^invalid environment: PORT=/);

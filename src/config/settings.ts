@@ -26,11 +26,12 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/.+/, 'expected a postgres:// or postgresql:// URL')
     .optional(),
   WH_DATA_DIR: z.string().trim().min(1).default('.workhorse'),
-  PORT: z.coerce
-    .number()
-    .int()
-    .min(0, 'expected a port 0-65535')
-    .max(65535, 'expected a port 0-65535')
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}$/, 'expected a port 0-65535')
+    .transform(Number)
+    .refine((port) => port <= 65535, 'expected a port 0-65535')
     .default(8000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,9 +52,11 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-/** Empty strings count as unset, as a shell `FOO= wh serve` means. */
+/** Empty (or blank) values count as unset, as a shell `FOO= wh serve` means. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => !!entry[1] && entry[1].trim() !== ''),
+  );
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { migrate as migrateWithDrizzle } from 'drizzle-orm/node-postgres/migrator';
-import type { Database, Queryable } from './client.ts';
+import type { Database, Db, Queryable } from './client.ts';
 
 const MIGRATIONS_FOLDER = new URL('./migrations', import.meta.url).pathname;
 /** Arbitrary but fixed: "workhorse migrate". */
@@ -19,10 +19,17 @@ function readJournal(): Journal {
   return JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as Journal;
 }
 
-export async function migrateDatabase(database: Database): Promise<void> {
+/**
+ * `afterMigrate` runs under the same lock: first-start seeding done there cannot race another process's.
+ */
+export async function migrateDatabase(
+  database: Database,
+  afterMigrate?: (db: Db) => Promise<void>,
+): Promise<void> {
   await database.withAdvisoryLock(MIGRATION_LOCK_KEY, async (db) => {
     // The drizzle migrator only needs the pg-core dialect and a session; it is driver-agnostic underneath.
     await migrateWithDrizzle(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    await afterMigrate?.(db);
   });
 }
 

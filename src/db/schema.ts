@@ -30,7 +30,9 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 export interface ProjectSettings {
   /** Per-role overrides of the agent backend, model and timeout. */
-  roles?: Record<string, { backend?: string; model?: string; timeoutSeconds?: number }>;
+  roles?: Record<string, { backend?: string; model?: string; timeoutSeconds?: number; binary?: string }>;
+  /** The recipe file the scripted backend plays (demos and tests). */
+  scriptedRecipe?: string;
   /** Environment variable names this project explicitly passes to its agents. */
   passEnv?: string[];
 }
@@ -145,6 +147,8 @@ export const jobs = pgTable(
     stage: text('stage').$type<Stage>(),
     role: text('role').notNull(),
     state: text('state').$type<JobState>().notNull(),
+    /** Held only because its run is paused: resuming the run queues it again. */
+    heldByPause: boolean('held_by_pause').notNull().default(false),
     priority: integer('priority').notNull().default(5),
     attempt: integer('attempt').notNull().default(1),
     maxAttempts: integer('max_attempts').notNull().default(3),

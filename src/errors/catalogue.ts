@@ -26,7 +26,15 @@ export const errors = {
   unauthenticated: () =>
     new AppError('WH_UNAUTHENTICATED', 401, 'a valid API token is required (Authorization: Bearer <token>)'),
   forbidden: (role: string, permission: string) =>
-    new AppError('WH_FORBIDDEN', 403, `a ${role} token may not ${permission}`, { role, permission }),
+    new AppError(
+      'WH_FORBIDDEN',
+      403,
+      `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} token may not ${permission}`,
+      {
+        role,
+        permission,
+      },
+    ),
   versionConflict: (taskId: number, expected: number, current: number) =>
     new AppError('WH_VERSION_CONFLICT', 409, `task ${taskId} is at version ${current}, not ${expected}`, {
       task_id: taskId,

@@ -22,8 +22,9 @@ export async function openConfiguredDatabase(settings: Settings): Promise<Opened
       url: settings.databaseUrl ?? undefined,
       dataDir: settings.databaseUrl ? undefined : join(settings.dataDir, 'pglite'),
     });
-    await migrateDatabase(database);
-    await seedDefaultRoleConfigs({ db: database.db, settings, actor: 'workhorse' });
+    await migrateDatabase(database, (db) =>
+      seedDefaultRoleConfigs({ db, settings, actor: 'workhorse' }).then(() => {}),
+    );
     return {
       database,
       async close() {

@@ -3,10 +3,11 @@ import pino from 'pino';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import type { Settings } from '../config/settings.ts';
-import { BUILTIN_HANDLERS } from '../worker/handlers/index.ts';
 import { Worker } from '../worker/worker.ts';
 import { ensureAdminToken } from './admin-token.ts';
+import { workerHandlers } from './agent-setup.ts';
 import { openConfiguredDatabase } from './open.ts';
+import { scheduleMaintenance } from './pglite-maintenance.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -26,10 +27,16 @@ export async function serve(
   settings: Settings,
   options: ServeOptions = { worker: true, workerConcurrency: 2 },
 ): Promise<RunningServer> {
-  const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const logger = pino({
+    level: settings.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
   const opened = await openConfiguredDatabase(settings);
   try {
-    const admin = await ensureAdminToken({ db: opened.database.db, settings, actor: 'workhorse' }, settings.dataDir);
+    const admin = await ensureAdminToken(
+      { db: opened.database.db, settings, actor: 'workhorse' },
+      settings.dataDir,
+    );
     const app = await buildApp(
       { database: opened.database, settings, startedAt: new Date(), version: VERSION },
       { logger },
@@ -37,16 +44,21 @@ export async function serve(
     const worker = options.worker
       ? new Worker({
           database: opened.database,
-          handlers: BUILTIN_HANDLERS,
+          handlers: workerHandlers(settings, logger),
           concurrency: options.workerConcurrency,
           logger,
         })
       : null;
     await worker?.start();
+    const stopMaintenance = scheduleMaintenance(opened.database, (error) =>
+      logger.warn({ err: error }, 'database maintenance failed'),
+    );
     await app.listen({ host: settings.host, port: settings.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
-    const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(settings.host) ? 'localhost' : settings.host;
+    const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(settings.host)
+      ? 'localhost'
+      : settings.host;
     const url = `http://${shownHost}:${port}`;
     return {
       app,
@@ -54,6 +66,7 @@ export async function serve(
       loginUrl: admin.token ? `${url}/ui/?token=${admin.token}` : null,
       async stop() {
         await app.close();
+        stopMaintenance();
         await worker?.stop();
         await opened.close();
       },

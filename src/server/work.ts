@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Settings } from '../config/settings.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { Worker } from '../worker/worker.ts';
+import { workerHandlers } from './agent-setup.ts';
 import { openConfiguredDatabase } from './open.ts';
 
 export class WorkerNeedsPostgresError extends Error {
@@ -23,7 +24,7 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
     );
   }
   const logger = pino({ level: settings.logLevel });
-  const handlers = await loadHandlers(options.handlersModule);
+  const handlers = workerHandlers(settings, logger, await loadHandlers(options.handlersModule));
   const opened = await openConfiguredDatabase(settings);
   const worker = new Worker({
     database: opened.database,
@@ -33,7 +34,9 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
     logger,
   });
   await worker.start();
-  process.stdout.write(`worker ${worker.id} started (concurrency ${options.concurrency}; kinds: ${Object.keys(handlers).join(', ')})\n`);
+  process.stdout.write(
+    `worker ${worker.id} started (concurrency ${options.concurrency}; kinds: ${Object.keys(handlers).join(', ')})\n`,
+  );
 
   let stopping: Promise<void> | null = null;
   const drain = (graceMs: number) => {
@@ -48,7 +51,9 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
   process.on('SIGINT', () => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('draining: waiting for running jobs (press Ctrl-C again to stop now; they are requeued)\n');
+      process.stderr.write(
+        'draining: waiting for running jobs (press Ctrl-C again to stop now; they are requeued)\n',
+      );
       void drain(options.graceSeconds * 1000);
     } else {
       void worker.stop(0).then(() => process.exit(130));

@@ -2,11 +2,11 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs } from '../db/schema.ts';
-import { canMoveJob, type JobState, isRetryable } from '../domain/job-states.ts';
+import { canMoveJob, isRetryable, type JobState } from '../domain/job-states.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
-import { type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
+import { type Job, type JobSummary, readyState, summarizeJob } from './steps/jobs.ts';
 import { loadActiveRun, loadTask } from './steps/load.ts';
 
 export async function getJob(db: Queryable, jobId: number): Promise<Job> {
@@ -23,14 +23,23 @@ export interface JobFilter {
   offset: number;
 }
 
-export async function listJobs(db: Queryable, filter: JobFilter): Promise<{ items: JobSummary[]; total: number }> {
+export async function listJobs(
+  db: Queryable,
+  filter: JobFilter,
+): Promise<{ items: JobSummary[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.state) conditions.push(eq(jobs.state, filter.state));
   if (filter.runId !== undefined) conditions.push(eq(jobs.runId, filter.runId));
   if (filter.taskId !== undefined) conditions.push(eq(jobs.taskId, filter.taskId));
   const where = and(...conditions);
   const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(jobs).where(where);
-  const rows = await db.select().from(jobs).where(where).orderBy(desc(jobs.id)).limit(filter.limit).offset(filter.offset);
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(where)
+    .orderBy(desc(jobs.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
   return { items: rows.map(summarizeJob), total: count?.total ?? 0 };
 }
 
@@ -50,7 +59,7 @@ export function retryJob(ctx: ServiceContext, jobId: number): Promise<Job> {
     const [retried] = (await tx
       .update(jobs)
       .set({
-        state: 'queued',
+        ...readyState(run),
         attempt: sql`${jobs.attempt} + 1`,
         maxAttempts: sql`${jobs.attempt} + ${jobs.maxAttempts}`,
         runAt: sql`now()`,
@@ -78,7 +87,12 @@ export function cancelJob(ctx: ServiceContext, jobId: number): Promise<Job> {
     if (!canMoveJob(job.state, 'cancelled')) throw errors.illegalJobMove(jobId, job.state, 'cancelled');
     const [cancelled] = (await tx
       .update(jobs)
-      .set({ state: 'cancelled', lastError: `cancelled by ${ctx.actor ?? 'system'}`, finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .set({
+        state: 'cancelled',
+        lastError: `cancelled by ${ctx.actor ?? 'system'}`,
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(jobs.id, jobId), eq(jobs.state, job.state)))
       .returning()) as [Job | undefined];
     if (!cancelled) throw errors.illegalJobMove(jobId, (await getJob(tx, jobId)).state, 'cancelled');
@@ -115,7 +129,7 @@ export function enqueueJob(ctx: ServiceContext, input: NewGenericJob): Promise<J
         payload: input.payload ?? {},
         priority: input.priority ?? 5,
         maxAttempts: input.maxAttempts ?? 3,
-        state: input.state ?? 'queued',
+        ...(input.state === 'held' ? { state: 'held' as const } : readyState(run)),
       })
       .returning()) as [Job];
     await appendEvent(tx, ctx.actor, {

@@ -1,13 +1,13 @@
 /** Runs: one goal for one project, from planning to deployed (or failed, or killed). */
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { runs, tasks } from '../db/schema.ts';
+import { jobs, runs, tasks } from '../db/schema.ts';
 import { movePhase, type RunPhase } from '../domain/run-phases.ts';
 import { runStage, STAGES, type Stage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
-import { cancelRunJobs, type Job, openJob } from './steps/jobs.ts';
+import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
 
 export interface TaskProgress {
@@ -85,7 +85,10 @@ export function killRun(
   });
 }
 
-/** Pausing keeps every job; workers simply do not claim a paused run's jobs until it resumes. */
+/**
+ * Pausing keeps every job: queued ones are held (marked as held by the pause) and resuming queues them
+ * again. Running jobs finish; nothing new starts while the run is paused.
+ */
 export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): Promise<Run> {
   return inTransaction(ctx, async (tx) => {
     const current = await loadActiveRun(tx, runId);
@@ -94,11 +97,21 @@ export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): 
       .set({ paused, updatedAt: sql`now()` })
       .where(eq(runs.id, runId))
       .returning()) as [Run];
+    const moved = await tx
+      .update(jobs)
+      .set({ ...readyState(run), updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(jobs.runId, runId),
+          paused ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'held'), eq(jobs.heldByPause, true)),
+        ),
+      )
+      .returning({ id: jobs.id });
     await appendEvent(tx, ctx.actor, {
       type: paused ? 'run.paused' : 'run.resumed',
       projectId: run.projectId,
       runId,
-      payload: { was_paused: current.paused },
+      payload: { was_paused: current.paused, job_ids: moved.map((job) => job.id) },
     });
     return run;
   });

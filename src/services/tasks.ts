@@ -8,6 +8,7 @@ import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { incompleteDependencies, replaceDependencies } from './steps/dependencies.ts';
+import { insertTask, type NewTask } from './steps/insert-task.ts';
 import { type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
 import { loadActiveRun, loadTask, type Task } from './steps/load.ts';
 import { enterStage } from './steps/stages.ts';
@@ -18,46 +19,14 @@ export interface TaskView extends Task {
   currentJob: JobSummary | null;
 }
 
-export interface NewTask {
-  runId: number;
-  title: string;
-  description?: string | undefined;
-  priority?: number | undefined;
-  acceptance?: string[] | undefined;
-  files?: string[] | undefined;
-  dependsOn?: number[] | undefined;
-  source?: Task['source'] | undefined;
-}
+export type { NewTask } from './steps/insert-task.ts';
 
 /** A new task enters dev at once unless it waits for dependencies, in which case it has no job yet. */
 export function createTask(ctx: ServiceContext, input: NewTask): Promise<{ task: Task; job: Job | null }> {
   return inTransaction(ctx, async (tx) => {
     const run = await loadActiveRun(tx, input.runId);
     if (!acceptsTaskWork(run.phase)) throw errors.runNotActive(run.id, run.phase);
-    const [inserted] = await tx
-      .insert(tasks)
-      .values({
-        runId: run.id,
-        title: input.title,
-        description: input.description ?? '',
-        priority: input.priority ?? 5,
-        acceptance: input.acceptance ?? [],
-        files: input.files ?? [],
-        source: input.source ?? 'manual',
-      })
-      .returning();
-    let task = inserted!;
-    await replaceDependencies(tx, task, input.dependsOn ?? []);
-    const blockedBy = await incompleteDependencies(tx, task.id);
-    let job: Job | null = null;
-    if (blockedBy.length === 0) {
-      [task] = (await tx
-        .update(tasks)
-        .set({ pipelineStage: 'dev' })
-        .where(eq(tasks.id, task.id))
-        .returning()) as [Task];
-      job = await enterStage(tx, ctx, run, task, 'dev');
-    }
+    const { task, job, blockedBy } = await insertTask(tx, ctx, run, input);
     await appendEvent(tx, ctx.actor, {
       type: 'task.created',
       projectId: run.projectId,

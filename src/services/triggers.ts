@@ -9,16 +9,18 @@ import { jobs, runs } from '../db/schema.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
-import { loadActiveRun } from './steps/load.ts';
+import { readyState } from './steps/jobs.ts';
+import { loadActiveRun, type Run } from './steps/load.ts';
 
 export const DEFAULT_PIPELINE_ITERATIONS = 20;
 
-async function releaseHeld(tx: Tx, runId: number, role: string | null): Promise<number[]> {
-  const conditions: SQL[] = [eq(jobs.runId, runId), eq(jobs.state, 'held')];
+/** Releases held jobs; on a paused run they stay held, marked to run as soon as it resumes. */
+async function releaseHeld(tx: Tx, run: Run, role: string | null): Promise<number[]> {
+  const conditions: SQL[] = [eq(jobs.runId, run.id), eq(jobs.state, 'held'), eq(jobs.heldByPause, false)];
   if (role) conditions.push(eq(jobs.role, role));
   const rows = await tx
     .update(jobs)
-    .set({ state: 'queued', runAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ ...readyState(run), runAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(...conditions))
     .returning({ id: jobs.id });
   return rows.map((row) => row.id).sort((a, b) => a - b);
@@ -31,7 +33,7 @@ export function triggerAgent(
 ): Promise<{ runId: number; role: string | null; releasedJobIds: number[] }> {
   return inTransaction(ctx, async (tx) => {
     const run = await loadActiveRun(tx, runId);
-    const releasedJobIds = await releaseHeld(tx, runId, role);
+    const releasedJobIds = await releaseHeld(tx, run, role);
     if (releasedJobIds.length === 0) throw errors.nothingToTrigger(runId, role);
     await appendEvent(tx, ctx.actor, {
       type: 'run.agent_triggered',
@@ -50,7 +52,7 @@ export function triggerPipeline(
 ): Promise<{ runId: number; maxIterations: number; releasedJobIds: number[] }> {
   return inTransaction(ctx, async (tx) => {
     const run = await loadActiveRun(tx, runId);
-    const releasedJobIds = await releaseHeld(tx, runId, null);
+    const releasedJobIds = await releaseHeld(tx, run, null);
     await tx
       .update(runs)
       .set({ autoAdvanceRemaining: maxIterations, updatedAt: sql`now()` })

@@ -4,6 +4,7 @@
  * process tree is killed). What it returns is applied only if the lease still holds.
  */
 import type { Db, Tx } from '../db/client.ts';
+import type { EventInput } from '../services/events.ts';
 import type { JobUsage } from '../services/queue/finish-job.ts';
 import type { Lease } from '../services/queue/lease.ts';
 import type { Job } from '../services/steps/jobs.ts';
@@ -19,8 +20,11 @@ export interface JobRunContext {
 export interface JobOutcome {
   report?: unknown;
   usage?: JobUsage;
-  /** Writes the job's effects, inside the completing transaction; only if the lease still holds. */
-  apply?: (tx: Tx, job: Job) => Promise<void>;
+  /**
+   * Writes the job's effects inside the completing transaction, only if the lease still holds, and returns
+   * the one event describing them.
+   */
+  apply?: (tx: Tx, job: Job) => Promise<EventInput>;
 }
 
 export type JobHandler = (context: JobRunContext) => Promise<JobOutcome | undefined>;
@@ -30,6 +34,18 @@ export type HandlerRegistry = Readonly<Record<string, JobHandler>>;
 /** A failure no retry can fix: the job fails at once instead of being retried. */
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
+}
+
+/** A failed job attempt that still has figures to record (the agent ran, used tokens, exited 1). */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly usage: JobUsage,
+  ) {
+    super(message);
+  }
 }
 
 /** Why a running job's signal was aborted. */

@@ -8,7 +8,13 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { claimJob } from '../services/queue/claim-job.ts';
-import { completeJob, completeJobWith, failJob, reclaimExpiredJobs, releaseJob } from '../services/queue/finish-job.ts';
+import {
+  completeJob,
+  completeJobWith,
+  failJob,
+  reclaimExpiredJobs,
+  releaseJob,
+} from '../services/queue/finish-job.ts';
 import { type Lease, renewLeases } from '../services/queue/lease.ts';
 import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
@@ -48,6 +54,7 @@ export class Worker {
   private stopping = false;
   private lastRenewal = 0;
   private lastHeldAt = Date.now();
+  private leaseTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -78,20 +85,26 @@ export class Worker {
 
   async start(): Promise<void> {
     const ctx = { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id };
-    await registerWorker(ctx, { id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency });
+    await registerWorker(ctx, {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      concurrency: this.opts.concurrency,
+    });
     this.unlisten = await this.opts.database.listen('wh_jobs', (payload) => this.onNotify(payload));
     this.every(this.opts.pollMs, () => this.wake());
-    this.every(this.opts.checkMs, () => this.checkLeases());
+    this.leaseTimer = this.every(this.opts.checkMs, () => this.checkLeases());
     this.every(this.opts.sweepMs, () => this.sweep());
     this.wake();
   }
 
-  private every(ms: number, fn: () => unknown): void {
+  private every(ms: number, fn: () => unknown): NodeJS.Timeout {
     const timer = setInterval(() => {
       Promise.resolve(fn()).catch((error) => this.opts.logger?.warn({ err: error }, 'worker timer failed'));
     }, ms);
     timer.unref();
     this.timers.push(timer);
+    return timer;
   }
 
   private onNotify(payload: string): void {
@@ -137,7 +150,9 @@ export class Worker {
     const controller = new AbortController();
     const entry: Running = { job, lease, controller, done: Promise.resolve() };
     entry.done = this.execute(entry)
-      .catch((error) => this.opts.logger?.error({ err: error, jobId: job.id }, 'reporting a job result failed'))
+      .catch((error) =>
+        this.opts.logger?.error({ err: error, jobId: job.id }, 'reporting a job result failed'),
+      )
       .finally(() => {
         this.running.delete(job.id);
         this.wake();
@@ -148,7 +163,13 @@ export class Worker {
   private async execute({ job, lease, controller }: Running): Promise<void> {
     const handler = this.opts.handlers[job.kind]!;
     try {
-      const outcome = await handler({ job, lease, workerId: this.id, signal: controller.signal, db: this.db });
+      const outcome = await handler({
+        job,
+        lease,
+        workerId: this.id,
+        signal: controller.signal,
+        db: this.db,
+      });
       if (controller.signal.reason === ABORT_REASONS.draining) {
         await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
         return;
@@ -157,14 +178,18 @@ export class Worker {
       const result = outcome?.apply
         ? await completeJobWith(this.db, lease, this.id, completion, outcome.apply)
         : await completeJob(this.db, lease, this.id, completion);
-      if (!result.accepted) this.opts.logger?.warn({ jobId: job.id }, 'job result refused: the lease was lost');
+      if (!result.accepted)
+        this.opts.logger?.warn({ jobId: job.id }, 'job result refused: the lease was lost');
     } catch (error) {
       if (controller.signal.reason === ABORT_REASONS.draining) {
         await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      await failJob(this.db, lease, this.id, { error: message, permanent: error instanceof PermanentJobError });
+      await failJob(this.db, lease, this.id, {
+        error: message,
+        permanent: error instanceof PermanentJobError,
+      });
     }
   }
 
@@ -215,15 +240,21 @@ export class Worker {
    */
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true;
-    for (const timer of this.timers) clearInterval(timer);
+    // Leases keep being renewed while running jobs finish: a drain must not let them expire and run twice.
+    for (const timer of this.timers) if (timer !== this.leaseTimer) clearInterval(timer);
     const all = () => Promise.all([...this.running.values()].map((entry) => entry.done));
     const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
     if (!finished) {
       for (const entry of this.running.values()) entry.controller.abort(ABORT_REASONS.draining);
       await all();
     }
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.unlisten?.();
-    await stopWorker({ db: this.db, settings: { autoTriggerAgents: false }, actor: this.id }, this.id, 'stopped');
+    await stopWorker(
+      { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id },
+      this.id,
+      'stopped',
+    );
   }
 }
 

@@ -85,7 +85,14 @@ const JOB_NULLS = nulls(
 
 function job(id: number, runId: number, taskId: number, stage: Stage, priority: number): Json {
   const stamps = { run_at: ts, created_at: ts, updated_at: ts };
-  const fixed = { kind: 'stage', state: 'held', attempt: 1, max_attempts: 3, payload: {} };
+  const fixed = {
+    kind: 'stage',
+    state: 'held',
+    held_by_pause: false,
+    attempt: 1,
+    max_attempts: 3,
+    payload: {},
+  };
   return {
     id,
     run_id: runId,

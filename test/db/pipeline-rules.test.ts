@@ -208,21 +208,28 @@ describe('runs', () => {
     expect(await taskRow(taskId)).toMatchObject({ pipelineStage: 'dev', title: 'held' });
   });
 
-  it('pause sets paused and leaves every job as it was', async () => {
+  it('pause holds queued jobs without losing any, and resume queues exactly those again', async () => {
     const runId = await newRun();
     await newTask(runId, 'held');
     await pass(await newTask(runId, 'queued'));
     await triggerAgent(ctx, runId, 'qa');
     const before = await jobsOfRun(runId);
     expect(before.map((job) => job.state).sort()).toEqual(['cancelled', 'held', 'queued']);
+    const queuedId = before.find((job) => job.state === 'queued')!.id;
 
     expect((await setPaused(ctx, runId, true)).paused).toBe(true);
     expect((await runRow(runId)).paused).toBe(true);
-    expect(await jobsOfRun(runId)).toEqual(before);
+    const paused = await jobsOfRun(runId);
+    expect(paused.map((job) => job.id)).toEqual(before.map((job) => job.id));
+    expect(paused.find((job) => job.id === queuedId)).toMatchObject({ state: 'held', heldByPause: true });
+    expect(paused.filter((job) => job.id !== queuedId)).toEqual(before.filter((job) => job.id !== queuedId));
 
     expect((await setPaused(ctx, runId, false)).paused).toBe(false);
     expect((await runRow(runId)).paused).toBe(false);
-    expect(await jobsOfRun(runId)).toEqual(before);
+    const resumed = await jobsOfRun(runId);
+    expect(resumed.map(({ updatedAt: _u, ...job }) => job)).toEqual(
+      before.map(({ updatedAt: _u, ...job }) => job),
+    );
   });
 });
 

@@ -81,13 +81,13 @@ beforeAll(async () => {
   api = await startTestApi();
   const project = await post('/api/projects', { name: 'race', repository: '/tmp/race' });
   projectId = Number(project.id);
-});
+}, 60_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
-describe('concurrent advance-stage on PostgreSQL', () => {
+describe('concurrent advance-stage on PostgreSQL', { timeout: 30_000 }, () => {
   it('lets exactly one of 20 calls with the same version through', async () => {
     const taskId = await newTask(await newRun(), 'one winner');
     const replies = await advanceAll(

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, dropDatabase, uniqueName } from '../support/postgres.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -22,7 +22,7 @@ interface Outcome {
 
 const children = new Set<ChildProcess>();
 const dataDirs: string[] = [];
-let name = '';
+const databases: string[] = [];
 let url = '';
 
 function runMigrate(dataDir: string): Promise<Outcome> {
@@ -60,51 +60,55 @@ async function query<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
   }
 }
 
-beforeAll(async () => {
-  name = uniqueName('wh_migrate_race');
-  url = await createDatabase(name);
-});
-
 afterEach(() => {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
 });
 
 afterAll(async () => {
-  if (name) await dropDatabase(name);
+  for (const name of databases) await dropDatabase(name);
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
+/** The race is timing-dependent, so it is run a few times, each on a fresh empty database. */
 describe('wh migrate run twice at once', () => {
-  it('migrates once, both processes succeed, and the role prompts are seeded once', async () => {
-    dataDirs.push(mkdtempSync(join(tmpdir(), 'wh-')), mkdtempSync(join(tmpdir(), 'wh-')));
-    const outcomes = await Promise.all(dataDirs.map((dir) => runMigrate(dir)));
+  it.each([1, 2, 3])(
+    'round %i: migrates once, both succeed, role prompts seeded once',
+    async () => {
+      const name = uniqueName('wh_migrate_race');
+      databases.push(name);
+      url = await createDatabase(name);
+      const dirs = [mkdtempSync(join(tmpdir(), 'wh-')), mkdtempSync(join(tmpdir(), 'wh-'))];
+      dataDirs.push(...dirs);
+      const outcomes = await Promise.all(dirs.map((dir) => runMigrate(dir)));
 
-    for (const outcome of outcomes) {
-      expect(outcome, outcome.stderr.slice(0, 300)).toMatchObject({ code: 0, signal: null });
-      expect(outcome.stdout).toContain('migrations applied');
-    }
+      for (const outcome of outcomes) {
+        expect(outcome, outcome.stderr.slice(0, 300)).toMatchObject({ code: 0, signal: null });
+        expect(outcome.stdout).toContain('migrations applied');
+      }
 
-    const journal = JSON.parse(readFileSync(JOURNAL, 'utf8')) as { entries: unknown[] };
-    const [applied] = await query<{ count: number }>(
-      'select count(*)::int as count from drizzle.__drizzle_migrations',
-    );
-    expect(applied?.count).toBe(journal.entries.length);
+      const journal = JSON.parse(readFileSync(JOURNAL, 'utf8')) as { entries: unknown[] };
+      const [applied] = await query<{ count: number }>(
+        'select count(*)::int as count from drizzle.__drizzle_migrations',
+      );
+      expect(applied?.count).toBe(journal.entries.length);
 
-    const tables = await query<{ name: string }>(
-      "select table_name as name from information_schema.tables where table_schema = 'public'",
-    );
-    expect(tables.map((table) => table.name)).toEqual(
-      expect.arrayContaining(['projects', 'runs', 'tasks', 'jobs', 'events', 'role_configs', 'api_tokens']),
-    );
+      const tables = await query<{ name: string }>(
+        "select table_name as name from information_schema.tables where table_schema = 'public'",
+      );
+      expect(tables.map((table) => table.name)).toEqual(
+        expect.arrayContaining(['projects', 'runs', 'tasks', 'jobs', 'events', 'role_configs', 'api_tokens']),
+      );
 
-    const [roles] = await query<{ count: number; distinct: number }>(
-      'select count(*)::int as count, count(distinct role)::int as distinct from role_configs',
-    );
-    expect(roles).toEqual({ count: 7, distinct: 7 });
-    const [seeded] = await query<{ count: number }>(
-      "select count(*)::int as count from events where type = 'role_config.seeded'",
-    );
-    expect(seeded?.count).toBe(1);
-  });
+      const [roles] = await query<{ count: number; distinct: number }>(
+        'select count(*)::int as count, count(distinct role)::int as distinct from role_configs',
+      );
+      expect(roles).toEqual({ count: 7, distinct: 7 });
+      const [seeded] = await query<{ count: number }>(
+        "select count(*)::int as count from events where type = 'role_config.seeded'",
+      );
+      expect(seeded?.count).toBe(1);
+    },
+    60_000,
+  );
 });

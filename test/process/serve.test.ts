@@ -174,18 +174,22 @@ describe('wh serve', () => {
   it.each([
     ['LLM_TIMEOUT', 'abc'],
     ['DATABASE_URL', 'mysql://x'],
-  ])('exits 2 with one line naming %s when it is %s', async (name, value) => {
-    const dataDir = tempDir();
-    const bad = wh(['serve'], { WH_DATA_DIR: dataDir, PORT: '0', [name]: value });
-    expect(await within(bad.exited, 15_000, `wh serve with ${name}=${value}`)).toEqual({
-      code: 2,
-      signal: null,
-    });
-    const stderr = bad.stderr().trim();
-    expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toContain(name);
-    expect(stderr).not.toContain('    at ');
-    expect(bad.stdout()).toBe('');
-    expect(existsSync(join(dataDir, 'wh.lock'))).toBe(false);
-  });
+  ])(
+    'exits 2 with one line naming %s when it is %s',
+    async (name, value) => {
+      const dataDir = tempDir();
+      const bad = wh(['serve'], { WH_DATA_DIR: dataDir, PORT: '0', [name]: value });
+      expect(await within(bad.exited, 15_000, `wh serve with ${name}=${value}`)).toEqual({
+        code: 2,
+        signal: null,
+      });
+      const stderr = bad.stderr().trim();
+      expect(stderr.split('\n')).toHaveLength(1);
+      expect(stderr).toContain(name);
+      expect(stderr).not.toContain('    at ');
+      expect(bad.stdout()).toBe('');
+      expect(existsSync(join(dataDir, 'wh.lock'))).toBe(false);
+    },
+    30_000,
+  );
 });

@@ -32,6 +32,7 @@ async function record(context: JobRunContext) {
       await tx.execute(
         sql`insert into test_results (job_id, attempt, worker) values (${context.job.id}, ${context.job.attempt}, ${context.workerId})`,
       );
+      return { type: 'job.succeeded', payload: { recorded: true } };
     },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../domain/severity.ts';
 import { createFinding, getFinding, listFindings, setFindingStatus } from '../../services/findings.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
+import { bodyId, idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
@@ -40,8 +40,8 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['findings'],
         body: z.object({
-          run_id: z.number().int().positive(),
-          task_id: z.number().int().positive().nullable().optional(),
+          run_id: bodyId,
+          task_id: bodyId.nullable().optional(),
           source: z.enum(FINDING_SOURCES).default('manual'),
           severity: z.enum(SEVERITIES),
           issue: nonEmpty(2000),

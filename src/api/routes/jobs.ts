@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JOB_STATES } from '../../domain/job-states.ts';
 import { cancelJob, getJob, listJobs, retryJob } from '../../services/jobs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, optionalId, paging } from '../schemas.ts';
+import { bigIdParams, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 export function registerJobRoutes(app: Api, deps: ApiDeps): void {
@@ -25,13 +25,20 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     },
     async (request) => {
       const { state, run_id, task_id, limit, offset } = request.query;
-      return page(await listJobs(db, { state, runId: run_id, taskId: task_id, limit, offset }), limit, offset);
+      return page(
+        await listJobs(db, { state, runId: run_id, taskId: task_id, limit, offset }),
+        limit,
+        offset,
+      );
     },
   );
 
   app.get(
     '/api/jobs/:id',
-    { config: { permission: 'read' }, schema: { tags: ['jobs'], summary: 'A job with its log and report', params: idParams } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['jobs'], summary: 'A job with its log and report', params: bigIdParams },
+    },
     async (request) => toApi(await getJob(db, request.params.id)),
   );
 
@@ -39,7 +46,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     '/api/jobs/:id/retry',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['jobs'], summary: 'Queue a failed, cancelled or dead job again', params: idParams },
+      schema: { tags: ['jobs'], summary: 'Queue a failed, cancelled or dead job again', params: bigIdParams },
     },
     async (request) => toApi(await retryJob(contextFor(deps, request), request.params.id)),
   );
@@ -48,7 +55,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     '/api/jobs/:id/cancel',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['jobs'], summary: 'Cancel a held, queued or running job', params: idParams },
+      schema: { tags: ['jobs'], summary: 'Cancel a held, queued or running job', params: bigIdParams },
     },
     async (request) => toApi(await cancelJob(contextFor(deps, request), request.params.id)),
   );

@@ -23,10 +23,12 @@ const projectBody = z.object({
             backend: z.string().max(100).optional(),
             model: z.string().max(200).optional(),
             timeoutSeconds: z.number().int().positive().optional(),
+            binary: z.string().max(2000).optional(),
           }),
         )
         .optional(),
       passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+      scriptedRecipe: z.string().max(2000).optional(),
     })
     .optional(),
 });

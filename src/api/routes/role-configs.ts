@@ -7,7 +7,7 @@ import {
   saveRoleConfig,
 } from '../../services/role-configs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { optionalId } from '../schemas.ts';
+import { bodyId, optionalId } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const roleParams = z.object({ role: z.enum(ROLE_NAMES) });
@@ -56,7 +56,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
         body: z.object({
           prompt: z.string().trim().min(1).max(100_000),
           settings: z.record(z.string(), z.unknown()).optional(),
-          project_id: z.number().int().positive().nullable().optional(),
+          project_id: bodyId.nullable().optional(),
         }),
       },
     },
@@ -80,8 +80,8 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
         summary: 'Make an earlier version active again (roll back)',
         params: roleParams,
         body: z.object({
-          version: z.number().int().positive(),
-          project_id: z.number().int().positive().nullable().optional(),
+          version: bodyId,
+          project_id: bodyId.nullable().optional(),
         }),
       },
     },

@@ -5,7 +5,7 @@ import { createRun, getRun, killRun, listRuns, setPaused, taskProgress } from '.
 import { summarizeJob } from '../../services/steps/jobs.ts';
 import { DEFAULT_PIPELINE_ITERATIONS, triggerAgent, triggerPipeline } from '../../services/triggers.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, nonEmpty, optionalId, paging, queryBoolean } from '../schemas.ts';
+import { bodyId, idParams, nonEmpty, optionalBody, optionalId, paging, queryBoolean } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 export function registerRunRoutes(app: Api, deps: ApiDeps): void {
@@ -47,7 +47,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         tags: ['runs'],
         summary: 'Start a run with a goal; the PM plans it unless skip_planning is set',
         body: z.object({
-          project_id: z.number().int().positive(),
+          project_id: bodyId,
           goal: nonEmpty(20_000),
           skip_planning: z.boolean().default(false),
         }),
@@ -117,7 +117,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         tags: ['runs'],
         summary: "Release the run's held jobs, of one role if given",
         params: idParams,
-        body: z.object({ role: z.enum(ROLE_NAMES).optional() }).default({}),
+        body: optionalBody(z.object({ role: z.enum(ROLE_NAMES).optional() })),
       },
     },
     async (request) => {
@@ -138,9 +138,11 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         tags: ['runs'],
         summary: 'Release held jobs and let the run advance on its own for max_iterations stage transitions',
         params: idParams,
-        body: z
-          .object({ max_iterations: z.number().int().min(1).max(1000).default(DEFAULT_PIPELINE_ITERATIONS) })
-          .default({ max_iterations: DEFAULT_PIPELINE_ITERATIONS }),
+        body: optionalBody(
+          z.object({
+            max_iterations: z.number().int().min(1).max(1000).default(DEFAULT_PIPELINE_ITERATIONS),
+          }),
+        ),
       },
     },
     async (request) => {

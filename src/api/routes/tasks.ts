@@ -4,7 +4,7 @@ import { summarizeJob } from '../../services/steps/jobs.ts';
 import { advanceStage, type StageChange, setStage } from '../../services/task-stages.ts';
 import { createTask, getTask, listTasks, taskQueue, updateTask } from '../../services/tasks.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, nonEmpty, optionalId, paging, priority } from '../schemas.ts';
+import { bodyId, idParams, nonEmpty, optionalId, paging, priority } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 const stage = z.enum(STAGES);
@@ -74,13 +74,13 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
         tags: ['tasks'],
         summary: 'Add a task to a run; it enters dev unless it waits for its dependencies',
         body: z.object({
-          run_id: z.number().int().positive(),
+          run_id: bodyId,
           title: nonEmpty(300),
           description: z.string().max(20_000).optional(),
           priority: priority.optional(),
           acceptance: z.array(z.string().max(2000)).max(100).optional(),
           files: z.array(z.string().max(1000)).max(500).optional(),
-          depends_on: z.array(z.number().int().positive()).max(200).optional(),
+          depends_on: z.array(bodyId).max(200).optional(),
         }),
       },
     },
@@ -119,7 +119,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
           priority: priority.optional(),
           acceptance: z.array(z.string().max(2000)).max(100).optional(),
           files: z.array(z.string().max(1000)).max(500).optional(),
-          depends_on: z.array(z.number().int().positive()).max(200).optional(),
+          depends_on: z.array(bodyId).max(200).optional(),
           version,
         }),
       },

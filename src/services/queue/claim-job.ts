@@ -1,6 +1,7 @@
 /**
- * Claims the next queued job: highest priority first, then oldest; never a job of a paused or killed run.
- * One statement: the claim, its lease (a fresh token that fences every later write) and its event.
+ * Claims the next queued job: highest priority first, then oldest. (A paused run's jobs are held and a
+ * killed run's cancelled, so `queued` alone means claimable.) One statement: the claim, its lease (a fresh
+ * token that fences every later write) and its event.
  */
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
@@ -29,7 +30,6 @@ export async function claimJob(db: Queryable, options: ClaimOptions): Promise<Jo
           where j.state = 'queued'
             and j.run_at <= now()
             and j.kind = any(${kinds}::text[])
-            and not exists (select 1 from runs r where r.id = j.run_id and (r.paused or r.killed_at is not null))
           order by j.priority desc nulls last, j.id
           for update skip locked
           limit 1)

@@ -5,11 +5,18 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
+import { appendEvent, type EventInput } from '../events.ts';
 import type { Job } from '../steps/jobs.ts';
 import { BACKOFF_SQL, toJob } from './job-row.ts';
 import { type Lease, recordRefusedWrite } from './lease.ts';
 
+/** Work going back to the queue stays held while its run is paused (see readyState). */
+const READY_STATE = "case when r.paused then 'held' else 'queued' end";
+
 export interface JobUsage {
+  /** The agent backend that ran, and the role config version its prompt came from. */
+  backend?: string | null;
+  roleConfigId?: number | null;
   exitCode?: number | null;
   inputTokens?: number | null;
   outputTokens?: number | null;
@@ -37,6 +44,8 @@ async function finish(
 }
 
 const usageSet = (usage: JobUsage) => sql`
+  backend = coalesce(${usage.backend ?? null}::text, backend),
+  role_config_id = coalesce(${usage.roleConfigId ?? null}::int, role_config_id),
   exit_code = coalesce(${usage.exitCode ?? null}::int, exit_code),
   input_tokens = coalesce(${usage.inputTokens ?? null}::int, input_tokens),
   output_tokens = coalesce(${usage.outputTokens ?? null}::int, output_tokens),
@@ -68,21 +77,44 @@ export function completeJob(db: Queryable, lease: Lease, workerId: string, compl
 
 /**
  * Completes a job and applies its outcome in the same transaction, so the outcome lands only if the lease
- * still holds. `apply` runs inside the transaction and must use only `tx`.
+ * still holds. `apply` runs inside the transaction (use only `tx`) and returns the one event that describes
+ * the whole change; the job's own completion is recorded in that event.
  */
 export async function completeJobWith(
   db: Queryable,
   lease: Lease,
   workerId: string,
   completion: Completion,
-  apply: (tx: Tx, job: Job) => Promise<void>,
+  apply: (tx: Tx, job: Job) => Promise<EventInput>,
 ): Promise<FinishOutcome> {
-  const outcome = await db.transaction(async (tx) => {
-    const done = await completeJob(tx, lease, workerId, completion);
-    if (done.accepted) await apply(tx, done.job);
-    return done;
+  return db.transaction(async (tx) => {
+    const held = await tx.execute<Record<string, unknown>>(sql`
+      select * from jobs
+       where id = ${lease.jobId} and lease_token = ${lease.leaseToken} and state = 'running'
+         for update`);
+    const row = held.rows[0];
+    if (!row) {
+      await recordRefusedWrite(tx, lease, workerId, 'result');
+      return { accepted: false } as const;
+    }
+    const event = await apply(tx, toJob(row));
+    const report = completion.report === undefined ? null : JSON.stringify(completion.report);
+    const done = await tx.execute<Record<string, unknown>>(sql`
+      update jobs
+         set state = 'succeeded', report = coalesce(${report}::jsonb, report), ${usageSet(completion)},
+             lease_token = null, lease_expires_at = null, finished_at = now(), updated_at = now()
+       where id = ${lease.jobId}
+      returning *`);
+    const job = toJob(done.rows[0]!);
+    await appendEvent(tx, workerId, {
+      ...event,
+      runId: event.runId ?? job.runId,
+      taskId: event.taskId ?? job.taskId,
+      jobId: job.id,
+      payload: { ...event.payload, job: { kind: job.kind, attempt: job.attempt, state: job.state } },
+    });
+    return { accepted: true, job } as const;
   });
-  return outcome;
 }
 
 export interface Failure extends JobUsage {
@@ -102,18 +134,21 @@ export function failJob(db: Queryable, lease: Lease, workerId: string, failure: 
     with failed as (
       update jobs
          set state = case when ${permanent}::boolean then 'failed'
-                          when attempt < max_attempts then 'queued' else 'dead' end,
+                          when attempt < max_attempts then ${sql.raw(READY_STATE)} else 'dead' end,
+             held_by_pause = not ${permanent}::boolean and attempt < max_attempts and r.paused,
              attempt = case when not ${permanent}::boolean and attempt < max_attempts then attempt + 1 else attempt end,
              run_at = case when not ${permanent}::boolean and attempt < max_attempts
                            then now() + ${sql.raw(BACKOFF_SQL)} else run_at end,
              last_error = ${failure.error}, ${usageSet(failure)},
              lease_token = null, lease_expires_at = null, updated_at = now(),
              finished_at = case when ${permanent}::boolean or attempt >= max_attempts then now() end
-       where id = ${lease.jobId} and lease_token = ${lease.leaseToken} and state = 'running'
-      returning *
+        from runs r
+       where r.id = jobs.run_id and jobs.id = ${lease.jobId} and jobs.lease_token = ${lease.leaseToken}
+         and jobs.state = 'running'
+      returning jobs.*
     ), event as (
       insert into events (type, run_id, task_id, job_id, actor, payload)
-      select case state when 'queued' then 'job.retry_scheduled' when 'dead' then 'job.dead' else 'job.failed' end,
+      select case state when 'queued' then 'job.retry_scheduled' when 'held' then 'job.retry_scheduled' when 'dead' then 'job.dead' else 'job.failed' end,
              run_id, task_id, id, ${workerId},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'error', last_error, 'run_at', run_at)
         from failed
@@ -132,10 +167,12 @@ export function releaseJob(db: Queryable, lease: Lease, workerId: string, reason
     sql`
     with released as (
       update jobs
-         set state = 'queued', run_at = now(), lease_owner = null, lease_token = null, lease_expires_at = null,
-             last_error = ${reason}, updated_at = now()
-       where id = ${lease.jobId} and lease_token = ${lease.leaseToken} and state = 'running'
-      returning *
+         set state = ${sql.raw(READY_STATE)}, held_by_pause = r.paused, run_at = now(), lease_owner = null,
+             lease_token = null, lease_expires_at = null, last_error = ${reason}, updated_at = now()
+        from runs r
+       where r.id = jobs.run_id and jobs.id = ${lease.jobId} and jobs.lease_token = ${lease.leaseToken}
+         and jobs.state = 'running'
+      returning jobs.*
     ), event as (
       insert into events (type, run_id, task_id, job_id, actor, payload)
       select 'job.released', run_id, task_id, id, ${workerId},
@@ -154,14 +191,16 @@ export async function reclaimExpiredJobs(db: Queryable, actor: string): Promise<
   const result = await db.execute<{ id: number }>(sql`
     with expired as (
       update jobs
-         set state = case when attempt < max_attempts then 'queued' else 'dead' end,
+         set state = case when attempt < max_attempts then ${sql.raw(READY_STATE)} else 'dead' end,
+             held_by_pause = attempt < max_attempts and r.paused,
              attempt = case when attempt < max_attempts then attempt + 1 else attempt end,
              run_at = now() + ${sql.raw(BACKOFF_SQL)},
              last_error = 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped renewing it',
              lease_token = null, lease_expires_at = null, updated_at = now(),
              finished_at = case when attempt >= max_attempts then now() end
-       where state = 'running' and lease_expires_at < now()
-      returning *
+        from runs r
+       where r.id = jobs.run_id and jobs.state = 'running' and jobs.lease_expires_at < now()
+      returning jobs.*
     ), event as (
       insert into events (type, run_id, task_id, job_id, actor, payload)
       select case state when 'dead' then 'job.dead' else 'job.lease_expired' end, run_id, task_id, id, ${actor},

@@ -12,11 +12,11 @@ export function toJob(row: Record<string, unknown>): Job {
   const job: Record<string, unknown> = {};
   for (const [property, column] of COLUMNS) {
     const value = row[column.name];
-    // node-postgres returns bigint (int8) columns as strings.
-    job[property] = column.dataType === 'number' && typeof value === 'string' ? Number(value) : value;
+    // The column's own mapping: int8 strings to numbers, timestamp strings to Dates, as Drizzle's queries do.
+    job[property] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
   return job as Job;
 }
 
 /** Retry delay after attempt n: 2^n seconds, at most five minutes. */
-export const BACKOFF_SQL = 'least(power(2, attempt), 300) * interval \'1 second\'';
+export const BACKOFF_SQL = "least(power(2, attempt), 300) * interval '1 second'";

@@ -36,7 +36,12 @@ export async function renewLeases(
 }
 
 /** Records that a write from a stale lease holder was refused: it is evidence of a lost worker. */
-export async function recordRefusedWrite(db: Queryable, lease: Lease, workerId: string, what: string): Promise<void> {
+export async function recordRefusedWrite(
+  db: Queryable,
+  lease: Lease,
+  workerId: string,
+  what: string,
+): Promise<void> {
   await db.execute(sql`
     insert into events (type, run_id, task_id, job_id, actor, payload)
     select 'job.stale_write_refused', run_id, task_id, id, ${workerId},

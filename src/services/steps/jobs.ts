@@ -34,6 +34,14 @@ async function initialState(tx: Tx, ctx: ServiceContext, run: Run): Promise<JobS
   return spent ? 'queued' : 'held';
 }
 
+/**
+ * Work that is ready to run is `queued`, unless its run is paused: then it is held, marked so that resuming
+ * the run queues it. Workers therefore only ever look at `queued`.
+ */
+export function readyState(run: Pick<Run, 'paused'>): { state: JobState; heldByPause: boolean } {
+  return run.paused ? { state: 'held', heldByPause: true } : { state: 'queued', heldByPause: false };
+}
+
 export interface NewJob {
   kind: JobKind;
   role: string;
@@ -43,7 +51,7 @@ export interface NewJob {
 }
 
 export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob): Promise<Job> {
-  const state = await initialState(tx, ctx, run);
+  const initial = await initialState(tx, ctx, run);
   const [row] = await tx
     .insert(jobs)
     .values({
@@ -53,7 +61,7 @@ export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob
       taskId: job.taskId ?? null,
       stage: job.stage ?? null,
       priority: job.priority ?? 5,
-      state,
+      ...(initial === 'queued' ? readyState(run) : { state: 'held' as const }),
     })
     .returning();
   return row!;
@@ -66,7 +74,7 @@ export async function cancelTaskJobs(tx: Tx, taskId: number, reason: string): Pr
     .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(jobs.taskId, taskId), inArray(jobs.state, OPEN_STATES)))
     .returning({ id: jobs.id });
-  return rows.map((row) => row.id);
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 export async function cancelRunJobs(tx: Tx, runId: number, reason: string): Promise<number[]> {
@@ -75,5 +83,5 @@ export async function cancelRunJobs(tx: Tx, runId: number, reason: string): Prom
     .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(jobs.runId, runId), inArray(jobs.state, OPEN_STATES)))
     .returning({ id: jobs.id });
-  return rows.map((row) => row.id);
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }

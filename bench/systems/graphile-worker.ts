@@ -1,0 +1,43 @@
+/** graphile-worker's own runner with `concurrency` workers and a no-op task. */
+import { Logger, makeWorkerUtils, run } from 'graphile-worker';
+
+import { analyze } from '../stats.ts';
+
+const silent = new Logger(() => () => {});
+
+export async function runGraphileWorker(url: string, jobs: number, workers: number): Promise<number> {
+  const utils = await makeWorkerUtils({ connectionString: url, logger: silent });
+  await utils.migrate();
+  for (let sent = 0; sent < jobs; sent += 1000) {
+    await utils.addJobs(
+      Array.from({ length: Math.min(1000, jobs - sent) }, () => ({ identifier: 'noop', payload: {} })),
+    );
+  }
+  await utils.release();
+  await analyze(url);
+  let done = 0;
+  let start = 0;
+  let finish: () => void = () => {};
+  const allDone = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const runner = await run({
+    connectionString: url,
+    concurrency: workers,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: silent,
+    taskList: { noop: async () => {} },
+  });
+  runner.events.on('job:start', () => {
+    if (start === 0) start = performance.now();
+  });
+  runner.events.on('job:success', () => {
+    done += 1;
+    if (done === jobs) finish();
+  });
+  await allDone;
+  const seconds = (performance.now() - start) / 1000;
+  await runner.stop();
+  return seconds;
+}

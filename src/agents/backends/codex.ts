@@ -1,0 +1,186 @@
+/**
+ * OpenAI Codex: `codex exec --json ... -`, the prompt on stdin. Success is exit 0 with no `turn.failed`.
+ * Codex reports no cost, and has no turn limit (the runner's timeout is the only bound).
+ */
+import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { isObject, type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
+
+const AUTH_HINT = 'codex: authentication failed (check CODEX_API_KEY or OPENAI_API_KEY)';
+
+export const codexBackend: AgentBackend = {
+  name: 'codex',
+  defaultBinary: 'codex',
+  envKeys: [
+    'CODEX_API_KEY',
+    'OPENAI_API_KEY',
+    'CODEX_ACCESS_TOKEN',
+    'CODEX_HOME',
+    'OPENAI_BASE_URL',
+    'OPENAI_ORGANIZATION',
+  ],
+
+  commandLine(invocation, binary) {
+    // exec's own options go before `resume`: the resume subcommand rejects -C and --sandbox (0.169.0), and
+    // its settings on resume are not inherited reliably, so they are always passed again.
+    const args = [
+      'exec',
+      '--json',
+      '-C',
+      invocation.cwd,
+      '--sandbox',
+      'workspace-write',
+      '--skip-git-repo-check',
+    ];
+    if (invocation.model) args.push('-m', invocation.model);
+    if (invocation.resumeSessionId) {
+      // A positional argument: an id that looks like a flag would be parsed as one.
+      if (invocation.resumeSessionId.startsWith('-')) {
+        throw new Error(`codex: invalid session id ${JSON.stringify(invocation.resumeSessionId)}`);
+      }
+      args.push('resume', invocation.resumeSessionId);
+    }
+    // `-` reads the prompt from stdin.
+    args.push('-');
+    return { command: binary, args, stdin: invocation.prompt, env: {} };
+  },
+
+  createParser: () => new CodexParser(),
+};
+
+class CodexParser implements StreamParser {
+  private sessionId: string | null = null;
+  private finalText = '';
+  private turnFailure: string | null = null;
+  private lastError: string | null = null;
+  private inputTokens = 0;
+  private outputTokens = 0;
+
+  line(text: string): AgentEvent[] {
+    const event = parseJsonLine(text);
+    if (!event) return [];
+    switch (str(event, 'type')) {
+      case 'thread.started': {
+        const threadId = str(event, 'thread_id');
+        if (!threadId) return [];
+        this.sessionId = threadId;
+        return [{ type: 'session', sessionId: threadId }];
+      }
+      case 'item.completed':
+        return this.item(obj(event, 'item'));
+      case 'turn.completed': {
+        const usage = obj(event, 'usage');
+        // input_tokens already includes cached_input_tokens.
+        this.inputTokens += num(usage, 'input_tokens') ?? 0;
+        this.outputTokens += num(usage, 'output_tokens') ?? 0;
+        return [{ type: 'usage', ...this.usage() }];
+      }
+      case 'turn.failed': {
+        const message = str(obj(event, 'error'), 'message') ?? 'turn failed';
+        this.turnFailure = message;
+        return [{ type: 'error', message }];
+      }
+      case 'error': {
+        // Often transient ("Reconnecting... 2/5"); only turn.failed or the exit code decide the run.
+        const message = str(event, 'message') ?? 'error';
+        this.lastError = message;
+        return [{ type: 'error', message }];
+      }
+      case 'request_user_input':
+        return questionsOf(event.questions).map((question) => ({ type: 'needs_input', question }));
+      default:
+        return [];
+    }
+  }
+
+  /** Items are reported once complete; item.started and item.updated add nothing the summary needs. */
+  private item(item: JsonObject | null): AgentEvent[] {
+    switch (str(item, 'type')) {
+      case 'agent_message': {
+        const text = str(item, 'text') ?? '';
+        this.finalText = text;
+        return [{ type: 'message', text }];
+      }
+      case 'command_execution':
+        return [
+          { type: 'tool_call', name: 'command_execution', input: { command: str(item, 'command') ?? '' } },
+          {
+            type: 'tool_result',
+            ok: str(item, 'status') === 'completed' && num(item, 'exit_code') === 0,
+            output: str(item, 'aggregated_output') ?? '',
+          },
+        ];
+      case 'file_change': {
+        if (str(item, 'status') !== 'completed') return [];
+        return objects(item, 'changes').flatMap((change): AgentEvent[] => {
+          const path = str(change, 'path');
+          const kind = str(change, 'kind');
+          if (!path || (kind !== 'add' && kind !== 'update' && kind !== 'delete')) return [];
+          return [{ type: 'file_edit', path, kind }];
+        });
+      }
+      case 'mcp_tool_call': {
+        const error = str(obj(item, 'error'), 'message') ?? str(item, 'error');
+        return [
+          {
+            type: 'tool_call',
+            name: `${str(item, 'server')}.${str(item, 'tool')}`,
+            input: item?.arguments ?? null,
+          },
+          {
+            type: 'tool_result',
+            ok: str(item, 'status') === 'completed' && !error,
+            // MCP results carry their text in `content` blocks.
+            output: error ?? textOf(obj(item, 'result')?.content ?? item?.result),
+          },
+        ];
+      }
+      case 'web_search':
+        return [{ type: 'tool_call', name: 'web_search', input: { query: str(item, 'query') ?? '' } }];
+      case 'error': {
+        const message = str(item, 'message') ?? 'error';
+        this.lastError = message;
+        return [{ type: 'error', message }];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private usage() {
+    return { inputTokens: this.inputTokens, outputTokens: this.outputTokens, costUsd: null };
+  }
+
+  finish(exitCode: number | null): AgentSummary {
+    const ok = exitCode === 0 && this.turnFailure === null;
+    return {
+      ok,
+      sessionId: this.sessionId,
+      finalText: this.finalText,
+      error: ok ? null : this.failure(exitCode),
+      usage: this.usage(),
+    };
+  }
+
+  private failure(exitCode: number | null): string {
+    if (exitCode === null) return 'killed (timeout or cancel)';
+    const message = this.turnFailure ?? this.lastError;
+    if (message && /\b401\b|unauthorized|api key/i.test(message)) return AUTH_HINT;
+    if (this.turnFailure) return `codex: turn failed: ${this.turnFailure}`;
+    if (this.lastError) return `codex: ${this.lastError} (exit code ${exitCode})`;
+    return `codex: exited with code ${exitCode}`;
+  }
+}
+
+/** `questions` of request_user_input: strings or objects with a question text; the shape is not pinned. */
+function questionsOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => {
+    if (typeof item === 'string') return [item];
+    if (item === null || item === undefined) return [];
+    if (isObject(item)) {
+      const text = str(item, 'question') ?? str(item, 'text') ?? str(item, 'header');
+      if (text) return [text];
+    }
+    return [JSON.stringify(item)];
+  });
+}

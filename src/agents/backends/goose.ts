@@ -1,0 +1,147 @@
+/**
+ * goose: `goose run -i - --output-format stream-json`, the prompt on stdin. Success is a `complete` event,
+ * no `error` event, a last assistant text that is not the max-turns notice, and exit 0. The stream carries
+ * no session id, so a summary's sessionId is null and a resume needs a session name chosen elsewhere.
+ */
+import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
+
+/** What goose says, as a plain assistant text, when it stops at --max-turns. */
+const MAX_TURNS_TEXT = "I've reached the maximum number of actions I can do without user input";
+const APPROVAL_TEXT = 'Tool approval required';
+
+/** The developer extension's editor: which commands write a file, and how. */
+const EDITOR_COMMANDS: Readonly<Record<string, 'add' | 'update'>> = {
+  write: 'add',
+  str_replace: 'update',
+  insert: 'update',
+};
+
+export const gooseBackend: AgentBackend = {
+  name: 'goose',
+  defaultBinary: 'goose',
+  envKeys: [
+    'GOOSE_PROVIDER',
+    'GOOSE_MODEL',
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_HOST',
+    'OPENAI_API_KEY',
+    'OPENAI_HOST',
+    'OPENAI_BASE_PATH',
+    'GOOGLE_API_KEY',
+    'OPENROUTER_API_KEY',
+    'DATABRICKS_HOST',
+    'DATABRICKS_TOKEN',
+    'OLLAMA_HOST',
+    'GOOSE_PROVIDER__TYPE',
+    'GOOSE_PROVIDER__HOST',
+    'GOOSE_PROVIDER__API_KEY',
+  ],
+
+  commandLine(invocation, binary) {
+    // `-i -` reads the instructions from stdin, which keeps long prompts out of argv.
+    const args = ['run', '-i', '-', '--output-format', 'stream-json', '--with-builtin', 'developer'];
+    if (invocation.model) args.push('--model', invocation.model);
+    if (invocation.maxTurns) args.push('--max-turns', String(invocation.maxTurns));
+    // goose resumes by session name (or id); the `=` form keeps a name from being read as a flag.
+    if (invocation.resumeSessionId) args.push('-r', `--name=${invocation.resumeSessionId}`);
+    return {
+      command: binary,
+      args,
+      stdin: invocation.prompt,
+      // auto approves tool calls headless (other modes fail on the first one); the keyring can block on
+      // an unlock prompt, and keys come from the environment anyway.
+      env: { GOOSE_MODE: 'auto', GOOSE_DISABLE_KEYRING: '1' },
+    };
+  },
+
+  createParser: () => new GooseParser(),
+};
+
+class GooseParser implements StreamParser {
+  private complete = false;
+  private error: string | null = null;
+  private lastText = '';
+  private usage = { inputTokens: 0, outputTokens: 0, costUsd: null as number | null };
+  /** toolRequest id → the file it writes, reported once its toolResponse says it worked. */
+  private readonly pendingEdits = new Map<string, { path: string; kind: 'add' | 'update' }>();
+
+  line(text: string): AgentEvent[] {
+    const event = parseJsonLine(text);
+    if (!event) return [];
+    switch (str(event, 'type')) {
+      case 'message':
+        return this.message(obj(event, 'message'));
+      case 'error': {
+        const message = str(event, 'error') ?? textOf(event.error);
+        this.error = message;
+        const events: AgentEvent[] = [{ type: 'error', message }];
+        if (message.includes(APPROVAL_TEXT)) events.push({ type: 'needs_input', question: message });
+        return events;
+      }
+      case 'complete': {
+        this.complete = true;
+        this.usage = {
+          inputTokens: num(event, 'input_tokens') ?? 0,
+          outputTokens: num(event, 'output_tokens') ?? 0,
+          costUsd: num(event, 'cost_usd'),
+        };
+        return [{ type: 'usage', ...this.usage }];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private message(message: JsonObject | null): AgentEvent[] {
+    const events: AgentEvent[] = [];
+    const assistant = str(message, 'role') === 'assistant';
+    for (const content of objects(message, 'content')) {
+      const type = str(content, 'type');
+      const contentText = str(content, 'text');
+      if (type === 'text' && assistant && contentText) {
+        this.lastText = contentText;
+        events.push({ type: 'message', text: contentText });
+      } else if (type === 'toolRequest') {
+        const value = obj(obj(content, 'toolCall'), 'value');
+        const name = str(value, 'name') ?? '';
+        const args = obj(value, 'arguments');
+        events.push({ type: 'tool_call', name, input: value?.arguments ?? null });
+        const kind = EDITOR_COMMANDS[str(args, 'command') ?? ''];
+        const path = str(args, 'path');
+        if (name.endsWith('text_editor') && kind && path) {
+          this.pendingEdits.set(str(content, 'id') ?? '', { path, kind });
+        }
+      } else if (type === 'toolResponse') {
+        const result = obj(content, 'toolResult');
+        const ok = str(result, 'status') === 'success';
+        events.push({
+          type: 'tool_result',
+          ok,
+          output: textOf(ok ? result?.value : (result?.error ?? result)),
+        });
+        const edit = this.pendingEdits.get(str(content, 'id') ?? '');
+        if (edit && ok) events.push({ type: 'file_edit', ...edit });
+      }
+    }
+    return events;
+  }
+
+  finish(exitCode: number | null): AgentSummary {
+    const maxTurns = this.lastText.includes(MAX_TURNS_TEXT);
+    const ok = exitCode === 0 && this.complete && this.error === null && !maxTurns;
+    let error: string | null = null;
+    if (!ok) {
+      if (exitCode === null) error = 'killed (timeout or cancel)';
+      else if (this.error?.includes(APPROVAL_TEXT))
+        error = 'goose: tool approval required (set GOOSE_MODE=auto)';
+      else if (this.error && /\b401\b|unauthori[sz]ed|authentication|api key/i.test(this.error)) {
+        error = 'goose: authentication failed (check GOOSE_PROVIDER and its key, e.g. ANTHROPIC_API_KEY)';
+      } else if (this.error) error = `goose: ${this.error}`;
+      else if (maxTurns) error = 'goose: max turns reached';
+      else if (!this.complete) error = `goose: exited without a result (exit code ${exitCode})`;
+      else error = `goose: exited with code ${exitCode}`;
+    }
+    return { ok, sessionId: null, finalText: this.lastText, error, usage: { ...this.usage } };
+  }
+}

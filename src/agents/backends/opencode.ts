@@ -1,0 +1,151 @@
+/**
+ * opencode 1.x: `opencode run --format json --auto`, the prompt on stdin. Success is exit 0 with no
+ * `error` event. There is no totals event: usage is the sum of the `step_finish` parts.
+ */
+import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { bool, type JsonObject, num, obj, parseJsonLine, str, textOf } from './json.ts';
+
+const AUTH_HINT = 'opencode: authentication failed (check the provider key, e.g. ANTHROPIC_API_KEY)';
+
+export const opencodeBackend: AgentBackend = {
+  name: 'opencode',
+  defaultBinary: 'opencode',
+  envKeys: [
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_BASE_URL',
+    'OPENAI_API_KEY',
+    'OPENAI_BASE_URL',
+    'OPENROUTER_API_KEY',
+    'GEMINI_API_KEY',
+    'GOOGLE_GENERATIVE_AI_API_KEY',
+    'OPENCODE_API_KEY',
+    'AWS_REGION',
+    'AWS_PROFILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_BEARER_TOKEN_BEDROCK',
+    'OPENCODE_CONFIG',
+    'OPENCODE_CONFIG_CONTENT',
+    'OPENCODE_CONFIG_DIR',
+  ],
+
+  commandLine(invocation, binary) {
+    // --dir although the process runs in the worktree: 1.18 resolves its project from $PWD before
+    // process.cwd(), and an inherited PWD would point at Workhorse's own directory.
+    const args = ['run', '--format', 'json', '--auto', '--dir', invocation.cwd];
+    if (invocation.model) args.push('-m', invocation.model);
+    // The `=` form keeps an id from being read as a flag.
+    if (invocation.resumeSessionId) args.push(`--session=${invocation.resumeSessionId}`);
+    // No message argument: piped stdin becomes the whole message.
+    return { command: binary, args, stdin: invocation.prompt, env: {} };
+  },
+
+  createParser: () => new OpencodeParser(),
+};
+
+class OpencodeParser implements StreamParser {
+  private sessionId: string | null = null;
+  private error: JsonObject | null = null;
+  private errorText: string | null = null;
+  private finalText = '';
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private costUsd = 0;
+
+  line(text: string): AgentEvent[] {
+    const event = parseJsonLine(text);
+    if (!event) return [];
+    const events: AgentEvent[] = [];
+    const sessionId = str(event, 'sessionID');
+    if (sessionId && sessionId !== this.sessionId) {
+      this.sessionId = sessionId;
+      events.push({ type: 'session', sessionId });
+    }
+    const part = obj(event, 'part');
+    switch (str(event, 'type')) {
+      case 'text': {
+        const partText = str(part, 'text');
+        if (partText) {
+          this.finalText = partText;
+          events.push({ type: 'message', text: partText });
+        }
+        break;
+      }
+      case 'tool_use':
+        events.push(...toolEvents(part));
+        break;
+      case 'step_finish': {
+        const tokens = obj(part, 'tokens');
+        const cache = obj(tokens, 'cache');
+        // Input counts cached prompt tokens too, and output the reasoning tokens, as the other CLIs do.
+        this.inputTokens +=
+          (num(tokens, 'input') ?? 0) + (num(cache, 'read') ?? 0) + (num(cache, 'write') ?? 0);
+        this.outputTokens += (num(tokens, 'output') ?? 0) + (num(tokens, 'reasoning') ?? 0);
+        this.costUsd += num(part, 'cost') ?? 0;
+        events.push({ type: 'usage', ...this.usage() });
+        break;
+      }
+      case 'error': {
+        // V1 NamedError {name, data{message}}; V2 {type?, message}.
+        const error = obj(event, 'error');
+        const message =
+          str(obj(error, 'data'), 'message') ??
+          str(error, 'message') ??
+          str(error, 'name') ??
+          textOf(event.error);
+        this.error = error ?? {};
+        this.errorText = message;
+        events.push({ type: 'error', message });
+        break;
+      }
+      case 'done':
+        // Newest V1 only: permissions that were asked for and rejected.
+        for (const rejected of Array.isArray(event.rejected) ? event.rejected : []) {
+          events.push({ type: 'needs_input', question: `permission rejected: ${textOf(rejected)}` });
+        }
+        break;
+    }
+    return events;
+  }
+
+  private usage() {
+    return { inputTokens: this.inputTokens, outputTokens: this.outputTokens, costUsd: this.costUsd };
+  }
+
+  finish(exitCode: number | null): AgentSummary {
+    const ok = exitCode === 0 && this.error === null;
+    let error: string | null = null;
+    if (!ok) {
+      const name = str(this.error, 'name') ?? str(this.error, 'type') ?? '';
+      if (exitCode === null) error = 'killed (timeout or cancel)';
+      else if (
+        name === 'ProviderAuthError' ||
+        /\b401\b|unauthori[sz]ed|api key/i.test(this.errorText ?? '')
+      ) {
+        error = AUTH_HINT;
+      } else if (this.errorText) error = `opencode: ${this.errorText}`;
+      else error = `opencode: exited with code ${exitCode}`;
+    }
+    return { ok, sessionId: this.sessionId, finalText: this.finalText, error, usage: this.usage() };
+  }
+}
+
+/** A finished tool part: the call, its result, and the file it wrote when it is an edit tool that worked. */
+function toolEvents(part: JsonObject | null): AgentEvent[] {
+  const state = obj(part, 'state');
+  const input = obj(state, 'input');
+  const name = str(part, 'tool') ?? '';
+  const ok = str(state, 'status') === 'completed';
+  const events: AgentEvent[] = [
+    { type: 'tool_call', name, input: state?.input ?? null },
+    { type: 'tool_result', ok, output: ok ? textOf(state?.output) : textOf(state?.error) },
+  ];
+  const path = str(input, 'filePath');
+  if (ok && path && (name === 'write' || name === 'edit' || name === 'multiedit')) {
+    // write reports in its metadata whether the file already existed.
+    const existed = name !== 'write' || bool(obj(state, 'metadata'), 'exists') === true;
+    events.push({ type: 'file_edit', path, kind: existed ? 'update' : 'add' });
+  }
+  return events;
+}

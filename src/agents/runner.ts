@@ -1,0 +1,122 @@
+/**
+ * The one place agents are run: in the task's worktree, with an allowlisted environment, a wall-clock
+ * timeout (then SIGTERM, then SIGKILL of the whole process tree), an abort signal (cancel, lost lease,
+ * shutdown), and output parsed into normalized events as it arrives.
+ */
+import { execa } from 'execa';
+import { agentEnvironment, redact, secretValues } from './environment.ts';
+import { killTree } from './process-tree.ts';
+import { type SandboxPlan, wrapInSandbox } from './sandbox.ts';
+import type { AgentBackend, AgentEvent, AgentInvocation, AgentSummary } from './types.ts';
+
+export interface RunAgentOptions {
+  backend: AgentBackend;
+  invocation: AgentInvocation;
+  /** The executable; the backend's default name on PATH when absent. */
+  binary?: string | null;
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+  /** Variables the project explicitly passes to its agents. */
+  passEnv?: readonly string[];
+  hostEnv?: NodeJS.ProcessEnv;
+  sandbox?: SandboxPlan | null;
+  /** Output, already scrubbed of the agent's secrets. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  onEvent?: (event: AgentEvent) => void;
+  /** How long a SIGTERM'd agent gets before SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface AgentRunResult {
+  summary: AgentSummary;
+  exitCode: number | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  /** The end of stderr, scrubbed: what a person needs to see when a CLI fails before it says anything. */
+  stderrTail: string;
+}
+
+const TAIL_CHARS = 4000;
+
+export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult> {
+  const { backend, invocation } = options;
+  const line = backend.commandLine(invocation, options.binary ?? backend.defaultBinary);
+  const env = agentEnvironment({
+    host: options.hostEnv ?? process.env,
+    backendKeys: backend.envKeys,
+    projectKeys: options.passEnv ?? [],
+    fixed: line.env,
+  });
+  const secrets = secretValues(env);
+  const [command, args] = options.sandbox
+    ? wrapInSandbox(options.sandbox, line.command, line.args)
+    : [line.command, line.args];
+  const parser = backend.createParser();
+  const started = Date.now();
+  let stderrTail = '';
+  let pending = '';
+
+  const child = execa(command, args, {
+    cwd: invocation.cwd,
+    env,
+    extendEnv: false,
+    input: line.stdin ?? '',
+    detached: true,
+    reject: false,
+    stripFinalNewline: false,
+    buffer: false,
+    encoding: 'utf8',
+  });
+
+  const emit = (events: AgentEvent[]) => {
+    for (const event of events) options.onEvent?.(event);
+  };
+  child.stdout?.on('data', (data: Buffer | string) => {
+    const chunk = redact(String(data), secrets);
+    options.onOutput?.(chunk, 'stdout');
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const text of lines) if (text.trim()) emit(parser.line(text));
+  });
+  child.stderr?.on('data', (data: Buffer | string) => {
+    const chunk = redact(String(data), secrets);
+    options.onOutput?.(chunk, 'stderr');
+    stderrTail = (stderrTail + chunk).slice(-TAIL_CHARS);
+  });
+
+  let timedOut = false;
+  let aborted = false;
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    if (child.pid !== undefined) stopping ??= killTree(child.pid, options.killGraceMs ?? 5000);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutSeconds * 1000);
+  const onAbort = () => {
+    aborted = true;
+    stop();
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort);
+
+  const finished = await child;
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  await stopping;
+  if (pending.trim()) emit(parser.line(pending));
+
+  const exitCode = finished.exitCode ?? null;
+  const killed = timedOut || aborted || exitCode === null;
+  const summary = parser.finish(killed ? null : exitCode);
+  if (timedOut)
+    summary.error = `timed out after ${options.timeoutSeconds} s (LLM_TIMEOUT); the agent was stopped`;
+  else if (aborted) summary.error = 'stopped: the job was cancelled or its lease was lost';
+  else if (exitCode === null)
+    summary.error = `could not run ${line.command}: ${finished.originalMessage ?? finished.message}`;
+  if (killed) summary.ok = false;
+  return { summary, exitCode, timedOut, aborted, durationMs: Date.now() - started, stderrTail };
+}

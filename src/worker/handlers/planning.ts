@@ -1,0 +1,70 @@
+/**
+ * The planning job: the PM agent reads the repository at the run's branch and writes tasks.json; the plan is
+ * validated (shape, unique keys, known and acyclic dependencies) and becomes the run's tasks. A missing or
+ * invalid plan fails the job with the parse error, for a person to see.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseReport, planOrder, planSchema, REPORT_FILES } from '../../domain/reports.ts';
+import { applyPlan } from '../../services/plans.ts';
+import { loadWorkContext } from '../../services/work-context.ts';
+import { git, gitOk } from '../git.ts';
+import { JobFailure, type JobHandler } from '../handler.ts';
+import { localRepository } from '../repository.ts';
+import { type AgentWorkOptions, runAgentForJob } from '../run-agent-for-job.ts';
+import { ensureRunBranch, worktreePath } from '../worktrees.ts';
+import { failedAgentError } from './agent-failure.ts';
+
+async function planningWorktree(repo: string, workspace: string, runId: number, runBranch: string) {
+  const path = worktreePath(workspace, runId, 'planning');
+  if (!existsSync(join(path, '.git'))) {
+    await gitOk(repo, ['worktree', 'prune']);
+    await git(repo, ['worktree', 'add', '--detach', path, runBranch]);
+  } else {
+    await git(path, ['checkout', '-q', '--detach', runBranch]);
+    await git(path, ['reset', '--hard', '-q']);
+  }
+  return path;
+}
+
+export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
+    await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
+    const cwd = await planningWorktree(repo, options.workspace, context.run.id, context.run.branch!);
+    const file = join(cwd, REPORT_FILES.pm);
+    rmSync(file, { force: true });
+    const agent = await runAgentForJob(run, context, cwd, join(repo, '.git'), options);
+    const usage = {
+      backend: agent.backend,
+      roleConfigId: agent.roleConfigId,
+      exitCode: agent.result.exitCode,
+      inputTokens: agent.result.summary.usage.inputTokens,
+      outputTokens: agent.result.summary.usage.outputTokens,
+      costUsd: agent.result.summary.usage.costUsd,
+    };
+    if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
+    const parsed = parseReport(
+      planSchema,
+      REPORT_FILES.pm,
+      existsSync(file) ? readFileSync(file, 'utf8') : null,
+    );
+    rmSync(file, { force: true });
+    if (!parsed.ok) throw new JobFailure(`planning failed: ${parsed.error}`, true, usage);
+    if (!planOrder(parsed.value))
+      throw new JobFailure('planning failed: tasks.json: blocked_by forms a cycle', true, usage);
+    const plan = parsed.value;
+    return {
+      report: { plan },
+      usage,
+      apply: (tx, job) =>
+        applyPlan(
+          tx,
+          { db: run.db, settings: { autoTriggerAgents: options.autoTriggerAgents }, actor: run.workerId },
+          job,
+          plan,
+        ),
+    };
+  };
+}

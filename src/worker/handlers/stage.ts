@@ -1,0 +1,156 @@
+/**
+ * The stage job: one task's dev, qa, sec or docs, run by an agent in the task's worktree and judged by
+ * evidence (the agent's exit, its report, the project's gates, Workhorse's own checks), never by its word.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReportFinding } from '../../domain/reports.ts';
+import { ALL_REPORT_FILES, parseReport, REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
+import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
+import { judgeStage } from '../../domain/verdict.ts';
+import { applyStageVerdict } from '../../services/stage-results.ts';
+import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
+import { runGate } from '../gates.ts';
+import { changedFiles, commitAll, commitsAhead, diffOf } from '../git.ts';
+import { type JobHandler, PermanentJobError } from '../handler.ts';
+import { mergeTaskIntoRun } from '../merge.ts';
+import { localRepository } from '../repository.ts';
+import { type AgentWorkOptions, runAgentForJob } from '../run-agent-for-job.ts';
+import { ensureRunBranch, ensureTaskWorktree, type TaskWorktree } from '../worktrees.ts';
+import { failedAgentError } from './agent-failure.ts';
+
+function readReport(worktree: string, file: string): string | null {
+  const path = join(worktree, file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
+/** Report files are evidence for Workhorse, not part of the change: they never reach a commit. */
+function removeReports(worktree: string): void {
+  for (const file of ALL_REPORT_FILES) rmSync(join(worktree, file), { force: true });
+}
+
+const DOC_PATH = /(^|\/)(readme|changelog|docs?\/)|\.mdx?$/i;
+const EXPORT_LINE = /^[+-](?!\+\+|--).*\b(export|module\.exports|public)\b/m;
+
+/** A change to an exported (public) interface must come with a documentation change. */
+async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
+  const files = await changedFiles(wt.path, wt.base);
+  const code = files.filter((file) => !DOC_PATH.test(file));
+  if (files.some((file) => DOC_PATH.test(file)) || code.length === 0) return [];
+  if (!EXPORT_LINE.test(await diffOf(wt.path, wt.base))) return [];
+  return [
+    {
+      severity: 'high',
+      issue: 'the task changed a public interface (exported code) but no documentation changed',
+      file: code[0] ?? null,
+      line: null,
+      recommendation: 'document the changed interface in the README or docs/, or in the module doc comments',
+    },
+  ];
+}
+
+async function collectEvidence(
+  context: WorkContext,
+  wt: TaskWorktree,
+  options: AgentWorkOptions,
+  signal: AbortSignal,
+) {
+  const stage = context.job.stage!;
+  const reportFile = stage === 'qa' || stage === 'sec' || stage === 'docs' ? REPORT_FILES[stage] : null;
+  const reportText = reportFile ? readReport(wt.path, reportFile) : null;
+  removeReports(wt.path);
+  const parsed = reportFile ? parseReport(reviewReportSchema, reportFile, reportText) : null;
+  const gateOptions = {
+    cwd: wt.path,
+    timeoutSeconds: options.llmTimeoutSeconds,
+    passEnv: context.project.settings.passEnv ?? [],
+    signal,
+    hostEnv: options.hostEnv,
+  };
+  const gates: GateResult[] = [];
+  const checks: ReportFinding[] = [];
+  const p = context.project;
+  if (stage === 'dev' || stage === 'docs') {
+    await commitAll(
+      wt.path,
+      `wh(${stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage} agent.`,
+    );
+  }
+  if (stage === 'dev') {
+    if ((await commitsAhead(wt.path, wt.base)) === 0) {
+      checks.push({
+        severity: 'high',
+        issue: 'DEV left no changes on the task branch',
+        file: null,
+        line: null,
+        recommendation: 'implement the task and leave the change in the worktree',
+      });
+    }
+    if (p.lintCommand) gates.push(await runGate('lint', p.lintCommand, gateOptions));
+    if (p.buildCommand) gates.push(await runGate('build', p.buildCommand, gateOptions));
+  }
+  if (stage === 'qa' && p.testCommand) gates.push(await runGate('test', p.testCommand, gateOptions));
+  if (stage === 'docs') checks.push(...(await docsCheck(wt)));
+  const evidence: StageEvidence = {
+    report: {
+      required: reportFile !== null,
+      file: reportFile ?? '',
+      parsed: parsed?.ok ? parsed.value : null,
+      error: parsed && !parsed.ok ? parsed.error : null,
+    },
+    gates,
+    checks,
+  };
+  return evidence;
+}
+
+export function createStageHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    if (!context.task || !context.job.stage)
+      throw new PermanentJobError('a stage job needs a task and a stage');
+    const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
+    await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
+    const wt = await ensureTaskWorktree(
+      repo,
+      options.workspace,
+      context.run.id,
+      context.task.id,
+      context.run.branch!,
+    );
+    removeReports(wt.path);
+    const agent = await runAgentForJob(run, context, wt.path, join(repo, '.git'), options);
+    const usage = {
+      backend: agent.backend,
+      roleConfigId: agent.roleConfigId,
+      exitCode: agent.result.exitCode,
+      inputTokens: agent.result.summary.usage.inputTokens,
+      outputTokens: agent.result.summary.usage.outputTokens,
+      costUsd: agent.result.summary.usage.costUsd,
+    };
+    if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
+    const evidence = await collectEvidence(context, wt, options, run.signal);
+    let verdict = judgeStage(evidence);
+    if (verdict.pass && context.job.stage === 'docs') {
+      const merged = await mergeTaskIntoRun(
+        repo,
+        options.workspace,
+        context.run.id,
+        context.run.branch!,
+        wt.branch,
+      );
+      if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
+    }
+    return {
+      report: { verdict, agent: { final_text: agent.result.summary.finalText.slice(-2000) } },
+      usage,
+      apply: (tx, job) =>
+        applyStageVerdict(
+          tx,
+          { db: run.db, settings: { autoTriggerAgents: options.autoTriggerAgents }, actor: run.workerId },
+          job,
+          verdict,
+        ),
+    };
+  };
+}

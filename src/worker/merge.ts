@@ -1,0 +1,54 @@
+/**
+ * Merging a completed task's branch into its run's branch, in the run's integration worktree. Merges of one
+ * run are serialized (a run-level lock in this process); a conflict is aborted and reported, and the task
+ * goes back to dev with it.
+ */
+import type { ReportFinding } from '../domain/reports.ts';
+import { git, gitOk } from './git.ts';
+import { ensureRunWorktree } from './worktrees.ts';
+
+const locks = new Map<number, Promise<unknown>>();
+
+function serialized<T>(runId: number, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(runId) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(fn);
+  locks.set(runId, next);
+  return next.finally(() => {
+    if (locks.get(runId) === next) locks.delete(runId);
+  });
+}
+
+export type MergeResult = { ok: true; head: string } | { ok: false; finding: ReportFinding };
+
+export function mergeTaskIntoRun(
+  repo: string,
+  workspace: string,
+  runId: number,
+  runBranch: string,
+  taskBranch: string,
+): Promise<MergeResult> {
+  return serialized(runId, async () => {
+    const worktree = await ensureRunWorktree(repo, workspace, runId, runBranch);
+    // Another process may have moved the run branch; the worktree's checkout follows it.
+    await git(worktree, ['reset', '--hard', '-q', runBranch]);
+    if (
+      await gitOk(worktree, ['merge', '--no-ff', '--no-edit', '-m', `wh: merge ${taskBranch}`, taskBranch])
+    ) {
+      return { ok: true, head: await git(worktree, ['rev-parse', 'HEAD']) };
+    }
+    const conflicts = (await git(worktree, ['diff', '--name-only', '--diff-filter=U']))
+      .split('\n')
+      .filter(Boolean);
+    await gitOk(worktree, ['merge', '--abort']);
+    return {
+      ok: false,
+      finding: {
+        severity: 'high',
+        issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ') || 'some files'}`,
+        file: conflicts[0] ?? null,
+        line: null,
+        recommendation: `merge ${runBranch} into the task branch, resolve the conflicts, and keep the tests passing`,
+      },
+    };
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Where a project's repository is on this machine: its local path, or a clone of its URL in the workspace
+ * (made once, fetched before each use).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { git } from './git.ts';
+
+function isLocalPath(repository: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repository) && !/^[^/]+@[^:]+:/.test(repository);
+}
+
+export async function localRepository(
+  projectId: number,
+  repository: string,
+  workspace: string,
+): Promise<string> {
+  if (isLocalPath(repository)) {
+    if (!existsSync(repository))
+      throw new Error(`the project's repository ${repository} does not exist on this machine`);
+    await git(repository, ['rev-parse', '--git-dir']);
+    return repository;
+  }
+  const clone = join(workspace, 'repos', `project-${projectId}`);
+  if (!existsSync(clone)) {
+    mkdirSync(join(workspace, 'repos'), { recursive: true });
+    await git(workspace, ['clone', '--quiet', repository, clone]);
+  } else {
+    await git(clone, ['fetch', '--quiet', 'origin']);
+  }
+  return clone;
+}

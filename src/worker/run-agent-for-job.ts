@@ -1,0 +1,85 @@
+/**
+ * Runs a job's agent in a worktree: prompt from the role config, agent chosen per project and role, output
+ * streamed to the job's log (fenced by its lease), stopped when the job's signal fires.
+ */
+import { type AgentRunResult, runAgent } from '../agents/runner.ts';
+import type { WorkContext } from '../services/work-context.ts';
+import { chooseAgent } from './agent-choice.ts';
+import type { JobRunContext } from './handler.ts';
+import { JobLogWriter } from './job-log.ts';
+import { buildPrompt } from './prompt.ts';
+
+export interface AgentWorkOptions {
+  /** The data folder: worktrees and clones live under it, and agents never see it. */
+  workspace: string;
+  llmTimeoutSeconds: number;
+  /** AUTO_TRIGGER_AGENTS: whether the jobs a result opens are queued or held. */
+  autoTriggerAgents: boolean;
+  /** The bubblewrap executable that confines agents, or null to run them unconfined. */
+  bwrap: string | null;
+  hostEnv?: NodeJS.ProcessEnv;
+}
+
+export interface AgentJobRun {
+  result: AgentRunResult;
+  backend: string;
+  roleConfigId: number | null;
+}
+
+export async function runAgentForJob(
+  run: JobRunContext,
+  context: WorkContext,
+  cwd: string,
+  repoGitDir: string,
+  options: AgentWorkOptions,
+): Promise<AgentJobRun> {
+  const choice = chooseAgent(context, options.llmTimeoutSeconds);
+  const prompt = buildPrompt({
+    rolePrompt: context.roleConfig?.prompt ?? `You are the ${context.job.role} agent.`,
+    goal: context.run.goal,
+    task: context.task,
+    findings: context.findings,
+    directorNotes: context.directorNotes,
+    testCommand: context.project.testCommand,
+  });
+  const log = new JobLogWriter(run.db, run.lease, run.workerId);
+  log.write(
+    `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt})\n`,
+  );
+  try {
+    const result = await runAgent({
+      backend: choice.backend,
+      binary: choice.binary,
+      invocation: {
+        prompt,
+        cwd,
+        model: choice.model,
+        labels: {
+          role: context.job.role,
+          task: context.task?.title ?? '',
+          recipe: context.project.settings.scriptedRecipe ?? '',
+        },
+      },
+      timeoutSeconds: choice.timeoutSeconds,
+      signal: run.signal,
+      passEnv: choice.passEnv,
+      hostEnv: options.hostEnv,
+      sandbox: options.bwrap
+        ? {
+            bwrap: options.bwrap,
+            worktree: cwd,
+            home: process.env.HOME ?? null,
+            hiddenDirs: [options.workspace],
+            readOnlyDirs: [repoGitDir],
+          }
+        : null,
+      onOutput: (chunk) => log.write(chunk),
+    });
+    log.write(
+      `\n[workhorse] exit ${result.exitCode ?? 'none'} after ${Math.round(result.durationMs / 1000)} s; ${result.summary.ok ? 'agent reports success' : `agent failed: ${result.summary.error}`}\n`,
+    );
+    return { result, backend: choice.backend.name, roleConfigId: context.roleConfig?.id ?? null };
+  } finally {
+    await log.close();
+  }
+}
