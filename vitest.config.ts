@@ -1,15 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: pure unit tests; the database suite on PGlite; the same suite plus the multi-connection
- * tests on a real PostgreSQL server.
+ * Projects: pure unit tests (and tests of real child processes: the CLI, the agent CLIs against a scripted
+ * model server); the database suite on PGlite; the same suite plus the multi-connection tests on a real
+ * PostgreSQL server; the dashboard in a real Chromium against a real `wh serve`.
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/process/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/process/**/*.test.ts', 'test/model-server/**/*.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {
@@ -26,6 +33,16 @@ export default defineConfig({
           env: { WH_TEST_DB: 'postgres' },
           globalSetup: ['test/support/global-postgres.ts'],
           setupFiles: ['test/support/require-postgres.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 90_000,
+          // One Chromium and one server at a time keeps a 2-core machine responsive.
+          fileParallelism: false,
         },
       },
     ],

@@ -21,6 +21,7 @@ rmSync(REPORT, { force: true });
 
 let failedSteps = 0;
 failedSteps += step('typecheck', 'npx', ['tsc', '--noEmit']) === 0 ? 0 : 1;
+failedSteps += step('typecheck web', 'npx', ['tsc', '--noEmit', '-p', 'web']) === 0 ? 0 : 1;
 failedSteps += step('lint', 'npx', ['biome', 'check', '.']) === 0 ? 0 : 1;
 const vitestStatus = step('tests', 'npx', [
   'vitest',

@@ -13,14 +13,18 @@ import {
 } from 'fastify-type-provider-zod';
 import { errors } from '../errors/catalogue.ts';
 import { registerAuth } from './auth.ts';
+import { registerDashboard } from './dashboard.ts';
 import type { Api, ApiDeps } from './deps.ts';
 import { registerErrorHandling } from './errors.ts';
+import { EventHub } from './event-hub.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerFindingRoutes } from './routes/findings.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerRoleConfigRoutes } from './routes/role-configs.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerStreamRoutes } from './routes/stream.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 
@@ -33,6 +37,8 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 2 * 1024 * 1024,
+    // Live event streams stay open; closing the server must not wait for browsers to hang up.
+    forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -60,6 +66,12 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerJobRoutes(app, deps);
   registerRoleConfigRoutes(app, deps);
   registerFeedbackRoutes(app, deps);
+  const hub = new EventHub(deps.database);
+  await hub.start();
+  app.addHook('onClose', () => hub.stop());
+  registerStreamRoutes(app, deps, hub);
+  registerSessionRoutes(app, deps);
+  await registerDashboard(app, deps);
   await app.ready();
   return app;
 }

@@ -29,9 +29,11 @@ function bearerOf(request: FastifyRequest): string | null {
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('token', null);
   app.addHook('onRequest', async (request) => {
-    // Unmatched routes have no config; they fall through to the 404 handler.
+    // Routes that do not say are admin-only (fail closed), except unmatched ones (they fall through to the
+    // 404 handler) and the dashboard's static files, which hold no data: the API checks every data request.
+    const url = request.routeOptions.url;
     const permission =
-      request.routeOptions.config?.permission ?? (request.routeOptions.url ? 'admin' : 'public');
+      request.routeOptions.config?.permission ?? (!url || url.startsWith('/ui/') ? 'public' : 'admin');
     if (permission === 'public') return;
     const bearer = bearerOf(request);
     const token = bearer ? await findToken(db, bearer) : null;
