@@ -40,7 +40,7 @@ export function agentEnvironment(input: AgentEnvironmentInput): Record<string, s
   return { ...env, ...input.fixed };
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH/i;
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|DATABASE_URL|DSN/i;
 
 /**
  * Values of secret-looking variables the agent was given, so that its output can be scrubbed of them
@@ -56,4 +56,37 @@ export function redact(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) result = result.split(secret).join('[redacted]');
   return result;
+}
+
+/**
+ * Redacts a stream that arrives in chunks: a secret split across two chunks is still caught. The end of
+ * each chunk that could be the start of a secret is held back until the next chunk (or `end`) decides.
+ */
+export function createRedactor(secrets: readonly string[]): { push(chunk: string): string; end(): string } {
+  let held = '';
+  const heldSuffix = (text: string): number => {
+    let keep = 0;
+    for (const secret of secrets) {
+      for (let length = Math.min(secret.length - 1, text.length); length > keep; length--) {
+        if (text.endsWith(secret.slice(0, length))) {
+          keep = length;
+          break;
+        }
+      }
+    }
+    return keep;
+  };
+  return {
+    push(chunk) {
+      const text = held + chunk;
+      const keep = heldSuffix(text);
+      held = text.slice(text.length - keep);
+      return redact(text.slice(0, text.length - keep), secrets);
+    },
+    end() {
+      const rest = redact(held, secrets);
+      held = '';
+      return rest;
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * the group; descendants that left the group (setsid, double fork) are found by walking the process tree
  * first. SIGTERM first, then SIGKILL for whatever is still alive after the grace period.
  */
+import { readFileSync } from 'node:fs';
 import pidtree from 'pidtree';
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -13,12 +14,19 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process still runs. A zombie (dead, not yet reaped by its new parent) counts as gone. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // No /proc (macOS): kill(0) is all there is.
+    return true;
   }
 }
 

@@ -4,7 +4,7 @@
  * shutdown), and output parsed into normalized events as it arrives.
  */
 import { execa } from 'execa';
-import { agentEnvironment, redact, secretValues } from './environment.ts';
+import { agentEnvironment, createRedactor, secretValues } from './environment.ts';
 import { killTree } from './process-tree.ts';
 import { type SandboxPlan, wrapInSandbox } from './sandbox.ts';
 import type { AgentBackend, AgentEvent, AgentInvocation, AgentSummary } from './types.ts';
@@ -72,25 +72,30 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const emit = (events: AgentEvent[]) => {
     for (const event of events) options.onEvent?.(event);
   };
-  child.stdout?.on('data', (data: Buffer | string) => {
-    const chunk = redact(String(data), secrets);
+  const onStdout = (chunk: string) => {
+    if (!chunk) return;
     options.onOutput?.(chunk, 'stdout');
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const text of lines) if (text.trim()) emit(parser.line(text));
-  });
-  child.stderr?.on('data', (data: Buffer | string) => {
-    const chunk = redact(String(data), secrets);
+  };
+  const onStderr = (chunk: string) => {
+    if (!chunk) return;
     options.onOutput?.(chunk, 'stderr');
     stderrTail = (stderrTail + chunk).slice(-TAIL_CHARS);
-  });
+  };
+  const stdout = createRedactor(secrets);
+  const stderr = createRedactor(secrets);
+  child.stdout?.on('data', (data: Buffer | string) => onStdout(stdout.push(String(data))));
+  child.stderr?.on('data', (data: Buffer | string) => onStderr(stderr.push(String(data))));
 
   let timedOut = false;
   let aborted = false;
   let stopping: Promise<void> | null = null;
+  const graceMs = options.killGraceMs ?? 5000;
   const stop = () => {
-    if (child.pid !== undefined) stopping ??= killTree(child.pid, options.killGraceMs ?? 5000);
+    if (child.pid !== undefined) stopping ??= killTree(child.pid, graceMs);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -102,11 +107,19 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort);
+  // The agent is done: whatever it left running (a server, a watcher) goes too. Leftovers that still hold
+  // its stdout would otherwise keep the run open until the timeout.
+  child.once('exit', () => {
+    clearTimeout(timer);
+    stop();
+  });
 
   const finished = await child;
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   await stopping;
+  onStdout(stdout.end());
+  onStderr(stderr.end());
   if (pending.trim()) emit(parser.line(pending));
 
   const exitCode = finished.exitCode ?? null;

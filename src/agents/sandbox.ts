@@ -47,10 +47,12 @@ export function wrapInSandbox(
   command: string,
   args: readonly string[],
 ): [string, string[]] {
+  // Order matters: a later mount covers an earlier one. The home is bound before the hidden folders are
+  // covered, or a data folder inside the home (~/.workhorse) would show through it, writable.
   const binds = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  if (plan.home) binds.push('--bind', plan.home, plan.home);
   for (const dir of plan.hiddenDirs) binds.push('--tmpfs', dir);
   for (const dir of plan.readOnlyDirs) binds.push('--ro-bind', dir, dir);
-  if (plan.home) binds.push('--bind', plan.home, plan.home);
   binds.push('--bind', plan.worktree, plan.worktree);
   return [
     plan.bwrap,

@@ -1,9 +1,12 @@
 /**
- * Deterministic gates: the project's own commands (test, lint, build) run in the worktree. They get the same
- * allowlisted environment an agent gets, never the server's secrets.
+ * Deterministic gates: the project's own commands (test, lint, build) run in the worktree. They run the code
+ * an agent wrote, so they get what an agent gets: the allowlisted environment, never the server's secrets,
+ * the same sandbox where there is one, and a timeout or cancel that stops the whole process tree.
  */
 import { execa } from 'execa';
 import { agentEnvironment } from '../agents/environment.ts';
+import { killTree } from '../agents/process-tree.ts';
+import { type SandboxPlan, wrapInSandbox } from '../agents/sandbox.ts';
 import type { GateResult } from '../domain/verdict.ts';
 
 const TAIL_CHARS = 3000;
@@ -14,11 +17,16 @@ export interface GateOptions {
   passEnv: readonly string[];
   signal?: AbortSignal;
   hostEnv?: NodeJS.ProcessEnv;
+  sandbox?: SandboxPlan | null;
+  /** How long a SIGTERM'd gate gets before SIGKILL. */
+  killGraceMs?: number;
 }
 
 export async function runGate(name: string, command: string, options: GateOptions): Promise<GateResult> {
-  const result = await execa(command, {
-    shell: true,
+  const [file, args] = options.sandbox
+    ? wrapInSandbox(options.sandbox, '/bin/sh', ['-c', command])
+    : ['/bin/sh', ['-c', command]];
+  const child = execa(file, args, {
     cwd: options.cwd,
     env: agentEnvironment({
       host: options.hostEnv ?? process.env,
@@ -29,18 +37,37 @@ export async function runGate(name: string, command: string, options: GateOption
     extendEnv: false,
     reject: false,
     all: true,
-    timeout: options.timeoutSeconds * 1000,
-    forceKillAfterDelay: 5000,
-    cancelSignal: options.signal,
     stdin: 'ignore',
+    detached: true,
   });
-  const output = result.all ?? '';
+  let timedOut = false;
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    if (child.pid !== undefined) stopping ??= killTree(child.pid, options.killGraceMs ?? 5000);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutSeconds * 1000);
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop);
+  // Whatever the command left running (a server its tests started) goes when it exits.
+  child.once('exit', () => {
+    clearTimeout(timer);
+    stop();
+  });
+  const result = await child;
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', stop);
+  await stopping;
+  const output = String(result.all ?? '');
+  const exitCode = timedOut || options.signal?.aborted ? null : (result.exitCode ?? null);
   return {
     name,
     command,
-    ok: result.exitCode === 0,
-    exitCode: result.exitCode ?? null,
-    outputTail: (result.timedOut ? `${output}\n[timed out after ${options.timeoutSeconds} s]` : output).slice(
+    ok: exitCode === 0,
+    exitCode,
+    outputTail: (timedOut ? `${output}\n[timed out after ${options.timeoutSeconds} s]` : output).slice(
       -TAIL_CHARS,
     ),
   };

@@ -3,6 +3,7 @@
  * streamed to the job's log (fenced by its lease), stopped when the job's signal fires.
  */
 import { type AgentRunResult, runAgent } from '../agents/runner.ts';
+import type { SandboxPlan } from '../agents/sandbox.ts';
 import type { WorkContext } from '../services/work-context.ts';
 import { chooseAgent } from './agent-choice.ts';
 import type { JobRunContext } from './handler.ts';
@@ -24,6 +25,18 @@ export interface AgentJobRun {
   result: AgentRunResult;
   backend: string;
   roleConfigId: number | null;
+}
+
+/** How an agent or a gate in `cwd` is confined, or null where there is no bubblewrap. */
+export function sandboxPlan(options: AgentWorkOptions, cwd: string, repoGitDir: string): SandboxPlan | null {
+  if (!options.bwrap) return null;
+  return {
+    bwrap: options.bwrap,
+    worktree: cwd,
+    home: process.env.HOME ?? null,
+    hiddenDirs: [options.workspace],
+    readOnlyDirs: [repoGitDir],
+  };
 }
 
 export async function runAgentForJob(
@@ -64,15 +77,7 @@ export async function runAgentForJob(
       signal: run.signal,
       passEnv: choice.passEnv,
       hostEnv: options.hostEnv,
-      sandbox: options.bwrap
-        ? {
-            bwrap: options.bwrap,
-            worktree: cwd,
-            home: process.env.HOME ?? null,
-            hiddenDirs: [options.workspace],
-            readOnlyDirs: [repoGitDir],
-          }
-        : null,
+      sandbox: sandboxPlan(options, cwd, repoGitDir),
       onOutput: (chunk) => log.write(chunk),
     });
     log.write(

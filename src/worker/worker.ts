@@ -18,7 +18,7 @@ import {
 import { type Lease, renewLeases } from '../services/queue/lease.ts';
 import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
-import { ABORT_REASONS, type HandlerRegistry, PermanentJobError } from './handler.ts';
+import { ABORT_REASONS, type HandlerRegistry, JobFailure, PermanentJobError } from './handler.ts';
 
 export interface WorkerOptions {
   database: Database;
@@ -186,9 +186,11 @@ export class Worker {
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
+      // A JobFailure carries whether a retry can help and what the attempt used (backend, tokens, exit).
       await failJob(this.db, lease, this.id, {
         error: message,
-        permanent: error instanceof PermanentJobError,
+        permanent: error instanceof PermanentJobError || (error instanceof JobFailure && error.permanent),
+        ...(error instanceof JobFailure ? error.usage : {}),
       });
     }
   }

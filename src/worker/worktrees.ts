@@ -72,7 +72,12 @@ export async function ensureRunWorktree(repo: string, workspace: string, runId: 
  * Saves every uncommitted change (untracked files included) as a commit on a WIP ref, without touching
  * the branch, the index or the files. Returns the ref, or null when there was nothing to save.
  */
-export async function saveWip(worktree: string, taskId: number, attempt: number): Promise<string | null> {
+export async function saveWip(
+  worktree: string,
+  taskId: number,
+  attempt: number,
+  ref = wipRef(taskId, attempt),
+): Promise<string | null> {
   if (!(await isDirty(worktree))) return null;
   const index = join(worktree, '..', `.wip-index-${taskId}-${attempt}`);
   const env = { GIT_INDEX_FILE: index };
@@ -88,12 +93,31 @@ export async function saveWip(worktree: string, taskId: number, attempt: number)
       '-m',
       `wh: work in progress of task ${taskId}, attempt ${attempt}`,
     ]);
-    const ref = wipRef(taskId, attempt);
     await git(worktree, ['update-ref', ref, commit]);
     return ref;
   } finally {
     rmSync(index, { force: true });
   }
+}
+
+/** Where changes a reviewer (QA, SEC) made, which never count, are kept for a person to look at. */
+export function discardedRef(taskId: number, jobId: number): string {
+  return `refs/wh/discarded/task-${taskId}/job-${jobId}`;
+}
+
+/**
+ * Puts a worktree back to its last commit, first saving what it held at `ref`. Ignored files (build
+ * output, node_modules) stay. Returns the files that were changed, or [] when it was clean.
+ */
+export async function discardChanges(worktree: string, taskId: number, ref: string): Promise<string[]> {
+  const tracked = await git(worktree, ['diff', '--name-only', 'HEAD']);
+  const untracked = await git(worktree, ['ls-files', '--others', '--exclude-standard']);
+  const files = [...tracked.split('\n'), ...untracked.split('\n')].filter(Boolean);
+  if (files.length === 0) return [];
+  await saveWip(worktree, taskId, 0, ref);
+  await git(worktree, ['reset', '--hard', '-q']);
+  await git(worktree, ['clean', '-fdq']);
+  return files;
 }
 
 /** Removes a worktree after saving what it holds; the branch stays. */

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // The scripted agent: a deterministic stand-in for an LLM agent, for demos and tests. It is a real child
-// process run by the same runner as every CLI. It reads the prompt on stdin, finds the recipe step for its
-// role and task (the nth time it runs for that pair it plays the nth matching step), performs the step's
-// actions in its working directory and prints a JSON-lines stream of what it did.
+// process run by the same runner as every CLI (confined like one where bubblewrap works). It reads the
+// prompt on stdin, performs the actions of the recipe step Workhorse chose for it (WH_SCRIPT_STEP, JSON;
+// see ../backends/scripted.ts: the nth run for a role and task plays the nth matching step) in its working
+// directory, and prints a JSON-lines stream of what it did.
 //
 // Recipe (JSON): { "steps": [ { "role": "qa", "task": "substring of the task title", "actions": [
 //   { "write": { "path": "src/x.js", "content": "..." } }, { "run": "npm test" },
-//   { "report": { "file": "bugs.json", "content": { ... } } }, { "say": "text" } ], "exit": 0 } ] }
+//   { "report": { "file": "bugs.json", "content": { ... } } }, { "say": "text" } ], "exit": 0,
+//   "result": "final text" } ] }
+// A "run" action's output is reported, not judged: a failing command does not stop the step.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const recipePath = process.env.WH_SCRIPT_RECIPE;
 const role = process.env.WH_SCRIPT_ROLE ?? '';
-const taskTitle = process.env.WH_SCRIPT_TASK ?? '';
+const visit = Number(process.env.WH_SCRIPT_VISIT ?? '1');
 
 function emit(event) {
   process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -24,23 +26,16 @@ function fail(message) {
   process.exit(3);
 }
 
-if (!recipePath || !existsSync(recipePath)) fail(`scripted agent: no recipe at ${recipePath ?? '(unset)'}`);
 readFileSync(0, 'utf8'); // the prompt; read so the writer never blocks
+if (process.env.WH_SCRIPT_ERROR) fail(process.env.WH_SCRIPT_ERROR);
+let step;
+try {
+  step = JSON.parse(process.env.WH_SCRIPT_STEP ?? '');
+} catch {
+  fail('scripted agent: no step given (WH_SCRIPT_STEP)');
+}
 
-const recipe = JSON.parse(readFileSync(recipePath, 'utf8'));
-const statePath = `${recipePath}.state.json`;
-const state = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : {};
-const key = `${role}::${taskTitle}`;
-const seen = state[key] ?? 0;
-const matching = recipe.steps.filter(
-  (step) => step.role === role && (!step.task || taskTitle.toLowerCase().includes(step.task.toLowerCase())),
-);
-const step = matching[Math.min(seen, matching.length - 1)];
-state[key] = seen + 1;
-writeFileSync(statePath, JSON.stringify(state, null, 2));
-if (!step) fail(`scripted agent: the recipe has no step for role ${role} and task "${taskTitle}"`);
-
-emit({ type: 'session', session_id: `scripted-${role}-${seen + 1}` });
+emit({ type: 'session', session_id: `scripted-${role}-${visit}` });
 for (const action of step.actions ?? []) {
   if (action.write) {
     const target = join(process.cwd(), action.write.path);
@@ -67,6 +62,6 @@ for (const action of step.actions ?? []) {
   }
 }
 const exit = step.exit ?? 0;
-emit({ type: 'usage', input_tokens: 100 * (seen + 1), output_tokens: 20, cost_usd: 0 });
+emit({ type: 'usage', input_tokens: 100 * visit, output_tokens: 20, cost_usd: 0 });
 emit({ type: 'result', ok: exit === 0, text: step.result ?? `${role} step done` });
 process.exit(exit);

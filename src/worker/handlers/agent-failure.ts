@@ -6,7 +6,10 @@ import type { AgentRunResult } from '../../agents/runner.ts';
 import type { JobUsage } from '../../services/queue/finish-job.ts';
 import { JobFailure } from '../handler.ts';
 
-const PERMANENT = /could not run|ENOENT|auth|api key|unauthori[sz]ed|401|403|credential|login/i;
+// Specific phrases only: "author", "credentials.test.ts" or a line number 401 in an agent's output is no
+// reason to give up on the job.
+const PERMANENT =
+  /could not run|bwrap: execvp|authentication failed|\bunauthori[sz]ed\b|invalid api[ _-]?key|\bnot logged in\b|\blog ?in required\b|\b(401|403) (unauthori[sz]ed|forbidden)\b/i;
 
 export function failedAgentError(result: AgentRunResult, usage: JobUsage): JobFailure {
   const reason = result.summary.error ?? `exited with code ${result.exitCode}`;

@@ -1,12 +1,14 @@
 import type { HandlerRegistry } from '../handler.ts';
 import type { AgentWorkOptions } from '../run-agent-for-job.ts';
+import { createIntegrationHandler } from './integration.ts';
 import { createPlanningHandler } from './planning.ts';
 import { createStageHandler } from './stage.ts';
 
-/** The handlers that run agents: a run's planning and its tasks' stages. */
+/** The handlers of a run's work: its planning, its tasks' stages and its integration test. */
 export function createAgentHandlers(options: AgentWorkOptions): HandlerRegistry {
   return Object.freeze({
     planning: createPlanningHandler(options),
     stage: createStageHandler(options),
+    integration_test: createIntegrationHandler(options),
   });
 }

@@ -9,14 +9,23 @@ import { ALL_REPORT_FILES, parseReport, REPORT_FILES, reviewReportSchema } from 
 import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
 import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
+import { loadRun } from '../../services/steps/load.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
 import { runGate } from '../gates.ts';
 import { changedFiles, commitAll, commitsAhead, diffOf } from '../git.ts';
-import { type JobHandler, PermanentJobError } from '../handler.ts';
+import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
 import { localRepository } from '../repository.ts';
-import { type AgentWorkOptions, runAgentForJob } from '../run-agent-for-job.ts';
-import { ensureRunBranch, ensureTaskWorktree, type TaskWorktree } from '../worktrees.ts';
+import { type AgentWorkOptions, runAgentForJob, sandboxPlan } from '../run-agent-for-job.ts';
+import {
+  discardChanges,
+  discardedRef,
+  ensureRunBranch,
+  ensureTaskWorktree,
+  removeWorktree,
+  saveWip,
+  type TaskWorktree,
+} from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
 
 function readReport(worktree: string, file: string): string | null {
@@ -52,6 +61,7 @@ async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
 async function collectEvidence(
   context: WorkContext,
   wt: TaskWorktree,
+  repo: string,
   options: AgentWorkOptions,
   signal: AbortSignal,
 ) {
@@ -59,6 +69,12 @@ async function collectEvidence(
   const reportFile = stage === 'qa' || stage === 'sec' || stage === 'docs' ? REPORT_FILES[stage] : null;
   const reportText = reportFile ? readReport(wt.path, reportFile) : null;
   removeReports(wt.path);
+  // Reviewers judge; they do not change the code. Whatever they changed is set aside before the gates run,
+  // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
+  const discarded =
+    stage === 'qa' || stage === 'sec'
+      ? await discardChanges(wt.path, context.task!.id, discardedRef(context.task!.id, context.job.id))
+      : [];
   const parsed = reportFile ? parseReport(reviewReportSchema, reportFile, reportText) : null;
   const gateOptions = {
     cwd: wt.path,
@@ -66,6 +82,7 @@ async function collectEvidence(
     passEnv: context.project.settings.passEnv ?? [],
     signal,
     hostEnv: options.hostEnv,
+    sandbox: sandboxPlan(options, wt.path, join(repo, '.git')),
   };
   const gates: GateResult[] = [];
   const checks: ReportFinding[] = [];
@@ -101,7 +118,18 @@ async function collectEvidence(
     gates,
     checks,
   };
-  return evidence;
+  return { evidence, discarded };
+}
+
+/**
+ * An agent that stopped early leaves its partial work saved: DEV's at its WIP ref (the next attempt goes
+ * on from the files as they are). When its run was killed, the worktree goes, after saving what it held.
+ */
+async function keepWorkInProgress(run: JobRunContext, context: WorkContext, repo: string, wt: TaskWorktree) {
+  const { task, job } = context;
+  const current = await loadRun(run.db, context.run.id);
+  if (current.killedAt) await removeWorktree(repo, wt.path, task!.id, job.attempt);
+  else if (job.stage === 'dev') await saveWip(wt.path, task!.id, job.attempt);
 }
 
 export function createStageHandler(options: AgentWorkOptions): JobHandler {
@@ -119,6 +147,9 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       context.run.branch!,
     );
     removeReports(wt.path);
+    // Every stage after DEV judges what is committed on the task branch, nothing left over.
+    if (context.job.stage !== 'dev')
+      await discardChanges(wt.path, context.task.id, discardedRef(context.task.id, context.job.id));
     const agent = await runAgentForJob(run, context, wt.path, join(repo, '.git'), options);
     const usage = {
       backend: agent.backend,
@@ -128,8 +159,11 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       outputTokens: agent.result.summary.usage.outputTokens,
       costUsd: agent.result.summary.usage.costUsd,
     };
-    if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
-    const evidence = await collectEvidence(context, wt, options, run.signal);
+    if (!agent.result.summary.ok) {
+      await keepWorkInProgress(run, context, repo, wt);
+      throw failedAgentError(agent.result, usage);
+    }
+    const { evidence, discarded } = await collectEvidence(context, wt, repo, options, run.signal);
     let verdict = judgeStage(evidence);
     if (verdict.pass && context.job.stage === 'docs') {
       const merged = await mergeTaskIntoRun(
@@ -142,7 +176,11 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
     }
     return {
-      report: { verdict, agent: { final_text: agent.result.summary.finalText.slice(-2000) } },
+      report: {
+        verdict,
+        agent: { final_text: agent.result.summary.finalText.slice(-2000) },
+        ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
+      },
       usage,
       apply: (tx, job) =>
         applyStageVerdict(

@@ -1,0 +1,44 @@
+/**
+ * The integration test job: the project's test command on the run branch with every task merged. With no
+ * test command configured there is nothing to run, and the run is ready for commit on its tasks' evidence.
+ */
+import { join } from 'node:path';
+import { applyIntegrationResult } from '../../services/integration-results.ts';
+import { loadWorkContext } from '../../services/work-context.ts';
+import { runGate } from '../gates.ts';
+import { git } from '../git.ts';
+import type { JobHandler } from '../handler.ts';
+import { localRepository } from '../repository.ts';
+import { type AgentWorkOptions, sandboxPlan } from '../run-agent-for-job.ts';
+import { ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
+
+export function createIntegrationHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    const { project } = context;
+    const repo = await localRepository(project.id, project.repository, options.workspace);
+    await ensureRunBranch(repo, context.run.branch!, project.defaultBranch);
+    const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, context.run.branch!);
+    await git(worktree, ['reset', '--hard', '-q', context.run.branch!]);
+    const gate = project.testCommand
+      ? await runGate('test', project.testCommand, {
+          cwd: worktree,
+          timeoutSeconds: options.llmTimeoutSeconds,
+          passEnv: project.settings.passEnv ?? [],
+          signal: run.signal,
+          hostEnv: options.hostEnv,
+          sandbox: sandboxPlan(options, worktree, join(repo, '.git')),
+        })
+      : null;
+    const ctx = {
+      db: run.db,
+      settings: { autoTriggerAgents: options.autoTriggerAgents },
+      actor: run.workerId,
+    };
+    return {
+      report: { gate },
+      usage: { exitCode: gate?.exitCode ?? null },
+      apply: (tx, job) => applyIntegrationResult(tx, ctx, job, gate),
+    };
+  };
+}
