@@ -4,6 +4,8 @@
  */
 import { type AgentRunResult, runAgent } from '../agents/runner.ts';
 import type { SandboxPlan } from '../agents/sandbox.ts';
+import type { ServiceContext } from '../services/context.ts';
+import type { JobUsage } from '../services/queue/finish-job.ts';
 import type { WorkContext } from '../services/work-context.ts';
 import { chooseAgent } from './agent-choice.ts';
 import type { JobRunContext } from './handler.ts';
@@ -87,4 +89,21 @@ export async function runAgentForJob(
   } finally {
     await log.close();
   }
+}
+
+/** What a job records of its agent's run, whether the attempt passes or fails. */
+export function usageOf(agent: AgentJobRun): JobUsage {
+  return {
+    backend: agent.backend,
+    roleConfigId: agent.roleConfigId,
+    exitCode: agent.result.exitCode,
+    inputTokens: agent.result.summary.usage.inputTokens,
+    outputTokens: agent.result.summary.usage.outputTokens,
+    costUsd: agent.result.summary.usage.costUsd,
+  };
+}
+
+/** The service context a job's result is applied with: the worker acts, the settings decide new jobs. */
+export function resultContext(run: JobRunContext, options: AgentWorkOptions): ServiceContext {
+  return { db: run.db, settings: { autoTriggerAgents: options.autoTriggerAgents }, actor: run.workerId };
 }

@@ -9,7 +9,7 @@ import { runGate } from '../gates.ts';
 import { git } from '../git.ts';
 import type { JobHandler } from '../handler.ts';
 import { localRepository } from '../repository.ts';
-import { type AgentWorkOptions, sandboxPlan } from '../run-agent-for-job.ts';
+import { type AgentWorkOptions, resultContext, sandboxPlan } from '../run-agent-for-job.ts';
 import { ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
 
 export function createIntegrationHandler(options: AgentWorkOptions): JobHandler {
@@ -30,11 +30,7 @@ export function createIntegrationHandler(options: AgentWorkOptions): JobHandler 
           sandbox: sandboxPlan(options, worktree, join(repo, '.git')),
         })
       : null;
-    const ctx = {
-      db: run.db,
-      settings: { autoTriggerAgents: options.autoTriggerAgents },
-      actor: run.workerId,
-    };
+    const ctx = resultContext(run, options);
     return {
       report: { gate },
       usage: { exitCode: gate?.exitCode ?? null },

@@ -11,7 +11,7 @@ import { loadWorkContext } from '../../services/work-context.ts';
 import { git, gitOk } from '../git.ts';
 import { JobFailure, type JobHandler } from '../handler.ts';
 import { localRepository } from '../repository.ts';
-import { type AgentWorkOptions, runAgentForJob } from '../run-agent-for-job.ts';
+import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
 import { ensureRunBranch, worktreePath } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
 
@@ -36,14 +36,7 @@ export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
     const file = join(cwd, REPORT_FILES.pm);
     rmSync(file, { force: true });
     const agent = await runAgentForJob(run, context, cwd, join(repo, '.git'), options);
-    const usage = {
-      backend: agent.backend,
-      roleConfigId: agent.roleConfigId,
-      exitCode: agent.result.exitCode,
-      inputTokens: agent.result.summary.usage.inputTokens,
-      outputTokens: agent.result.summary.usage.outputTokens,
-      costUsd: agent.result.summary.usage.costUsd,
-    };
+    const usage = usageOf(agent);
     if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
     const parsed = parseReport(
       planSchema,
@@ -58,13 +51,7 @@ export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
     return {
       report: { plan },
       usage,
-      apply: (tx, job) =>
-        applyPlan(
-          tx,
-          { db: run.db, settings: { autoTriggerAgents: options.autoTriggerAgents }, actor: run.workerId },
-          job,
-          plan,
-        ),
+      apply: (tx, job) => applyPlan(tx, resultContext(run, options), job, plan),
     };
   };
 }

@@ -16,7 +16,13 @@ import { changedFiles, commitAll, commitsAhead, diffOf } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
 import { localRepository } from '../repository.ts';
-import { type AgentWorkOptions, runAgentForJob, sandboxPlan } from '../run-agent-for-job.ts';
+import {
+  type AgentWorkOptions,
+  resultContext,
+  runAgentForJob,
+  sandboxPlan,
+  usageOf,
+} from '../run-agent-for-job.ts';
 import {
   discardChanges,
   discardedRef,
@@ -151,14 +157,7 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     if (context.job.stage !== 'dev')
       await discardChanges(wt.path, context.task.id, discardedRef(context.task.id, context.job.id));
     const agent = await runAgentForJob(run, context, wt.path, join(repo, '.git'), options);
-    const usage = {
-      backend: agent.backend,
-      roleConfigId: agent.roleConfigId,
-      exitCode: agent.result.exitCode,
-      inputTokens: agent.result.summary.usage.inputTokens,
-      outputTokens: agent.result.summary.usage.outputTokens,
-      costUsd: agent.result.summary.usage.costUsd,
-    };
+    const usage = usageOf(agent);
     if (!agent.result.summary.ok) {
       await keepWorkInProgress(run, context, repo, wt);
       throw failedAgentError(agent.result, usage);
@@ -182,13 +181,7 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },
       usage,
-      apply: (tx, job) =>
-        applyStageVerdict(
-          tx,
-          { db: run.db, settings: { autoTriggerAgents: options.autoTriggerAgents }, actor: run.workerId },
-          job,
-          verdict,
-        ),
+      apply: (tx, job) => applyStageVerdict(tx, resultContext(run, options), job, verdict),
     };
   };
 }
