@@ -81,12 +81,6 @@ describe('codex parser', () => {
         status: 'completed',
       }),
       completed({
-        id: 'item_3',
-        type: 'file_change',
-        changes: [{ path: 'x', kind: 'add' }],
-        status: 'failed',
-      }),
-      completed({
         id: 'item_4',
         type: 'mcp_tool_call',
         server: 'docs',
@@ -154,6 +148,72 @@ describe('codex parser', () => {
       ok: false,
       error: 'codex: turn failed: model response stream ended unexpectedly',
     });
+  });
+
+  it('is not ok when a file change failed, though codex exits 0 (0.169 with a broken sandbox)', () => {
+    const parser = codexBackend.createParser();
+    const change = { id: 'item_0', type: 'file_change', changes: [{ path: '/wt/hello.txt', kind: 'add' }] };
+    const events = feed(parser, [
+      { type: 'thread.started', thread_id: THREAD },
+      { type: 'item.started', item: { ...change, status: 'in_progress' } },
+      completed({ ...change, status: 'failed' }),
+      completed({ id: 'item_1', type: 'agent_message', text: 'Wrote hello.txt.' }),
+      turn(19566, 104),
+    ]);
+    expect(events).toContainEqual({
+      type: 'error',
+      message: 'codex: file change (add /wt/hello.txt) failed (item item_0)',
+    });
+    expect(events.filter((event) => event.type === 'file_edit')).toEqual([]);
+    expect(parser.finish(0)).toMatchObject({
+      ok: false,
+      finalText: 'Wrote hello.txt.',
+      error: 'codex: not carried out: file change (add /wt/hello.txt) failed (item item_0) (exit code 0)',
+    });
+  });
+
+  it.each([
+    [
+      'a declined file change',
+      { id: 'item_2', type: 'file_change', changes: [{ path: 'a.ts', kind: 'update' }], status: 'declined' },
+      'file change (update a.ts) declined (item item_2)',
+    ],
+    [
+      'a declined command',
+      { id: 'item_3', type: 'command_execution', command: 'rm -rf /', exit_code: null, status: 'declined' },
+      'command "rm -rf /" declined (item item_3)',
+    ],
+    [
+      'a command that never reached an exit code',
+      { id: 'item_4', type: 'command_execution', command: 'npm test', exit_code: null, status: 'failed' },
+      'command "npm test" failed (item item_4)',
+    ],
+  ])('is not ok after %s, naming the item', (_name, item, what) => {
+    const parser = codexBackend.createParser();
+    feed(parser, [completed(item), completed({ id: 'item_9', type: 'agent_message', text: 'Done.' })]);
+    expect(parser.finish(0)).toMatchObject({
+      ok: false,
+      error: `codex: not carried out: ${what} (exit code 0)`,
+    });
+  });
+
+  it("stays ok when a command ran and exited non-zero: a red test is the agent's to act on", () => {
+    const parser = codexBackend.createParser();
+    // As codex 0.169 reports `exit 3` run through exec_command.
+    const events = feed(parser, [
+      completed({
+        id: 'item_0',
+        type: 'command_execution',
+        command: "/bin/bash -lc 'echo out; exit 3'",
+        aggregated_output: 'out\n',
+        exit_code: 3,
+        status: 'failed',
+      }),
+      completed({ id: 'item_1', type: 'agent_message', text: 'ok' }),
+      turn(19565, 88),
+    ]);
+    expect(events).toContainEqual({ type: 'tool_result', ok: false, output: 'out\n' });
+    expect(parser.finish(0)).toMatchObject({ ok: true, error: null });
   });
 
   it.each([

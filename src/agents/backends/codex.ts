@@ -1,5 +1,8 @@
 /**
- * OpenAI Codex: `codex exec --json ... -`, the prompt on stdin. Success is exit 0 with no `turn.failed`.
+ * OpenAI Codex: `codex exec --json ... -`, the prompt on stdin. Success is exit 0 with no `turn.failed`
+ * and no item that codex could not carry out: a file change that failed or was declined (codex 0.169
+ * exits 0 when its patch could not be written), or a command that was declined or never ran to an exit
+ * code. A command that ran and exited non-zero (a red test) is the agent's business, not a failed run.
  * Codex reports no cost, and has no turn limit (the runner's timeout is the only bound).
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
@@ -52,6 +55,8 @@ class CodexParser implements StreamParser {
   private finalText = '';
   private turnFailure: string | null = null;
   private lastError: string | null = null;
+  /** Items codex could not carry out, described for the summary's error. */
+  private readonly failedItems: string[] = [];
   private inputTokens = 0;
   private outputTokens = 0;
 
@@ -100,17 +105,28 @@ class CodexParser implements StreamParser {
         this.finalText = text;
         return [{ type: 'message', text }];
       }
-      case 'command_execution':
-        return [
-          { type: 'tool_call', name: 'command_execution', input: { command: str(item, 'command') ?? '' } },
+      case 'command_execution': {
+        const status = str(item, 'status');
+        const command = str(item, 'command') ?? '';
+        const events: AgentEvent[] = [
+          { type: 'tool_call', name: 'command_execution', input: { command } },
           {
             type: 'tool_result',
-            ok: str(item, 'status') === 'completed' && num(item, 'exit_code') === 0,
+            ok: status === 'completed' && num(item, 'exit_code') === 0,
             output: str(item, 'aggregated_output') ?? '',
           },
         ];
+        if (status === 'declined' || (status === 'failed' && num(item, 'exit_code') === null))
+          events.push(this.failedItem(item, `command ${JSON.stringify(command)}`));
+        return events;
+      }
       case 'file_change': {
-        if (str(item, 'status') !== 'completed') return [];
+        const status = str(item, 'status');
+        if (status === 'failed' || status === 'declined') {
+          const changes = objects(item, 'changes').map((c) => `${str(c, 'kind')} ${str(c, 'path')}`);
+          return [this.failedItem(item, `file change (${changes.join(', ') || 'no paths'})`)];
+        }
+        if (status !== 'completed') return [];
         return objects(item, 'changes').flatMap((change): AgentEvent[] => {
           const path = str(change, 'path');
           const kind = str(change, 'kind');
@@ -146,12 +162,18 @@ class CodexParser implements StreamParser {
     }
   }
 
+  private failedItem(item: JsonObject | null, what: string): AgentEvent {
+    const message = `${what} ${str(item, 'status')} (item ${str(item, 'id') ?? '?'})`;
+    this.failedItems.push(message);
+    return { type: 'error', message: `codex: ${message}` };
+  }
+
   private usage() {
     return { inputTokens: this.inputTokens, outputTokens: this.outputTokens, costUsd: null };
   }
 
   finish(exitCode: number | null): AgentSummary {
-    const ok = exitCode === 0 && this.turnFailure === null;
+    const ok = exitCode === 0 && this.turnFailure === null && this.failedItems.length === 0;
     return {
       ok,
       sessionId: this.sessionId,
@@ -166,6 +188,8 @@ class CodexParser implements StreamParser {
     const message = this.turnFailure ?? this.lastError;
     if (message && /\b401\b|unauthorized|api key/i.test(message)) return AUTH_HINT;
     if (this.turnFailure) return `codex: turn failed: ${this.turnFailure}`;
+    if (this.failedItems.length > 0)
+      return `codex: not carried out: ${this.failedItems.join('; ')} (exit code ${exitCode})`;
     if (this.lastError) return `codex: ${this.lastError} (exit code ${exitCode})`;
     return `codex: exited with code ${exitCode}`;
   }

@@ -133,7 +133,7 @@ describe('gemini parser', () => {
   it.each([
     [
       41,
-      'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials)',
+      'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials; with GOOGLE_GEMINI_BASE_URL, also set security.auth.selectedType "gemini-api-key" in ~/.gemini/settings.json)',
     ],
     [53, 'gemini: turn limit reached (model.maxSessionTurns)'],
     [55, 'gemini: workspace not trusted (pass --skip-trust)'],
@@ -186,7 +186,7 @@ describe('gemini against the fake CLI', () => {
     [
       'auth-fail',
       41,
-      'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials)',
+      'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials; with GOOGLE_GEMINI_BASE_URL, also set security.auth.selectedType "gemini-api-key" in ~/.gemini/settings.json)',
     ],
     ['max-turns', 53, 'gemini: turn limit reached (model.maxSessionTurns)'],
     ['error', 1, 'gemini: model unavailable'],

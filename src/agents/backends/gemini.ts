@@ -7,7 +7,9 @@ import { type JsonObject, num, obj, parseJsonLine, str, textOf } from './json.ts
 
 /** Exit codes from gemini-cli's errors.ts, with what a reader should do about them. */
 const EXIT_CODES: Readonly<Record<number, string>> = {
-  41: 'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials)',
+  // Also what 0.61 does with GOOGLE_GEMINI_BASE_URL set and no auth type selected in the user's settings
+  // ("Invalid auth method selected."): Workhorse does not write those settings (docs/agent-clis-verified.md).
+  41: 'gemini: authentication failed (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI with its credentials; with GOOGLE_GEMINI_BASE_URL, also set security.auth.selectedType "gemini-api-key" in ~/.gemini/settings.json)',
   42: 'gemini: input error',
   44: 'gemini: sandbox error',
   52: 'gemini: configuration error',

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import type { Job } from '../steps/jobs.ts';
 import { toJob } from './job-row.ts';
+import { namedQuery } from './named-query.ts';
 
 export interface ClaimOptions {
   workerId: string;
@@ -16,7 +17,10 @@ export interface ClaimOptions {
 
 export async function claimJob(db: Queryable, options: ClaimOptions): Promise<Job | null> {
   const kinds = `{${options.kinds.map((kind) => `"${kind}"`).join(',')}}`;
-  const result = await db.execute<Record<string, unknown>>(sql`
+  const result = await namedQuery<Record<string, unknown>>(
+    db,
+    'wh_claim_job',
+    sql`
     with claimed as (
       update jobs
          set state = 'running',
@@ -40,7 +44,8 @@ export async function claimJob(db: Queryable, options: ClaimOptions): Promise<Jo
              jsonb_build_object('kind', kind, 'attempt', attempt, 'worker', lease_owner)
         from claimed
     )
-    select * from claimed`);
+    select * from claimed`,
+  );
   const row = result.rows[0];
   return row ? toJob(row) : null;
 }

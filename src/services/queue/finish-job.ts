@@ -9,6 +9,7 @@ import { appendEvent, type EventInput } from '../events.ts';
 import type { Job } from '../steps/jobs.ts';
 import { BACKOFF_SQL, toJob } from './job-row.ts';
 import { type Lease, recordRefusedWrite } from './lease.ts';
+import { namedQuery } from './named-query.ts';
 
 /** Work going back to the queue stays held while its run is paused (see readyState). */
 const READY_STATE = "case when r.paused then 'held' else 'queued' end";
@@ -36,7 +37,7 @@ async function finish(
   what: string,
   statement: ReturnType<typeof sql>,
 ): Promise<FinishOutcome> {
-  const result = await db.execute<Record<string, unknown>>(statement);
+  const result = await namedQuery<Record<string, unknown>>(db, `wh_finish_${what}`, statement);
   const row = result.rows[0];
   if (row) return { accepted: true, job: toJob(row) };
   await recordRefusedWrite(db, lease, workerId, what);
