@@ -18,7 +18,13 @@ import {
 import { type Lease, renewLeases } from '../services/queue/lease.ts';
 import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
-import { ABORT_REASONS, type HandlerRegistry, JobFailure, PermanentJobError } from './handler.ts';
+import {
+  ABORT_REASONS,
+  type HandlerRegistry,
+  JobFailure,
+  type JobOutcome,
+  PermanentJobError,
+} from './handler.ts';
 
 export interface WorkerOptions {
   database: Database;
@@ -47,6 +53,8 @@ export class Worker {
   readonly id: string;
   private readonly opts: Required<Omit<WorkerOptions, 'logger' | 'id'>> & { logger: Logger | undefined };
   private readonly running = new Map<number, Running>();
+  /** Jobs running or still writing their result; a stop waits for all of them. */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
   private filling = false;
@@ -149,50 +157,58 @@ export class Worker {
     const lease: Lease = { jobId: job.id, leaseToken: job.leaseToken! };
     const controller = new AbortController();
     const entry: Running = { job, lease, controller, done: Promise.resolve() };
-    entry.done = this.execute(entry)
-      .catch((error) =>
-        this.opts.logger?.error({ err: error, jobId: job.id }, 'reporting a job result failed'),
-      )
-      .finally(() => {
-        this.running.delete(job.id);
-        this.wake();
-      });
+    entry.done = this.execute(entry).catch((error) =>
+      this.opts.logger?.error({ err: error, jobId: job.id }, 'reporting a job result failed'),
+    );
     this.running.set(job.id, entry);
+    this.inFlight.add(entry.done);
+    void entry.done.finally(() => this.inFlight.delete(entry.done));
   }
 
-  private async execute({ job, lease, controller }: Running): Promise<void> {
-    const handler = this.opts.handlers[job.kind]!;
+  /**
+   * Runs the handler, then frees the slot before writing the result: the next claim overlaps with this
+   * job's completion, as a pipelined worker should. The write is still fenced by the lease.
+   */
+  private async execute(entry: Running): Promise<void> {
+    const { job, lease, controller } = entry;
+    let outcome: JobOutcome | undefined;
+    let failure: unknown = null;
     try {
-      const outcome = await handler({
+      outcome = await this.opts.handlers[job.kind]!({
         job,
         lease,
         workerId: this.id,
         signal: controller.signal,
         db: this.db,
       });
-      if (controller.signal.reason === ABORT_REASONS.draining) {
-        await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
-        return;
-      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.running.delete(job.id);
+      this.wake();
+    }
+    if (controller.signal.reason === ABORT_REASONS.draining) {
+      await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
+    } else if (failure !== null) {
+      await this.reportFailure(lease, failure);
+    } else {
       const completion = { report: outcome?.report, ...outcome?.usage };
       const result = outcome?.apply
         ? await completeJobWith(this.db, lease, this.id, completion, outcome.apply)
         : await completeJob(this.db, lease, this.id, completion);
       if (!result.accepted)
         this.opts.logger?.warn({ jobId: job.id }, 'job result refused: the lease was lost');
-    } catch (error) {
-      if (controller.signal.reason === ABORT_REASONS.draining) {
-        await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      // A JobFailure carries whether a retry can help and what the attempt used (backend, tokens, exit).
-      await failJob(this.db, lease, this.id, {
-        error: message,
-        permanent: error instanceof PermanentJobError || (error instanceof JobFailure && error.permanent),
-        ...(error instanceof JobFailure ? error.usage : {}),
-      });
     }
+  }
+
+  private async reportFailure(lease: Lease, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    // A JobFailure carries whether a retry can help and what the attempt used (backend, tokens, exit).
+    await failJob(this.db, lease, this.id, {
+      error: message,
+      permanent: error instanceof PermanentJobError || (error instanceof JobFailure && error.permanent),
+      ...(error instanceof JobFailure ? error.usage : {}),
+    });
   }
 
   /**
@@ -244,7 +260,7 @@ export class Worker {
     this.stopping = true;
     // Leases keep being renewed while running jobs finish: a drain must not let them expire and run twice.
     for (const timer of this.timers) if (timer !== this.leaseTimer) clearInterval(timer);
-    const all = () => Promise.all([...this.running.values()].map((entry) => entry.done));
+    const all = () => Promise.all([...this.inFlight]);
     const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
     if (!finished) {
       for (const entry of this.running.values()) entry.controller.abort(ABORT_REASONS.draining);
