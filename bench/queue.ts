@@ -10,7 +10,7 @@ import { jobsPerSecond, type Measurement, percentile, printTable } from './stats
 import { drainBare, prepareBare } from './systems/bare.ts';
 import { runGraphileWorker } from './systems/graphile-worker.ts';
 import { runPgBoss } from './systems/pg-boss.ts';
-import { drainWorkhorse, prepareWorkhorse } from './systems/workhorse.ts';
+import { drainWithWorker, drainWorkhorse, prepareWorkhorse } from './systems/workhorse.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 3000);
 const WORKER_COUNTS = [1, 4];
@@ -59,7 +59,14 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   for (const workers of WORKER_COUNTS) {
     results.push(await measureDrain('bare SKIP LOCKED', 'postgres', workers, prepareBare, drainBare));
-    results.push(await measureDrain('workhorse', 'postgres', workers, prepareWorkhorse, drainWorkhorse));
+    results.push(
+      await measureDrain('workhorse', 'postgres', workers, prepareWorkhorse, (db, n) =>
+        drainWithWorker(db, n),
+      ),
+    );
+    results.push(
+      await measureDrain('workhorse claim loop', 'postgres', workers, prepareWorkhorse, drainWorkhorse),
+    );
     results.push(
       await freshPostgres(async (url) => ({
         system: 'graphile-worker',
@@ -82,7 +89,12 @@ async function main(): Promise<void> {
       })),
     );
     results.push(await measureDrain('bare SKIP LOCKED', 'pglite', workers, prepareBare, drainBare));
-    results.push(await measureDrain('workhorse', 'pglite', workers, prepareWorkhorse, drainWorkhorse));
+    results.push(
+      await measureDrain('workhorse', 'pglite', workers, prepareWorkhorse, (db, n) => drainWithWorker(db, n)),
+    );
+    results.push(
+      await measureDrain('workhorse claim loop', 'pglite', workers, prepareWorkhorse, drainWorkhorse),
+    );
   }
   report(results);
 }
@@ -107,8 +119,9 @@ function report(results: Measurement[]): void {
   const bare4 = find('bare SKIP LOCKED', 'postgres', 4)!;
   const graphile4 = find('graphile-worker', 'postgres', 4)!;
   const boss4 = find('pg-boss', 'postgres', 4)!;
+  const loop4 = find('workhorse claim loop', 'postgres', 4)!;
   const p99 = percentile(
-    [...ours4.claimMs].sort((a, b) => a - b),
+    [...loop4.claimMs].sort((a, b) => a - b),
     99,
   );
   console.log('\nTargets (PostgreSQL, 4 workers):');

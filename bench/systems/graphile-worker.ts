@@ -1,5 +1,6 @@
 /** graphile-worker's own runner with `concurrency` workers and a no-op task. */
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
+import pg from 'pg';
 
 import { analyze } from '../stats.ts';
 
@@ -21,8 +22,11 @@ export async function runGraphileWorker(url: string, jobs: number, workers: numb
   const allDone = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  // Our own pool, so that a connection the benchmark's clean-up terminates cannot crash the process.
+  const pgPool = new pg.Pool({ connectionString: url, max: workers + 2 });
+  pgPool.on('error', () => {});
   const runner = await run({
-    connectionString: url,
+    pgPool,
     concurrency: workers,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -39,5 +43,6 @@ export async function runGraphileWorker(url: string, jobs: number, workers: numb
   await allDone;
   const seconds = (performance.now() - start) / 1000;
   await runner.stop();
+  await pgPool.end();
   return seconds;
 }

@@ -5,6 +5,8 @@ import { createProject } from '../../src/services/projects.ts';
 import { claimJob } from '../../src/services/queue/claim-job.ts';
 import { completeJob } from '../../src/services/queue/finish-job.ts';
 import { createRun } from '../../src/services/runs.ts';
+import { BUILTIN_HANDLERS } from '../../src/worker/handlers/index.ts';
+import { Worker } from '../../src/worker/worker.ts';
 import { timed } from '../stats.ts';
 
 export async function prepareWorkhorse(database: Database, jobs: number): Promise<void> {
@@ -31,4 +33,27 @@ export async function drainWorkhorse(database: Database, workers: number, claimM
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, index) => loop(index)));
+}
+
+/**
+ * The real thing: a `Worker` with `workers` slots and the no-op handler, as `wh worker --concurrency N` runs
+ * it (claims pipelined with completions). Done when nothing is queued or running.
+ */
+export async function drainWithWorker(database: Database, workers: number): Promise<void> {
+  const worker = new Worker({
+    database,
+    handlers: BUILTIN_HANDLERS,
+    concurrency: workers,
+    pollMs: 60_000,
+    sweepMs: 60_000,
+  });
+  await worker.start();
+  for (;;) {
+    const left = await database.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from jobs where state in ('queued', 'running')`,
+    );
+    if (left.rows[0]!.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await worker.stop();
 }

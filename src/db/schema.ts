@@ -294,3 +294,12 @@ export const workers = pgTable('workers', {
   lastHeartbeatAt: tstz('last_heartbeat_at').notNull().defaultNow(),
   stoppedAt: tstz('stopped_at'),
 });
+
+/**
+ * Processes with live event subscribers (open dashboards). New events are announced with NOTIFY only while
+ * some row here is unexpired: a queue running flat out with nobody watching pays nothing for the feed.
+ */
+export const liveListeners = pgTable('live_listeners', {
+  processId: text('process_id').primaryKey(),
+  expiresAt: tstz('expires_at').notNull(),
+});

@@ -57,8 +57,8 @@ export class Worker {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
-  private filling = false;
-  private wakeAgain = false;
+  /** Claims in flight; with the running jobs they never exceed the concurrency. */
+  private claiming = 0;
   private stopping = false;
   private lastRenewal = 0;
   private lastHeldAt = Date.now();
@@ -122,35 +122,45 @@ export class Worker {
     }
   }
 
-  /** Claims until every slot is busy or the queue is empty; concurrent wake-ups coalesce. */
+  /**
+   * Fills every free slot, with one claim in flight per slot so that claims overlap. A claim that finds a
+   * job wakes the worker again; one that finds none leaves the slot to the next NOTIFY, poll or finished job.
+   */
   wake(): void {
-    if (this.stopping) return;
-    if (this.filling) {
-      this.wakeAgain = true;
-      return;
+    while (!this.stopping && this.running.size + this.claiming < this.opts.concurrency) {
+      this.claiming += 1;
+      const claim = this.claimOne()
+        .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
+        .finally(() => this.inFlight.delete(claim));
+      this.inFlight.add(claim);
     }
-    this.filling = true;
-    this.fill()
-      .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
-      .finally(() => {
-        this.filling = false;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
   }
 
-  private async fill(): Promise<void> {
-    while (!this.stopping && this.running.size < this.opts.concurrency) {
-      const job = await claimJob(this.db, {
+  private async claimOne(): Promise<void> {
+    let job: Job | null;
+    try {
+      job = await claimJob(this.db, {
         workerId: this.id,
         kinds: this.kinds,
         leaseSeconds: this.opts.leaseSeconds,
       });
-      if (!job) return;
-      this.launch(job);
+    } finally {
+      // Counted down before anything else runs, so a slot freed meanwhile is seen as free.
+      this.claiming -= 1;
     }
+    if (!job) return;
+    if (this.stopping) {
+      // Claimed while this worker began to stop: give it straight back, at the same attempt.
+      await releaseJob(
+        this.db,
+        { jobId: job.id, leaseToken: job.leaseToken! },
+        this.id,
+        ABORT_REASONS.draining,
+      );
+      return;
+    }
+    this.launch(job);
+    this.wake();
   }
 
   private launch(job: Job): void {

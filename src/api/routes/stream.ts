@@ -57,16 +57,18 @@ export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): vo
         sent.add(event.id);
         write(res, event);
       };
-      const unsubscribe = hub.subscribe((event) => {
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      const subscribed = hub.subscribe((event) => {
         if (!matches(event)) return;
         if (live) deliver(event);
         else pending.push(event);
       });
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      // Registered before any await, so a client that leaves at once is still unsubscribed.
       request.raw.on('close', () => {
         clearInterval(heartbeat);
-        unsubscribe();
+        void subscribed.then((unsubscribe) => unsubscribe());
       });
+      await subscribed;
 
       res.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ last_id: hub.lastId })}\n\n`);
       if (afterId !== undefined) {
