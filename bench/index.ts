@@ -1,3 +1,4 @@
 /** `npm run bench`: every benchmark in turn. */
 await import('./queue.ts');
 await import('./events.ts');
+await import('./dashboard.ts');
