@@ -17,7 +17,15 @@ const home = join(root, 'home');
 const data = join(home, '.workhorse');
 const gitDir = join(root, 'repo', '.git');
 const worktree = join(data, 'worktrees', 'run-1', 'task-1');
-const plan = { bwrap: bwrap ?? 'bwrap', worktree, home, hiddenDirs: [data], readOnlyDirs: [gitDir] };
+// The program folder holds everything, as Workhorse's own folder holds a default ./.workhorse data folder.
+const plan = {
+  bwrap: bwrap ?? 'bwrap',
+  worktree,
+  home,
+  programDirs: [root],
+  hiddenDirs: [data],
+  readOnlyDirs: [gitDir],
+};
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -27,6 +35,7 @@ describe('wrapInSandbox', () => {
     expect(command).toBe(plan.bwrap);
     const at = (value: string) => args.indexOf(value);
     expect(at(home)).toBeLessThan(at(data));
+    expect(args.indexOf(root)).toBeLessThan(at(home));
     expect(at(data)).toBeLessThan(at(gitDir));
     expect(args.lastIndexOf(worktree)).toBeGreaterThan(at(gitDir));
     expect(args.slice(-3)).toEqual(['--', 'agent', '--flag']);
@@ -35,6 +44,9 @@ describe('wrapInSandbox', () => {
   it.skipIf(!usable)('hides the data folder inside the home and keeps .git read-only', async () => {
     for (const dir of [worktree, gitDir]) mkdirSync(dir, { recursive: true });
     writeFileSync(join(data, 'tokens.txt'), 'secret-token\n');
+    const tool = join(root, 'tool.sh');
+    writeFileSync(tool, '#!/bin/sh\necho tool-ran\n');
+    chmodSync(tool, 0o755);
     const agent = join(worktree, 'agent.sh');
     writeFileSync(
       agent,
@@ -43,6 +55,7 @@ describe('wrapInSandbox', () => {
         `cat "${join(data, 'tokens.txt')}" > seen.txt 2>&1 || echo hidden > seen.txt`,
         `touch "${join(gitDir, 'x')}" 2>/dev/null && echo writable >> seen.txt || echo git-read-only >> seen.txt`,
         `touch "${join(home, 'note')}" && echo home-writable >> seen.txt`,
+        `"${tool}" >> seen.txt`,
       ].join('\n'),
     );
     chmodSync(agent, 0o755);
@@ -54,6 +67,6 @@ describe('wrapInSandbox', () => {
       sandbox: plan,
     });
     expect(result.summary.ok).toBe(true);
-    expect(readFileSync(join(worktree, 'seen.txt'), 'utf8')).toBe('hidden\ngit-read-only\nhome-writable\n');
+    expect(readFileSync(join(worktree, 'seen.txt'), 'utf8')).toBe('hidden\ngit-read-only\nhome-writable\ntool-ran\n');
   });
 });

@@ -12,6 +12,12 @@ export interface SandboxPlan {
   worktree: string;
   home: string | null;
   hiddenDirs: readonly string[];
+  /**
+   * Programs the agent runs (Workhorse's own folder: the scripted agent, the CLIs in node_modules), shown
+   * read-only even where they sit under /tmp. Bound before the hidden folders, so a data folder inside one
+   * of them stays hidden.
+   */
+  programDirs: readonly string[];
   /** Shown read-only even inside a hidden folder (the repository's .git, which a worktree points into). */
   readOnlyDirs: readonly string[];
 }
@@ -47,9 +53,10 @@ export function wrapInSandbox(
   command: string,
   args: readonly string[],
 ): [string, string[]] {
-  // Order matters: a later mount covers an earlier one. The home is bound before the hidden folders are
-  // covered, or a data folder inside the home (~/.workhorse) would show through it, writable.
+  // Order matters: a later mount covers an earlier one. The program folders and the home are bound before
+  // the hidden folders are covered, or a data folder inside them (~/.workhorse) would show through.
   const binds = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  for (const dir of plan.programDirs) binds.push('--ro-bind', dir, dir);
   if (plan.home) binds.push('--bind', plan.home, plan.home);
   for (const dir of plan.hiddenDirs) binds.push('--tmpfs', dir);
   for (const dir of plan.readOnlyDirs) binds.push('--ro-bind', dir, dir);

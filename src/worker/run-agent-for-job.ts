@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Runs a job's agent in a worktree: prompt from the role config, agent chosen per project and role, output
  * streamed to the job's log (fenced by its lease), stopped when the job's signal fires.
@@ -23,6 +24,9 @@ export interface AgentWorkOptions {
   hostEnv?: NodeJS.ProcessEnv;
 }
 
+/** Workhorse's own folder: the scripted agent and the agent CLIs installed with it live here. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 export interface AgentJobRun {
   result: AgentRunResult;
   backend: string;
@@ -36,6 +40,7 @@ export function sandboxPlan(options: AgentWorkOptions, cwd: string, repoGitDir: 
     bwrap: options.bwrap,
     worktree: cwd,
     home: process.env.HOME ?? null,
+    programDirs: [PACKAGE_ROOT],
     hiddenDirs: [options.workspace],
     readOnlyDirs: [repoGitDir],
   };
