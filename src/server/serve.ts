@@ -1,11 +1,11 @@
 /** `wh serve`: the API (and, as they land, the worker and the Director) in one process. */
-import pino from 'pino';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import type { Settings } from '../config/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import { ensureAdminToken } from './admin-token.ts';
 import { workerHandlers } from './agent-setup.ts';
+import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 import { scheduleMaintenance } from './pglite-maintenance.ts';
 import { VERSION } from './version.ts';
@@ -27,10 +27,7 @@ export async function serve(
   settings: Settings,
   options: ServeOptions = { worker: true, workerConcurrency: 2 },
 ): Promise<RunningServer> {
-  const logger = pino({
-    level: settings.logLevel,
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  });
+  const logger = createLogger(settings.logLevel);
   const opened = await openConfiguredDatabase(settings);
   try {
     const admin = await ensureAdminToken(

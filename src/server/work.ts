@@ -1,9 +1,9 @@
 /** `wh worker`: a worker process on PostgreSQL, drained on SIGTERM, forced by a second SIGINT. */
-import pino from 'pino';
 import type { Settings } from '../config/settings.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { Worker } from '../worker/worker.ts';
 import { workerHandlers } from './agent-setup.ts';
+import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 
 export class WorkerNeedsPostgresError extends Error {
@@ -23,7 +23,7 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
       'wh worker needs PostgreSQL (set DATABASE_URL=postgres://...): an embedded PGlite database belongs to its one `wh serve` process, which already runs a worker',
     );
   }
-  const logger = pino({ level: settings.logLevel });
+  const logger = createLogger(settings.logLevel);
   const handlers = workerHandlers(settings, logger, await loadHandlers(options.handlersModule));
   const opened = await openConfiguredDatabase(settings);
   const worker = new Worker({
