@@ -67,6 +67,8 @@ describe('wrapInSandbox', () => {
       sandbox: plan,
     });
     expect(result.summary.ok).toBe(true);
-    expect(readFileSync(join(worktree, 'seen.txt'), 'utf8')).toBe('hidden\ngit-read-only\nhome-writable\ntool-ran\n');
+    expect(readFileSync(join(worktree, 'seen.txt'), 'utf8')).toBe(
+      'hidden\ngit-read-only\nhome-writable\ntool-ran\n',
+    );
   });
 });
