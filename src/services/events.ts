@@ -2,7 +2,7 @@
  * The events log: one row per state change, written in the same transaction as the change.
  * It is the audit trail, the live feed and the webhook outbox.
  */
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 
@@ -35,6 +35,9 @@ export async function appendEvent(tx: Tx, actor: string | null, input: EventInpu
 
 export interface EventFilter {
   afterId?: number | undefined;
+  /** Newest first, below this id: for "what happened lately" views. */
+  beforeId?: number | undefined;
+  newestFirst?: boolean;
   runId?: number | undefined;
   projectId?: number | undefined;
   taskId?: number | undefined;
@@ -44,6 +47,7 @@ export interface EventFilter {
 export async function listEvents(db: Queryable, filter: EventFilter): Promise<Event[]> {
   const conditions: SQL[] = [];
   if (filter.afterId !== undefined) conditions.push(gt(events.id, filter.afterId));
+  if (filter.beforeId !== undefined) conditions.push(lt(events.id, filter.beforeId));
   if (filter.runId !== undefined) conditions.push(eq(events.runId, filter.runId));
   if (filter.projectId !== undefined) conditions.push(eq(events.projectId, filter.projectId));
   if (filter.taskId !== undefined) conditions.push(eq(events.taskId, filter.taskId));
@@ -51,6 +55,6 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     .select()
     .from(events)
     .where(and(...conditions))
-    .orderBy(asc(events.id))
+    .orderBy(filter.newestFirst ? desc(events.id) : asc(events.id))
     .limit(filter.limit);
 }

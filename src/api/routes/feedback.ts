@@ -86,9 +86,12 @@ export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
       config: { permission: 'read' },
       schema: {
         tags: ['events'],
-        summary: 'The event log in id order; page with after_id=<last id seen>',
+        summary:
+          'The event log in id order (page with after_id=<last id seen>), or newest first with order=desc (page with before_id)',
         querystring: z.object({
           after_id: z.coerce.number().int().min(0).optional(),
+          before_id: z.coerce.number().int().min(1).optional(),
+          order: z.enum(['asc', 'desc']).default('asc'),
           run_id: optionalId,
           project_id: optionalId,
           task_id: optionalId,
@@ -97,16 +100,21 @@ export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const { after_id, run_id, project_id, task_id, limit } = request.query;
+      const { after_id, before_id, order, run_id, project_id, task_id, limit } = request.query;
       const items = await listEvents(db, {
         afterId: after_id,
+        beforeId: before_id,
+        newestFirst: order === 'desc',
         runId: run_id,
         projectId: project_id,
         taskId: task_id,
         limit,
       });
       const last = items.at(-1);
-      return { items: toApi(items), next_after_id: items.length === limit && last ? last.id : null };
+      const more = items.length === limit && last;
+      return order === 'desc'
+        ? { items: toApi(items), next_before_id: more ? last.id : null }
+        : { items: toApi(items), next_after_id: more ? last.id : null };
     },
   );
 }
