@@ -3,30 +3,20 @@
  * token ever lives in page script. Errors arrive as `{error: {code, message, details}}` and become ApiError.
  */
 
-export const STAGES = ['none', 'dev', 'qa', 'sec', 'docs', 'complete'] as const;
-export type Stage = (typeof STAGES)[number];
+import type { JobState } from '../../src/domain/job-states.ts';
+import type { RunPhase } from '../../src/domain/run-phases.ts';
+import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
+import type { Stage } from '../../src/domain/stages.ts';
 
-export const RUN_PHASES = [
-  'planning',
-  'building',
-  'testing',
-  'ready_for_commit',
-  'awaiting_approval',
-  'deploying',
-  'deployed',
-  'failed',
-  'killed',
-] as const;
-export type RunPhase = (typeof RUN_PHASES)[number];
-
-export const JOB_STATES = ['held', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const FINDING_STATUSES = ['open', 'fixed', 'wont_fix', 'duplicate'] as const;
-export type FindingStatus = (typeof FINDING_STATUSES)[number];
+export { JOB_STATES, type JobState } from '../../src/domain/job-states.ts';
+export { RUN_PHASES, type RunPhase } from '../../src/domain/run-phases.ts';
+export {
+  FINDING_STATUSES,
+  type FindingStatus,
+  SEVERITIES,
+  type Severity,
+} from '../../src/domain/severity.ts';
+export { STAGES, type Stage } from '../../src/domain/stages.ts';
 
 export const BUG_STATUSES = ['open', 'triaged', 'closed'] as const;
 export type BugStatus = (typeof BUG_STATUSES)[number];

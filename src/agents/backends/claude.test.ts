@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
-import type { AgentEvent, StreamParser } from '../types.ts';
+import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { claudeBackend } from './claude.ts';
 
 afterAll(removeFakeDirs);
 
 const SID = '8f1c2a3b-0000-4000-8000-000000000001';
 const base = { prompt: 'Fix the tests', cwd: '/repo/wt-12', model: null };
-
-function feed(parser: StreamParser, lines: unknown[]): AgentEvent[] {
-  return lines.flatMap((line) => parser.line(typeof line === 'string' ? line : JSON.stringify(line)));
-}
 
 const init = {
   type: 'system',

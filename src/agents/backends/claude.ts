@@ -5,6 +5,7 @@
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { bool, type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
+import { noResult, summarize } from './summary.ts';
 
 /** Tools whose successful result means a file was written; Write may also overwrite, the stream can't tell. */
 const EDIT_TOOLS: Readonly<Record<string, 'add' | 'update'>> = {
@@ -168,23 +169,26 @@ class ClaudeParser implements StreamParser {
   finish(exitCode: number | null): AgentSummary {
     const result = this.result;
     const ok = exitCode === 0 && result !== null && bool(result, 'is_error') === false;
-    return {
-      ok,
-      sessionId: this.sessionId,
-      finalText: str(result, 'result') ?? this.lastText,
-      error: ok ? null : this.failure(exitCode),
-      usage: { ...this.usage },
-    };
+    return summarize(
+      'claude',
+      exitCode,
+      {
+        ok,
+        sessionId: this.sessionId,
+        finalText: str(result, 'result') ?? this.lastText,
+        usage: { ...this.usage },
+      },
+      (code) => this.failure(code),
+    );
   }
 
-  private failure(exitCode: number | null): string {
-    if (exitCode === null) return 'killed (timeout or cancel)';
+  private failure(exitCode: number): string {
     const result = this.result;
     const subtype = str(result, 'subtype') ?? '';
     // A limit the run hit outranks an API error it may have retried past.
     if (SUBTYPES[subtype]) return SUBTYPES[subtype];
     if (this.apiError) return API_ERRORS[this.apiError] ?? `claude: API error ${this.apiError}`;
-    if (!result) return `claude: exited without a result (exit code ${exitCode})`;
+    if (!result) return noResult('claude', exitCode);
     if (bool(result, 'is_error') === false)
       return `claude: exited with code ${exitCode} after a successful result`;
     return errorsText(result.errors) || str(result, 'result') || `claude: error (${subtype || 'unknown'})`;

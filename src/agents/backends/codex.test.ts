@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
-import type { AgentEvent, StreamParser } from '../types.ts';
+import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { codexBackend } from './codex.ts';
 
 afterAll(removeFakeDirs);
@@ -10,10 +9,6 @@ afterAll(removeFakeDirs);
 const THREAD = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 const base = { prompt: 'Fix the tests', cwd: '/repo/wt-12', model: null };
 const EXEC = ['exec', '--json', '-C', '/repo/wt-12', '--sandbox', 'workspace-write', '--skip-git-repo-check'];
-
-function feed(parser: StreamParser, lines: unknown[]): AgentEvent[] {
-  return lines.flatMap((line) => parser.line(typeof line === 'string' ? line : JSON.stringify(line)));
-}
 
 const completed = (item: Record<string, unknown>) => ({ type: 'item.completed', item });
 const turn = (input: number, output: number) => ({

@@ -7,6 +7,7 @@
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { isObject, type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
+import { summarize } from './summary.ts';
 
 const AUTH_HINT = 'codex: authentication failed (check CODEX_API_KEY or OPENAI_API_KEY)';
 
@@ -174,24 +175,22 @@ class CodexParser implements StreamParser {
 
   finish(exitCode: number | null): AgentSummary {
     const ok = exitCode === 0 && this.turnFailure === null && this.failedItems.length === 0;
-    return {
-      ok,
-      sessionId: this.sessionId,
-      finalText: this.finalText,
-      error: ok ? null : this.failure(exitCode),
-      usage: this.usage(),
-    };
+    return summarize(
+      'codex',
+      exitCode,
+      { ok, sessionId: this.sessionId, finalText: this.finalText, usage: this.usage() },
+      (code) => this.failure(code),
+    );
   }
 
-  private failure(exitCode: number | null): string {
-    if (exitCode === null) return 'killed (timeout or cancel)';
+  private failure(exitCode: number): string | null {
     const message = this.turnFailure ?? this.lastError;
     if (message && /\b401\b|unauthorized|api key/i.test(message)) return AUTH_HINT;
     if (this.turnFailure) return `codex: turn failed: ${this.turnFailure}`;
     if (this.failedItems.length > 0)
       return `codex: not carried out: ${this.failedItems.join('; ')} (exit code ${exitCode})`;
     if (this.lastError) return `codex: ${this.lastError} (exit code ${exitCode})`;
-    return `codex: exited with code ${exitCode}`;
+    return null;
   }
 }
 

@@ -3,6 +3,7 @@
  * For scripted agents and for tests; it reads no keys and reports no usage.
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { summarize } from './summary.ts';
 
 export const commandBackend: AgentBackend = {
   name: 'command',
@@ -25,16 +26,13 @@ export const commandBackend: AgentBackend = {
       },
       finish(exitCode: number | null): AgentSummary {
         const ok = exitCode === 0;
-        let error: string | null = null;
-        if (exitCode === null) error = 'killed (timeout or cancel)';
-        else if (!ok) error = `command: exited with code ${exitCode}`;
-        return {
-          ok,
-          sessionId: null,
-          finalText: lines.join('\n'),
-          error,
-          usage: { inputTokens: 0, outputTokens: 0, costUsd: null },
-        };
+        const usage = { inputTokens: 0, outputTokens: 0, costUsd: null };
+        return summarize(
+          'command',
+          exitCode,
+          { ok, sessionId: null, finalText: lines.join('\n'), usage },
+          () => null,
+        );
       },
     };
   },

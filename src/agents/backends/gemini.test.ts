@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
-import type { AgentEvent, StreamParser } from '../types.ts';
+import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { geminiBackend } from './gemini.ts';
 
 afterAll(removeFakeDirs);
@@ -10,10 +9,6 @@ afterAll(removeFakeDirs);
 const SID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const base = { prompt: 'Fix the tests', cwd: '/repo/wt-12', model: null };
 const HEADLESS = ['-p', '', '-o', 'stream-json', '--approval-mode', 'yolo', '--skip-trust'];
-
-function feed(parser: StreamParser, lines: unknown[]): AgentEvent[] {
-  return lines.flatMap((line) => parser.line(typeof line === 'string' ? line : JSON.stringify(line)));
-}
 
 const gm = (type: string, fields: Record<string, unknown>) => ({
   type,

@@ -4,6 +4,7 @@
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { type JsonObject, num, obj, parseJsonLine, str, textOf } from './json.ts';
+import { noResult, summarize } from './summary.ts';
 
 /** Exit codes from gemini-cli's errors.ts, with what a reader should do about them. */
 const EXIT_CODES: Readonly<Record<number, string>> = {
@@ -133,16 +134,14 @@ class GeminiParser implements StreamParser {
   finish(exitCode: number | null): AgentSummary {
     this.flush();
     const ok = exitCode === 0 && str(this.result, 'status') === 'success';
-    let error: string | null = null;
-    if (!ok) {
+    const outcome = { ok, sessionId: this.sessionId, finalText: this.lastText, usage: { ...this.usage } };
+    return summarize('gemini', exitCode, outcome, (code) => {
       const resultError = obj(this.result, 'error');
-      if (exitCode === null) error = 'killed (timeout or cancel)';
-      else if (EXIT_CODES[exitCode]) error = EXIT_CODES[exitCode] ?? null;
-      else if (resultError) error = `gemini: ${str(resultError, 'message') ?? textOf(resultError)}`;
-      else if (!this.result) error = `gemini: exited without a result (exit code ${exitCode})`;
-      else if (str(this.result, 'status') !== 'success') error = `gemini: ${this.lastError ?? 'run failed'}`;
-      else error = `gemini: exited with code ${exitCode}`;
-    }
-    return { ok, sessionId: this.sessionId, finalText: this.lastText, error, usage: { ...this.usage } };
+      if (EXIT_CODES[code]) return EXIT_CODES[code] ?? null;
+      if (resultError) return `gemini: ${str(resultError, 'message') ?? textOf(resultError)}`;
+      if (!this.result) return noResult('gemini', code);
+      if (str(this.result, 'status') !== 'success') return `gemini: ${this.lastError ?? 'run failed'}`;
+      return null;
+    });
   }
 }

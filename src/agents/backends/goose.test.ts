@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
-import type { AgentEvent, StreamParser } from '../types.ts';
+import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { gooseBackend } from './goose.ts';
 
 afterAll(removeFakeDirs);
@@ -11,10 +10,6 @@ const base = { prompt: 'Fix the tests', cwd: '/repo/wt-12', model: null };
 const RUN = ['run', '-i', '-', '--output-format', 'stream-json', '--with-builtin', 'developer'];
 const MAX_TURNS =
   "I've reached the maximum number of actions I can do without user input. Would you like me to continue?";
-
-function feed(parser: StreamParser, lines: unknown[]): AgentEvent[] {
-  return lines.flatMap((line) => parser.line(typeof line === 'string' ? line : JSON.stringify(line)));
-}
 
 const message = (role: string, content: unknown[]) => ({
   type: 'message',

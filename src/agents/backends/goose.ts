@@ -5,6 +5,7 @@
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
+import { noResult, summarize } from './summary.ts';
 
 /** What goose says, as a plain assistant text, when it stops at --max-turns. */
 const MAX_TURNS_TEXT = "I've reached the maximum number of actions I can do without user input";
@@ -130,18 +131,15 @@ class GooseParser implements StreamParser {
   finish(exitCode: number | null): AgentSummary {
     const maxTurns = this.lastText.includes(MAX_TURNS_TEXT);
     const ok = exitCode === 0 && this.complete && this.error === null && !maxTurns;
-    let error: string | null = null;
-    if (!ok) {
-      if (exitCode === null) error = 'killed (timeout or cancel)';
-      else if (this.error?.includes(APPROVAL_TEXT))
-        error = 'goose: tool approval required (set GOOSE_MODE=auto)';
-      else if (this.error && /\b401\b|unauthori[sz]ed|authentication|api key/i.test(this.error)) {
-        error = 'goose: authentication failed (check GOOSE_PROVIDER and its key, e.g. ANTHROPIC_API_KEY)';
-      } else if (this.error) error = `goose: ${this.error}`;
-      else if (maxTurns) error = 'goose: max turns reached';
-      else if (!this.complete) error = `goose: exited without a result (exit code ${exitCode})`;
-      else error = `goose: exited with code ${exitCode}`;
-    }
-    return { ok, sessionId: null, finalText: this.lastText, error, usage: { ...this.usage } };
+    const outcome = { ok, sessionId: null, finalText: this.lastText, usage: { ...this.usage } };
+    return summarize('goose', exitCode, outcome, (code) => {
+      if (this.error?.includes(APPROVAL_TEXT)) return 'goose: tool approval required (set GOOSE_MODE=auto)';
+      if (this.error && /\b401\b|unauthori[sz]ed|authentication|api key/i.test(this.error))
+        return 'goose: authentication failed (check GOOSE_PROVIDER and its key, e.g. ANTHROPIC_API_KEY)';
+      if (this.error) return `goose: ${this.error}`;
+      if (maxTurns) return 'goose: max turns reached';
+      if (!this.complete) return noResult('goose', code);
+      return null;
+    });
   }
 }

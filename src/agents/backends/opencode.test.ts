@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
-import type { AgentEvent, StreamParser } from '../types.ts';
+import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { opencodeBackend } from './opencode.ts';
 
 afterAll(removeFakeDirs);
@@ -10,10 +9,6 @@ afterAll(removeFakeDirs);
 const SID = 'ses_062f7835bffeTGfH5IKNUxZZX7';
 const base = { prompt: 'Fix the tests', cwd: '/repo/wt-12', model: null };
 const RUN = ['run', '--format', 'json', '--auto', '--dir', '/repo/wt-12'];
-
-function feed(parser: StreamParser, lines: unknown[]): AgentEvent[] {
-  return lines.flatMap((line) => parser.line(typeof line === 'string' ? line : JSON.stringify(line)));
-}
 
 const oc = (type: string, fields: Record<string, unknown>) => ({
   type,

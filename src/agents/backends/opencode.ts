@@ -4,6 +4,7 @@
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { bool, type JsonObject, num, obj, parseJsonLine, str, textOf } from './json.ts';
+import { summarize } from './summary.ts';
 
 const AUTH_HINT = 'opencode: authentication failed (check the provider key, e.g. ANTHROPIC_API_KEY)';
 
@@ -115,19 +116,14 @@ class OpencodeParser implements StreamParser {
 
   finish(exitCode: number | null): AgentSummary {
     const ok = exitCode === 0 && this.error === null;
-    let error: string | null = null;
-    if (!ok) {
+    const outcome = { ok, sessionId: this.sessionId, finalText: this.finalText, usage: this.usage() };
+    return summarize('opencode', exitCode, outcome, () => {
       const name = str(this.error, 'name') ?? str(this.error, 'type') ?? '';
-      if (exitCode === null) error = 'killed (timeout or cancel)';
-      else if (
-        name === 'ProviderAuthError' ||
-        /\b401\b|unauthori[sz]ed|api key/i.test(this.errorText ?? '')
-      ) {
-        error = AUTH_HINT;
-      } else if (this.errorText) error = `opencode: ${this.errorText}`;
-      else error = `opencode: exited with code ${exitCode}`;
-    }
-    return { ok, sessionId: this.sessionId, finalText: this.finalText, error, usage: this.usage() };
+      if (name === 'ProviderAuthError' || /\b401\b|unauthori[sz]ed|api key/i.test(this.errorText ?? ''))
+        return AUTH_HINT;
+      if (this.errorText) return `opencode: ${this.errorText}`;
+      return null;
+    });
   }
 }
 

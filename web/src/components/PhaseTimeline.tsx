@@ -1,15 +1,8 @@
-import type { RunPhase } from '../api.ts';
+import { RUN_PHASES, type RunPhase } from '../api.ts';
 import { label } from '../format.ts';
 
-const PATH: RunPhase[] = [
-  'planning',
-  'building',
-  'testing',
-  'ready_for_commit',
-  'awaiting_approval',
-  'deploying',
-  'deployed',
-];
+/** Every phase but the two ends off the path, failed and killed. */
+const PATH: RunPhase[] = RUN_PHASES.filter((phase) => phase !== 'failed' && phase !== 'killed');
 
 /** The run's phase on the path planning -> deployed; failed and killed runs are marked as such. */
 export function PhaseTimeline({ phase }: { phase: RunPhase }) {

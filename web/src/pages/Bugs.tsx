@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
   api,
@@ -20,6 +21,31 @@ const LIMIT = 25;
 
 function pick<T extends string>(value: string | null, allowed: readonly T[]): T | '' {
   return allowed.includes(value as T) ? (value as T) : '';
+}
+
+/** An inline `<select>` with a caption; `any` adds a leading empty "Any" option. */
+function InlineSelect<T extends string>(props: {
+  caption: ReactNode;
+  value: string;
+  options: readonly T[];
+  any?: boolean;
+  text?: (value: T) => string;
+  onChange: (value: string) => void;
+}) {
+  const { caption, value, options, any = false, text = (option) => option, onChange } = props;
+  return (
+    <label className="field field-inline">
+      <span>{caption}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {any ? <option value="">Any</option> : null}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {text(option)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 /** Bug reports from the dashboard's widget, and the findings of every run's reviews. */
@@ -70,20 +96,13 @@ export function Bugs() {
       <section className="panel" aria-labelledby="bugs-h">
         <div className="panel-head">
           <h2 id="bugs-h">Bug reports</h2>
-          <label className="field field-inline">
-            <span>Status</span>
-            <select
-              value={bugStatus}
-              onChange={(e) => update({ bug_status: e.target.value, bug_offset: '' })}
-            >
-              <option value="">Any</option>
-              {BUG_STATUSES.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </label>
+          <InlineSelect
+            caption="Status"
+            value={bugStatus}
+            options={BUG_STATUSES}
+            any
+            onChange={(value) => update({ bug_status: value, bug_offset: '' })}
+          />
         </div>
         <ErrorNote error={bugs.error} />
         {!bugs.data && !bugs.error ? <Loading what="bug reports" /> : null}
@@ -102,25 +121,18 @@ export function Bugs() {
                   #{bug.id} {bug.title}
                 </strong>
                 {canOperate ? (
-                  <label className="field field-inline">
-                    <span>
-                      Status<span className="visually-hidden"> of bug report #{bug.id}</span>
-                    </span>
-                    <select
-                      value={bug.status}
-                      onChange={(e) =>
-                        action
-                          .run(() => api.setBugStatus(bug.id, e.target.value as BugStatus))
-                          .then(() => bugs.reload())
-                      }
-                    >
-                      {BUG_STATUSES.map((value) => (
-                        <option key={value} value={value}>
-                          {value}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <InlineSelect
+                    caption={
+                      <>
+                        Status<span className="visually-hidden"> of bug report #{bug.id}</span>
+                      </>
+                    }
+                    value={bug.status}
+                    options={BUG_STATUSES}
+                    onChange={(value) =>
+                      action.run(() => api.setBugStatus(bug.id, value as BugStatus)).then(() => bugs.reload())
+                    }
+                  />
                 ) : (
                   <Badge value={bug.status} />
                 )}
@@ -155,34 +167,21 @@ export function Bugs() {
         <div className="panel-head">
           <h2 id="findings-h">Findings across runs</h2>
           <div className="filters-inline">
-            <label className="field field-inline">
-              <span>Severity</span>
-              <select
-                value={severity}
-                onChange={(e) => update({ severity: e.target.value, finding_offset: '' })}
-              >
-                <option value="">Any</option>
-                {SEVERITIES.map((value) => (
-                  <option key={value} value={value}>
-                    {value}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field field-inline">
-              <span>Status</span>
-              <select
-                value={findingStatus}
-                onChange={(e) => update({ finding_status: e.target.value, finding_offset: '' })}
-              >
-                <option value="">Any</option>
-                {FINDING_STATUSES.map((value) => (
-                  <option key={value} value={value}>
-                    {label(value)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <InlineSelect
+              caption="Severity"
+              value={severity}
+              options={SEVERITIES}
+              any
+              onChange={(value) => update({ severity: value, finding_offset: '' })}
+            />
+            <InlineSelect
+              caption="Status"
+              value={findingStatus}
+              options={FINDING_STATUSES}
+              any
+              text={label}
+              onChange={(value) => update({ finding_status: value, finding_offset: '' })}
+            />
           </div>
         </div>
         <ErrorNote error={findings.error} />
@@ -203,25 +202,21 @@ export function Bugs() {
                   <strong>{finding.issue}</strong>
                 </span>
                 {canOperate ? (
-                  <label className="field field-inline">
-                    <span>
-                      Status<span className="visually-hidden"> of finding #{finding.id}</span>
-                    </span>
-                    <select
-                      value={finding.status}
-                      onChange={(e) =>
-                        action
-                          .run(() => api.setFindingStatus(finding.id, e.target.value as FindingStatus))
-                          .then(() => findings.reload())
-                      }
-                    >
-                      {FINDING_STATUSES.map((value) => (
-                        <option key={value} value={value}>
-                          {label(value)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <InlineSelect
+                    caption={
+                      <>
+                        Status<span className="visually-hidden"> of finding #{finding.id}</span>
+                      </>
+                    }
+                    value={finding.status}
+                    options={FINDING_STATUSES}
+                    text={label}
+                    onChange={(value) =>
+                      action
+                        .run(() => api.setFindingStatus(finding.id, value as FindingStatus))
+                        .then(() => findings.reload())
+                    }
+                  />
                 ) : (
                   <Badge value={finding.status} />
                 )}
