@@ -4,7 +4,6 @@
  * (fencing, lease recovery, retry) are in queue-services.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs } from '../../src/db/schema.ts';
@@ -14,6 +13,7 @@ import { createProject } from '../../src/services/projects.ts';
 import { createRun, killRun, setPaused } from '../../src/services/runs.ts';
 import { Worker, type WorkerOptions } from '../../src/worker/worker.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { isAlive, sleepChildren } from '../support/processes.ts';
 import { handlers } from '../support/queue-handlers.ts';
 
 type Extra = Omit<NewGenericJob, 'kind' | 'runId'>;
@@ -73,31 +73,6 @@ async function resultCount(ids: number[]): Promise<number> {
     sql`select count(*)::int as n from test_results where job_id = any(${`{${ids.join(',')}}`}::bigint[])`,
   );
   return Number(result.rows[0]!.n);
-}
-
-/** Child processes of `parent` running `sleep <seconds>`, read from /proc. */
-function sleepChildren(parent: number, seconds: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === parent && cmdline === `sleep\0${seconds}\0`) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reclaimExpiredJobs } from '../../src/services/queue/finish-job.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
-import { isAlive, openQueueHarness, type QueueHarness, sleepChildren, waitFor } from './worker-processes.ts';
+import { isAlive, sleepChildren } from '../support/processes.ts';
+import { openQueueHarness, type QueueHarness, waitFor } from './worker-processes.ts';
 
 let h: QueueHarness;
 

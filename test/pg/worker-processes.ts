@@ -4,7 +4,7 @@
  * queries about jobs, results and events.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SQL, sql } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import { createProject } from '../../src/services/projects.ts';
 import { seedDefaultRoleConfigs } from '../../src/services/role-configs.ts';
 import { createRun } from '../../src/services/runs.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { isAlive } from '../support/processes.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -67,32 +68,6 @@ export async function waitFor<T>(
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Child processes of `parent` running `sleep <seconds>`, read from /proc. */
-export function sleepChildren(parent: number, seconds: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === parent && cmdline === `sleep\0${seconds}\0`) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-/** Whether a process exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
   }
 }
 
