@@ -7,6 +7,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index]!;
 }
 
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 export interface Measurement {
   system: string;
   database: 'postgres' | 'pglite';

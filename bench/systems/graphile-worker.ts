@@ -6,7 +6,12 @@ import { analyze } from '../stats.ts';
 
 const silent = new Logger(() => () => {});
 
-export async function runGraphileWorker(url: string, jobs: number, workers: number): Promise<number> {
+export async function runGraphileWorker(
+  url: string,
+  jobs: number,
+  workers: number,
+  batched = false,
+): Promise<number> {
   const utils = await makeWorkerUtils({ connectionString: url, logger: silent });
   await utils.migrate();
   for (let sent = 0; sent < jobs; sent += 1000) {
@@ -27,6 +32,9 @@ export async function runGraphileWorker(url: string, jobs: number, workers: numb
   pgPool.on('error', () => {});
   const runner = await run({
     pgPool,
+    ...(batched
+      ? { preset: { worker: { localQueue: { size: workers * 4 }, completeJobBatchDelay: 0 } } }
+      : {}),
     concurrency: workers,
     noHandleSignals: true,
     pollInterval: 1000,

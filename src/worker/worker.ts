@@ -7,10 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { claimJob } from '../services/queue/claim-job.ts';
+import { type ClaimOptions, claimJobs } from '../services/queue/claim-job.ts';
+import { type CompletedAndClaimed, completeAndClaim } from '../services/queue/complete-and-claim.ts';
 import {
   completeJob,
   completeJobWith,
+  type Finished,
   failJob,
   reclaimExpiredJobs,
   releaseJob,
@@ -59,6 +61,14 @@ export class Worker {
   private unlisten: (() => Promise<void>) | null = null;
   /** Claims in flight; with the running jobs they never exceed the concurrency. */
   private claiming = 0;
+  /** A NOTIFY came while every slot was busy or claiming. */
+  private wakeRequested = false;
+  /** Plain successes waiting to be written together with their slots' next claims. */
+  private readonly handOvers: Array<{
+    finished: Finished;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
   private stopping = false;
   private lastRenewal = 0;
   private lastHeldAt = Date.now();
@@ -116,51 +126,60 @@ export class Worker {
   }
 
   private onNotify(payload: string): void {
-    if (payload === 'queued') this.wake();
-    else if (payload.startsWith('cancelled:')) {
+    if (payload === 'queued') {
+      this.wakeRequested = true;
+      this.wake();
+    } else if (payload.startsWith('cancelled:')) {
       this.running.get(Number(payload.slice('cancelled:'.length)))?.controller.abort(ABORT_REASONS.leaseLost);
     }
   }
 
   /**
-   * Fills every free slot, with one claim in flight per slot so that claims overlap. A claim that finds a
-   * job wakes the worker again; one that finds none leaves the slot to the next NOTIFY, poll or finished job.
+   * Fills every free slot with one claim for all of them. A claim that finds fewer jobs than slots leaves
+   * the rest to the next NOTIFY, poll or finished job; a NOTIFY that arrived while it ran (its snapshot may
+   * have missed that job) makes it look again.
    */
   wake(): void {
-    while (!this.stopping && this.running.size + this.claiming < this.opts.concurrency) {
-      this.claiming += 1;
-      const claim = this.claimOne()
-        .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
-        .finally(() => this.inFlight.delete(claim));
-      this.inFlight.add(claim);
-    }
+    const free = this.opts.concurrency - this.running.size - this.claiming;
+    if (this.stopping || free <= 0) return;
+    this.claiming += free;
+    this.wakeRequested = false;
+    const claim = this.claimFor(free)
+      .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
+      .finally(() => this.inFlight.delete(claim));
+    this.inFlight.add(claim);
   }
 
-  private async claimOne(): Promise<void> {
-    let job: Job | null;
+  private get claimOptions(): ClaimOptions {
+    return { workerId: this.id, kinds: this.kinds, leaseSeconds: this.opts.leaseSeconds };
+  }
+
+  private async claimFor(slots: number): Promise<void> {
+    let jobs: Job[];
     try {
-      job = await claimJob(this.db, {
-        workerId: this.id,
-        kinds: this.kinds,
-        leaseSeconds: this.opts.leaseSeconds,
-      });
+      jobs = await claimJobs(this.db, this.claimOptions, slots);
     } finally {
       // Counted down before anything else runs, so a slot freed meanwhile is seen as free.
-      this.claiming -= 1;
+      this.claiming -= slots;
     }
-    if (!job) return;
+    await this.take(jobs, slots);
+  }
+
+  /** Starts claimed jobs, or gives them straight back (same attempt) if this worker began to stop. */
+  private async take(jobs: readonly Job[], slots: number): Promise<void> {
     if (this.stopping) {
-      // Claimed while this worker began to stop: give it straight back, at the same attempt.
-      await releaseJob(
-        this.db,
-        { jobId: job.id, leaseToken: job.leaseToken! },
-        this.id,
-        ABORT_REASONS.draining,
-      );
+      for (const job of jobs) {
+        await releaseJob(
+          this.db,
+          { jobId: job.id, leaseToken: job.leaseToken! },
+          this.id,
+          ABORT_REASONS.draining,
+        );
+      }
       return;
     }
-    this.launch(job);
-    this.wake();
+    for (const job of jobs) this.launch(job);
+    if (jobs.length < slots && this.wakeRequested) this.wake();
   }
 
   private launch(job: Job): void {
@@ -176,8 +195,9 @@ export class Worker {
   }
 
   /**
-   * Runs the handler, then frees the slot before writing the result: the next claim overlaps with this
-   * job's completion, as a pipelined worker should. The write is still fenced by the lease.
+   * Runs the handler and writes its result, fenced by the lease. A plain success hands the slot its next
+   * job in the same statement; any other result frees the slot first, so the next claim overlaps with the
+   * write.
    */
   private async execute(entry: Running): Promise<void> {
     const { job, lease, controller } = entry;
@@ -193,22 +213,66 @@ export class Worker {
       });
     } catch (error) {
       failure = error;
-    } finally {
-      this.running.delete(job.id);
-      this.wake();
     }
+    const completion = { report: outcome?.report, ...outcome?.usage };
+    this.running.delete(job.id);
+    if (failure === null && !outcome?.apply && !controller.signal.aborted) {
+      // The slot stays reserved (counted as claiming) until its completion has claimed its next job.
+      this.claiming += 1;
+      await this.handOver({ lease, completion });
+      return;
+    }
+    this.wake();
     if (controller.signal.reason === ABORT_REASONS.draining) {
       await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
     } else if (failure !== null) {
       await this.reportFailure(lease, failure);
     } else {
-      const completion = { report: outcome?.report, ...outcome?.usage };
       const result = outcome?.apply
         ? await completeJobWith(this.db, lease, this.id, completion, outcome.apply)
         : await completeJob(this.db, lease, this.id, completion);
-      if (!result.accepted)
-        this.opts.logger?.warn({ jobId: job.id }, 'job result refused: the lease was lost');
+      if (!result.accepted) this.warnRefused(job.id);
     }
+  }
+
+  /**
+   * Queues a plain success to be written with its slot's next claim. Successes that arrive together (the
+   * same turn of the event loop) share one statement; nothing waits longer than that.
+   */
+  private handOver(finished: Finished): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.handOvers.push({ finished, resolve, reject });
+      if (this.handOvers.length === 1) setImmediate(() => void this.writeHandOvers());
+    });
+  }
+
+  private async writeHandOvers(): Promise<void> {
+    const batch = this.handOvers.splice(0);
+    const slots = this.stopping ? 0 : batch.length;
+    try {
+      let result: CompletedAndClaimed;
+      try {
+        result = await completeAndClaim(
+          this.db,
+          batch.map((item) => item.finished),
+          this.claimOptions,
+          slots,
+        );
+      } finally {
+        this.claiming -= batch.length;
+      }
+      for (const { finished } of batch) {
+        if (!result.completed.has(finished.lease.jobId)) this.warnRefused(finished.lease.jobId);
+      }
+      await this.take(result.claimed, slots);
+      for (const item of batch) item.resolve();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+
+  private warnRefused(jobId: number): void {
+    this.opts.logger?.warn({ jobId }, 'job result refused: the lease was lost');
   }
 
   private async reportFailure(lease: Lease, error: unknown): Promise<void> {

@@ -10,7 +10,8 @@ import { events } from '../../src/db/schema.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { enqueueJob, getJob, type NewGenericJob, retryJob } from '../../src/services/jobs.ts';
 import { createProject } from '../../src/services/projects.ts';
-import { claimJob } from '../../src/services/queue/claim-job.ts';
+import { claimJob, claimJobs } from '../../src/services/queue/claim-job.ts';
+import { completeAndClaim } from '../../src/services/queue/complete-and-claim.ts';
 import { completeJob, failJob, reclaimExpiredJobs, releaseJob } from '../../src/services/queue/finish-job.ts';
 import { type Lease, renewLeases } from '../../src/services/queue/lease.ts';
 import { createRun, setPaused } from '../../src/services/runs.ts';
@@ -215,5 +216,70 @@ describe('the queue services', () => {
       details: { job_id: id, current_state: 'succeeded' },
     });
     expect(await getJob(database.db, id)).toEqual(succeeded);
+  });
+  it('claims a batch in priority order, then completes it and claims the next ones in one transaction', async () => {
+    const runId = await newRun();
+    const priorities = [2, 9, 5, 9, 7, 1];
+    const ids: number[] = [];
+    for (const priority of priorities) ids.push(await enqueue(runId, 'test.batch', { priority }));
+    const [p2, p9a, p5, p9b, p7, p1] = ids as [number, number, number, number, number, number];
+    const options = { workerId: 'w-batch', kinds: ['test.batch'], leaseSeconds: 30 };
+
+    const first = await claimJobs(database.db, options, 2);
+    expect(first.map((job) => job.id)).toEqual([p9a, p9b]);
+    // Characters that need escaping inside a PostgreSQL array literal survive the round trip.
+    const tricky = { text: 'a "quoted", {braced} \\ value', list: [1, null] };
+    const stale: Lease = { jobId: p5, leaseToken: randomUUID() };
+    const handed = await completeAndClaim(
+      database.db,
+      [
+        { lease: leaseOf(first[0]!), completion: { report: tricky, backend: 'scripted', exitCode: 0 } },
+        { lease: leaseOf(first[1]!), completion: {} },
+        { lease: stale, completion: { report: { stale: true } } },
+      ],
+      options,
+      3,
+    );
+
+    expect(handed.completed).toEqual(new Set([p9a, p9b]));
+    expect(handed.claimed.map((job) => job.id)).toEqual([p7, p5, p2]);
+    expect(handed.claimed.map((job) => job.state)).toEqual(['running', 'running', 'running']);
+    expect(handed.claimed).toEqual(await Promise.all([p7, p5, p2].map((id) => getJob(database.db, id))));
+    expect(await getJob(database.db, p9a)).toMatchObject({
+      state: 'succeeded',
+      report: tricky,
+      backend: 'scripted',
+      exitCode: 0,
+      leaseToken: null,
+    });
+    expect(await getJob(database.db, p9b)).toMatchObject({ state: 'succeeded', report: null });
+    expect(await eventsOf(p5, 'job.stale_write_refused')).toEqual([
+      { actor: 'w-batch', payload: { what: 'result', state: 'running', attempt: 1 } },
+    ]);
+    expect(await eventsOf(p5, 'job.succeeded')).toEqual([]);
+
+    // One transaction wrote both completions and all three claims, each job its own event.
+    const written = await database.db.execute<{ type: string; job_id: number; tx: string }>(sql`
+      select type, job_id, xmin::text as tx from events
+       where job_id = any(${sql.param(ids)}::bigint[]) and type in ('job.succeeded', 'job.claimed')
+         and id > (select max(id) from events where type = 'job.claimed' and job_id = ${p9b})
+       order by id`);
+    expect(written.rows.map((row) => [row.type, Number(row.job_id)])).toEqual([
+      ['job.succeeded', p9a],
+      ['job.succeeded', p9b],
+      ...[p7, p5, p2].map((id) => ['job.claimed', id]),
+    ]);
+    expect(new Set(written.rows.map((row) => row.tx)).size).toBe(1);
+
+    // A worker that is stopping completes without claiming; an empty queue gives fewer than asked for.
+    const last = await completeAndClaim(
+      database.db,
+      [{ lease: leaseOf(handed.claimed[0]!), completion: {} }],
+      options,
+      0,
+    );
+    expect(last).toEqual({ completed: new Set([p7]), claimed: [] });
+    const rest = await completeAndClaim(database.db, [], options, 5);
+    expect(rest.claimed.map((job) => job.id)).toEqual([p1]);
   });
 });

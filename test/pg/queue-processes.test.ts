@@ -25,8 +25,11 @@ describe('wh worker processes', { timeout: 30_000 }, () => {
   it('four workers run 2,000 jobs, each exactly once', { timeout: 120_000 }, async () => {
     const workers = Array.from({ length: 4 }, () => h.startWorker('--concurrency', '4'));
     const ids = await Promise.all(workers.map((worker) => worker.id));
+    // Half apply their result in the completing transaction; half succeed plainly and are handed over
+    // (completed together with their slot's next claim).
     await h.database.db.execute(sql`insert into jobs (kind, role, run_id, state)
-      select 'test.record', 'system', ${h.runId}, 'queued' from generate_series(1, 2000)`);
+      select case when n % 2 = 0 then 'test.record' else 'test.plain' end, 'system', ${h.runId}, 'queued'
+        from generate_series(1, 2000) as n`);
 
     await waitFor(
       'the queue to empty',
@@ -43,7 +46,7 @@ describe('wh worker processes', { timeout: 30_000 }, () => {
       await count(sql`select count(*) filter (where state = 'succeeded')::int as succeeded,
         count(*) filter (where state <> 'succeeded')::int as other,
         count(*) filter (where not exists (select 1 from test_results r where r.job_id = j.id))::int as unrecorded
-        from jobs j where kind = 'test.record'`),
+        from jobs j`),
     ).toEqual({ succeeded: 2000, other: 0, unrecorded: 0 });
     expect(
       await count(sql`select count(distinct job_id) filter (where type = 'job.succeeded')::int as jobs,
@@ -52,6 +55,11 @@ describe('wh worker processes', { timeout: 30_000 }, () => {
         count(*) filter (where type in ('job.stale_write_refused', 'job.lease_expired'))::int as trouble
         from events`),
     ).toEqual({ jobs: 2000, succeeded: 2000, claimed: 2000, trouble: 0 });
+    // Hand-overs happened: claims committed in the same transaction as another job's completion.
+    const [handedOver] = await h.rows<{ n: number }>(sql`select count(*)::int as n from events c
+      where c.type = 'job.claimed'
+        and exists (select 1 from events s where s.type = 'job.succeeded' and s.xmin = c.xmin)`);
+    expect(handedOver!.n).toBeGreaterThan(0);
     const byWorker = await h.rows<{ worker: string }>(sql`select distinct worker from test_results`);
     expect(byWorker.length).toBeGreaterThan(1);
     expect(ids).toEqual(expect.arrayContaining(byWorker.map((row) => row.worker)));

@@ -80,7 +80,7 @@ export async function startAgentWorld(): Promise<AgentWorld> {
     host: '127.0.0.1',
     logLevel: 'silent',
   };
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.WH_TEST_LOG ?? 'silent' });
   const worker = new Worker({
     database,
     handlers: workerHandlers(settings, logger),

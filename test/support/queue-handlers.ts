@@ -37,6 +37,18 @@ async function record(context: JobRunContext) {
   };
 }
 
+/**
+ * Records that it ran (job id, attempt, worker) on its own, outside the completing transaction, then
+ * succeeds plainly: the worker writes such results together with its next claims. Running one attempt twice
+ * would break the unique key.
+ */
+async function plain(context: JobRunContext) {
+  await context.db.execute(
+    sql`insert into test_results (job_id, attempt, worker) values (${context.job.id}, ${context.job.attempt}, ${context.workerId})`,
+  );
+  return { report: { worker: context.workerId } };
+}
+
 /** Sleeps without looking at the abort signal: a stuck agent. */
 async function stubborn(context: JobRunContext) {
   await new Promise((resolve) => setTimeout(resolve, payloadNumber(context, 'sleepMs', 1000)));
@@ -57,6 +69,7 @@ async function child(context: JobRunContext) {
 
 export const handlers: HandlerRegistry = {
   'test.record': record,
+  'test.plain': plain,
   'test.stubborn': stubborn,
   'test.child': child,
   'test.poison': async () => {

@@ -3,7 +3,7 @@
  * backoff until it has used its attempts, then is dead), or it is released unfinished (a worker shutting
  * down) to be run again at the same attempt. A stale token changes nothing and is recorded.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
 import { appendEvent, type EventInput } from '../events.ts';
 import type { Job } from '../steps/jobs.ts';
@@ -52,25 +52,61 @@ const usageSet = (usage: JobUsage) => sql`
   output_tokens = coalesce(${usage.outputTokens ?? null}::int, output_tokens),
   cost_usd = coalesce(${usage.costUsd ?? null}::float8, cost_usd)`;
 
+/** A job its handler finished, with the lease it ran under. */
+export interface Finished {
+  lease: Lease;
+  completion: Completion;
+}
+
+/**
+ * Marks each finished job succeeded, as an `UPDATE ... RETURNING *`: one row per job whose lease is still
+ * current, none for the others.
+ */
+export function succeedUpdate(finished: readonly Finished[]): SQL {
+  const column = (pick: (usage: Completion) => unknown) =>
+    sql.param(finished.map((f) => pick(f.completion) ?? null));
+  const ids = sql.param(finished.map((f) => f.lease.jobId));
+  const tokens = sql.param(finished.map((f) => f.lease.leaseToken));
+  const reports = column((c) => (c.report === undefined ? null : JSON.stringify(c.report)));
+  return sql`
+      update jobs
+         set state = 'succeeded', report = coalesce(f.report::jsonb, jobs.report),
+             backend = coalesce(f.backend, jobs.backend),
+             role_config_id = coalesce(f.role_config_id, jobs.role_config_id),
+             exit_code = coalesce(f.exit_code, jobs.exit_code),
+             input_tokens = coalesce(f.input_tokens, jobs.input_tokens),
+             output_tokens = coalesce(f.output_tokens, jobs.output_tokens),
+             cost_usd = coalesce(f.cost_usd, jobs.cost_usd),
+             lease_token = null, lease_expires_at = null, finished_at = now(), updated_at = now()
+        from unnest(${ids}::bigint[], ${tokens}::uuid[], ${reports}::text[], ${column((c) => c.backend)}::text[],
+                    ${column((c) => c.roleConfigId)}::int[], ${column((c) => c.exitCode)}::int[],
+                    ${column((c) => c.inputTokens)}::int[], ${column((c) => c.outputTokens)}::int[],
+                    ${column((c) => c.costUsd)}::float8[])
+             as f(id, token, report, backend, role_config_id, exit_code, input_tokens, output_tokens, cost_usd)
+       where jobs.id = f.id and jobs.lease_token = f.token and jobs.state = 'running'
+      returning jobs.*`;
+}
+
+/** The `job.succeeded` event rows for the jobs in `done`, a CTE of succeeded job rows. */
+export function succeededEvents(done: string, workerId: string): SQL {
+  return sql`
+      select 'job.succeeded', run_id, task_id, id, ${workerId},
+             jsonb_build_object('kind', kind, 'attempt', attempt, 'exit_code', exit_code)
+        from ${sql.identifier(done)}
+       order by id`;
+}
+
 export function completeJob(db: Queryable, lease: Lease, workerId: string, completion: Completion = {}) {
-  const report = completion.report === undefined ? null : JSON.stringify(completion.report);
   return finish(
     db,
     lease,
     workerId,
     'result',
     sql`
-    with done as (
-      update jobs
-         set state = 'succeeded', report = coalesce(${report}::jsonb, report), ${usageSet(completion)},
-             lease_token = null, lease_expires_at = null, finished_at = now(), updated_at = now()
-       where id = ${lease.jobId} and lease_token = ${lease.leaseToken} and state = 'running'
-      returning *
-    ), event as (
+    with done as (${succeedUpdate([{ lease, completion }])}),
+    event as (
       insert into events (type, run_id, task_id, job_id, actor, payload)
-      select 'job.succeeded', run_id, task_id, id, ${workerId},
-             jsonb_build_object('kind', kind, 'attempt', attempt, 'exit_code', exit_code)
-        from done
+      ${succeededEvents('done', workerId)}
     )
     select * from done`,
   );
@@ -99,6 +135,8 @@ export async function completeJobWith(
       return { accepted: false } as const;
     }
     const event = await apply(tx, toJob(row));
+    // Matched by id alone: the lease was checked under the row lock above, and `apply` may have moved the
+    // job on (a stage verdict cancels the task's open jobs, this one among them).
     const report = completion.report === undefined ? null : JSON.stringify(completion.report);
     const done = await tx.execute<Record<string, unknown>>(sql`
       update jobs
