@@ -17,7 +17,7 @@ import {
   reclaimExpiredJobs,
   releaseJob,
 } from '../services/queue/finish-job.ts';
-import { type Lease, renewLeases } from '../services/queue/lease.ts';
+import type { Lease } from '../services/queue/lease.ts';
 import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
 import {
@@ -27,6 +27,8 @@ import {
   type JobOutcome,
   PermanentJobError,
 } from './handler.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
+import { SameTurnBatch } from './same-turn-batch.ts';
 
 export interface WorkerOptions {
   database: Database;
@@ -63,15 +65,10 @@ export class Worker {
   private claiming = 0;
   /** A NOTIFY came while every slot was busy or claiming. */
   private wakeRequested = false;
-  /** Plain successes waiting to be written together with their slots' next claims. */
-  private readonly handOvers: Array<{
-    finished: Finished;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }> = [];
+  /** Plain successes, written together with their slots' next claims. */
+  private readonly handOvers = new SameTurnBatch<Finished>((batch) => this.writeHandOvers(batch));
   private stopping = false;
-  private lastRenewal = 0;
-  private lastHeldAt = Date.now();
+  private readonly leases: LeaseKeeper;
   private leaseTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
@@ -87,6 +84,7 @@ export class Worker {
       ...options,
       logger: options.logger,
     };
+    this.leases = new LeaseKeeper({ ...this.opts, db: options.database.db });
   }
 
   get activeJobIds(): number[] {
@@ -111,7 +109,7 @@ export class Worker {
     });
     this.unlisten = await this.opts.database.listen('wh_jobs', (payload) => this.onNotify(payload));
     this.every(this.opts.pollMs, () => this.wake());
-    this.leaseTimer = this.every(this.opts.checkMs, () => this.checkLeases());
+    this.leaseTimer = this.every(this.opts.checkMs, () => this.leases.check([...this.running.values()]));
     this.every(this.opts.sweepMs, () => this.sweep());
     this.wake();
   }
@@ -219,7 +217,7 @@ export class Worker {
     if (failure === null && !outcome?.apply && !controller.signal.aborted) {
       // The slot stays reserved (counted as claiming) until its completion has claimed its next job.
       this.claiming += 1;
-      await this.handOver({ lease, completion });
+      await this.handOvers.add({ lease, completion });
       return;
     }
     this.wake();
@@ -235,40 +233,17 @@ export class Worker {
     }
   }
 
-  /**
-   * Queues a plain success to be written with its slot's next claim. Successes that arrive together (the
-   * same turn of the event loop) share one statement; nothing waits longer than that.
-   */
-  private handOver(finished: Finished): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.handOvers.push({ finished, resolve, reject });
-      if (this.handOvers.length === 1) setImmediate(() => void this.writeHandOvers());
-    });
-  }
-
-  private async writeHandOvers(): Promise<void> {
-    const batch = this.handOvers.splice(0);
+  /** Completes a batch of plain successes and claims as many next jobs, in one statement. */
+  private async writeHandOvers(batch: Finished[]): Promise<void> {
     const slots = this.stopping ? 0 : batch.length;
+    let result: CompletedAndClaimed;
     try {
-      let result: CompletedAndClaimed;
-      try {
-        result = await completeAndClaim(
-          this.db,
-          batch.map((item) => item.finished),
-          this.claimOptions,
-          slots,
-        );
-      } finally {
-        this.claiming -= batch.length;
-      }
-      for (const { finished } of batch) {
-        if (!result.completed.has(finished.lease.jobId)) this.warnRefused(finished.lease.jobId);
-      }
-      await this.take(result.claimed, slots);
-      for (const item of batch) item.resolve();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
+      result = await completeAndClaim(this.db, batch, this.claimOptions, slots);
+    } finally {
+      this.claiming -= batch.length;
     }
+    for (const { lease } of batch) if (!result.completed.has(lease.jobId)) this.warnRefused(lease.jobId);
+    await this.take(result.claimed, slots);
   }
 
   private warnRefused(jobId: number): void {
@@ -283,38 +258,6 @@ export class Worker {
       permanent: error instanceof PermanentJobError || (error instanceof JobFailure && error.permanent),
       ...(error instanceof JobFailure ? error.usage : {}),
     });
-  }
-
-  /**
-   * Checks every running job still holds its lease, renewing the leases when a heartbeat is due. A job that
-   * lost its lease (cancelled, or reclaimed after this worker stalled) is aborted at once. If the database
-   * cannot be reached for a whole lease period, this worker can no longer know it holds anything: it aborts.
-   */
-  private async checkLeases(): Promise<void> {
-    if (this.running.size === 0) {
-      this.lastHeldAt = Date.now();
-      return;
-    }
-    const entries = [...this.running.values()];
-    try {
-      const renewDue = Date.now() - this.lastRenewal >= this.opts.heartbeatSeconds * 1000;
-      const held = await renewLeases(
-        this.db,
-        entries.map((entry) => entry.lease),
-        renewDue ? this.opts.leaseSeconds : 0,
-        !renewDue,
-      );
-      if (renewDue) this.lastRenewal = Date.now();
-      this.lastHeldAt = Date.now();
-      for (const entry of entries) {
-        if (!held.has(entry.job.id)) entry.controller.abort(ABORT_REASONS.leaseLost);
-      }
-    } catch (error) {
-      this.opts.logger?.warn({ err: error }, 'lease check failed');
-      if (Date.now() - this.lastHeldAt > this.opts.leaseSeconds * 1000) {
-        for (const entry of entries) entry.controller.abort(ABORT_REASONS.leaseLost);
-      }
-    }
   }
 
   private async sweep(): Promise<void> {
