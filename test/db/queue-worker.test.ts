@@ -98,40 +98,45 @@ afterAll(async () => {
 });
 
 describe('an in-process worker', { timeout: 20_000 }, () => {
-  it('claims by priority, then oldest; never from a paused run (until resumed) or a killed run', async () => {
-    const runId = await newRun();
-    const priorities = [3, 8, 5, 8, 1, 5];
-    const ids: number[] = [];
-    for (const priority of priorities) ids.push(await enqueue(runId, 'test.record', { priority }));
-    const pausedRun = await newRun();
-    const pausedJobs = [await enqueue(pausedRun, 'test.record', { priority: 10 })];
-    await setPaused(ctx, pausedRun, true);
-    pausedJobs.push(await enqueue(pausedRun, 'test.record', { priority: 10 }));
-    const killedRun = await newRun();
-    const killedJob = await enqueue(killedRun, 'test.record', { priority: 10 });
-    await killRun(ctx, killedRun);
+  // test.record applies its result in the completing transaction; test.plain succeeds plainly and is handed
+  // over: completed in the statement that claims the slot's next job.
+  it.each(['test.record', 'test.plain'])(
+    'claims by priority, then oldest; never from a paused run (until resumed) or a killed run (%s)',
+    async (kind) => {
+      const runId = await newRun();
+      const priorities = [3, 8, 5, 8, 1, 5];
+      const ids: number[] = [];
+      for (const priority of priorities) ids.push(await enqueue(runId, kind, { priority }));
+      const pausedRun = await newRun();
+      const pausedJobs = [await enqueue(pausedRun, kind, { priority: 10 })];
+      await setPaused(ctx, pausedRun, true);
+      pausedJobs.push(await enqueue(pausedRun, kind, { priority: 10 }));
+      const killedRun = await newRun();
+      const killedJob = await enqueue(killedRun, kind, { priority: 10 });
+      await killRun(ctx, killedRun);
 
-    // Only NOTIFY wakes this worker after its first look: resuming must wake it too.
-    await startWorker({ concurrency: 1, pollMs: 60_000 });
-    await waitFor('the run to be done', allIn(ids, 'succeeded'));
-    const claimed = await database.db
-      .select({ jobId: events.jobId })
-      .from(events)
-      .where(and(eq(events.type, 'job.claimed'), inArray(events.jobId, [...ids, ...pausedJobs, killedJob])))
-      .orderBy(asc(events.id));
-    const byPriority = ids
-      .map((id, index) => ({ id, priority: priorities[index]! }))
-      .sort((a, b) => b.priority - a.priority || a.id - b.id)
-      .map((job) => job.id);
-    expect(claimed.map((row) => row.jobId)).toEqual(byPriority);
+      // Only NOTIFY wakes this worker after its first look: resuming must wake it too.
+      await startWorker({ concurrency: 1, pollMs: 60_000 });
+      await waitFor('the run to be done', allIn(ids, 'succeeded'));
+      const claimed = await database.db
+        .select({ jobId: events.jobId })
+        .from(events)
+        .where(and(eq(events.type, 'job.claimed'), inArray(events.jobId, [...ids, ...pausedJobs, killedJob])))
+        .orderBy(asc(events.id));
+      const byPriority = ids
+        .map((id, index) => ({ id, priority: priorities[index]! }))
+        .sort((a, b) => b.priority - a.priority || a.id - b.id)
+        .map((job) => job.id);
+      expect(claimed.map((row) => row.jobId)).toEqual(byPriority);
 
-    await sleep(200);
-    expect(await allIn(pausedJobs, 'held')()).toBe(true);
-    await setPaused(ctx, pausedRun, false);
-    await waitFor('the resumed run to be done', allIn(pausedJobs, 'succeeded'), 3000);
-    expect(await getJob(database.db, killedJob)).toMatchObject({ state: 'cancelled', startedAt: null });
-    expect(await eventsOf(killedJob, 'job.claimed')).toEqual([]);
-  });
+      await sleep(200);
+      expect(await allIn(pausedJobs, 'held')()).toBe(true);
+      await setPaused(ctx, pausedRun, false);
+      await waitFor('the resumed run to be done', allIn(pausedJobs, 'succeeded'), 3000);
+      expect(await getJob(database.db, killedJob)).toMatchObject({ state: 'cancelled', startedAt: null });
+      expect(await eventsOf(killedJob, 'job.claimed')).toEqual([]);
+    },
+  );
 
   it('starts a job at once when it is queued: NOTIFY wakes it, not polling', async () => {
     const runId = await newRun();

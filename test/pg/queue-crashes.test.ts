@@ -58,42 +58,49 @@ describe('wh worker processes that crash or stall', { timeout: 30_000 }, () => {
     ]);
   });
 
-  it("refuses a stalled worker's late result after another worker finished the job", async () => {
-    const first = h.startWorker('--concurrency', '1', '--lease-seconds', '2');
-    const firstId = await first.id;
-    const jobId = await h.enqueue('test.stubborn', { sleepMs: 4000 });
-    await waitFor('the first worker to claim the job', h.runningOn([jobId], firstId));
+  // test.stubborn applies its result in the completing transaction; test.stubborn-plain succeeds plainly,
+  // so its result would be written together with the worker's next claim.
+  it.each(['test.stubborn', 'test.stubborn-plain'])(
+    "refuses a stalled worker's late result after another worker finished the job (%s)",
+    async (kind) => {
+      const first = h.startWorker('--concurrency', '1', '--lease-seconds', '2');
+      const firstId = await first.id;
+      const jobId = await h.enqueue(kind, { sleepMs: 4000 });
+      await waitFor('the first worker to claim the job', h.runningOn([jobId], firstId));
 
-    first.child.kill('SIGSTOP');
-    await expireLease(jobId);
-    expect(await reclaimExpiredJobs(h.database.db, 'test-sweeper')).toBe(1);
-    await h.database.db.execute(sql`update jobs set run_at = now() where id = ${jobId}`);
-    const second = h.startWorker('--concurrency', '1');
-    const secondId = await second.id;
-    await waitFor('the second worker to finish', () => h.allSucceeded([jobId]));
-    const finished = await h.job(jobId);
+      first.child.kill('SIGSTOP');
+      await expireLease(jobId);
+      expect(await reclaimExpiredJobs(h.database.db, 'test-sweeper')).toBe(1);
+      await h.database.db.execute(sql`update jobs set run_at = now() where id = ${jobId}`);
+      const second = h.startWorker('--concurrency', '1');
+      const secondId = await second.id;
+      await waitFor('the second worker to finish', () => h.allSucceeded([jobId]));
+      const finished = await h.job(jobId);
 
-    first.child.kill('SIGCONT');
-    await waitFor(
-      'the late result',
-      async () => (await h.jobEvents(jobId, 'job.stale_write_refused')).length,
-    );
-    const refused = await h.jobEvents(jobId, 'job.stale_write_refused');
+      first.child.kill('SIGCONT');
+      await waitFor(
+        'the late result',
+        async () => (await h.jobEvents(jobId, 'job.stale_write_refused')).length,
+      );
+      const refused = await h.jobEvents(jobId, 'job.stale_write_refused');
 
-    expect(refused).toEqual([
-      { actor: firstId, payload: { what: 'result', state: 'succeeded', attempt: 2 } },
-    ]);
-    expect(await h.results(jobId)).toEqual([{ attempt: 2, worker: secondId }]);
-    expect(finished).toMatchObject({
-      state: 'succeeded',
-      attempt: 2,
-      lease_owner: secondId,
-      lease_token: null,
-    });
-    expect(finished.report).toEqual({ worker: secondId });
-    expect(await h.job(jobId)).toEqual(finished);
-    expect(await h.jobEvents(jobId, 'job.succeeded')).toHaveLength(1);
-  });
+      expect(refused).toEqual([
+        { actor: firstId, payload: { what: 'result', state: 'succeeded', attempt: 2 } },
+      ]);
+      expect(await h.results(jobId)).toEqual(
+        kind === 'test.stubborn' ? [{ attempt: 2, worker: secondId }] : [],
+      );
+      expect(finished).toMatchObject({
+        state: 'succeeded',
+        attempt: 2,
+        lease_owner: secondId,
+        lease_token: null,
+      });
+      expect(finished.report).toEqual({ worker: secondId });
+      expect(await h.job(jobId)).toEqual(finished);
+      expect(await h.jobEvents(jobId, 'job.succeeded')).toHaveLength(1);
+    },
+  );
 
   it("killing a run kills its running job's child process within 2 s", async () => {
     const worker = h.startWorker('--concurrency', '1');

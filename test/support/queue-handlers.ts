@@ -55,6 +55,12 @@ async function stubborn(context: JobRunContext) {
   return record({ ...context, job: { ...context.job, payload: {} } });
 }
 
+/** Sleeps without looking at the abort signal, then succeeds plainly (no effects of its own). */
+async function stubbornPlain(context: JobRunContext) {
+  await new Promise((resolve) => setTimeout(resolve, payloadNumber(context, 'sleepMs', 1000)));
+  return { report: { worker: context.workerId } };
+}
+
 /** Runs a child process until done or aborted; aborting kills it. Its pid goes to the report. */
 async function child(context: JobRunContext) {
   const seconds = payloadNumber(context, 'seconds', 60);
@@ -71,6 +77,7 @@ export const handlers: HandlerRegistry = {
   'test.record': record,
   'test.plain': plain,
   'test.stubborn': stubborn,
+  'test.stubborn-plain': stubbornPlain,
   'test.child': child,
   'test.poison': async () => {
     throw new Error('poison: this job always fails');
