@@ -3,6 +3,7 @@ import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import type { Settings } from '../config/settings.ts';
 import { Worker } from '../worker/worker.ts';
+import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
 import { workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
@@ -47,6 +48,7 @@ export async function serve(
         })
       : null;
     await worker?.start();
+    const stopSweep = worker ? scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger) : () => {};
     const stopMaintenance = scheduleMaintenance(opened.database, (error) =>
       logger.warn({ err: error }, 'database maintenance failed'),
     );
@@ -64,6 +66,7 @@ export async function serve(
       async stop() {
         await app.close();
         stopMaintenance();
+        stopSweep();
         await worker?.stop();
         await opened.close();
       },

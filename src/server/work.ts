@@ -2,6 +2,7 @@
 import type { Settings } from '../config/settings.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { Worker } from '../worker/worker.ts';
+import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
@@ -34,12 +35,15 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
     logger,
   });
   await worker.start();
+  // This machine's worktrees are this process's to clean up.
+  const stopSweep = scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger);
   process.stdout.write(
     `worker ${worker.id} started (concurrency ${options.concurrency}; kinds: ${Object.keys(handlers).join(', ')})\n`,
   );
 
   let stopping: Promise<void> | null = null;
   const drain = (graceMs: number) => {
+    stopSweep();
     stopping ??= worker
       .stop(graceMs)
       .then(() => opened.close())

@@ -10,6 +10,11 @@ function isLocalPath(repository: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repository) && !/^[^/]+@[^:]+:/.test(repository);
 }
 
+/** Where the project's repository is, or would be cloned, on this machine. */
+export function repositoryPath(projectId: number, repository: string, workspace: string): string {
+  return isLocalPath(repository) ? repository : join(workspace, 'repos', `project-${projectId}`);
+}
+
 export async function localRepository(
   projectId: number,
   repository: string,
@@ -21,7 +26,7 @@ export async function localRepository(
     await git(repository, ['rev-parse', '--git-dir']);
     return repository;
   }
-  const clone = join(workspace, 'repos', `project-${projectId}`);
+  const clone = repositoryPath(projectId, repository, workspace);
   if (!existsSync(clone)) {
     mkdirSync(join(workspace, 'repos'), { recursive: true });
     await git(workspace, ['clone', '--quiet', repository, clone]);
