@@ -3,6 +3,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -209,6 +210,9 @@ export const approvals = pgTable('approvals', {
     .notNull()
     .references(() => runs.id),
   kind: text('kind').$type<'deploy' | 'escalation'>().notNull(),
+  /** What the decision is about: an escalated task and its held job. */
+  taskId: integer('task_id').references(() => tasks.id),
+  jobId: bigint('job_id', { mode: 'number' }).references(() => jobs.id),
   state: text('state').$type<'pending' | 'approved' | 'rejected'>().notNull().default('pending'),
   requestedBy: text('requested_by').notNull(),
   reason: text('reason').notNull().default(''),

@@ -5,17 +5,18 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { approvals, findings, jobs } from '../db/schema.ts';
+import { findings } from '../db/schema.ts';
 import type { ReportFinding } from '../domain/reports.ts';
 import { type FindingSource, isBlocking, priorityForSeverity } from '../domain/severity.ts';
 import { advance, type Stage } from '../domain/stages.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { ServiceContext } from './context.ts';
 import type { EventInput } from './events.ts';
+import { escalateWhenLooping } from './steps/escalate.ts';
 import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun, loadTask } from './steps/load.ts';
-import { moveTask, type StageChange } from './steps/move-task.ts';
+import { moveTask } from './steps/move-task.ts';
 
 const SOURCE_OF_STAGE: Partial<Record<Stage, FindingSource>> = {
   dev: 'gate',
@@ -83,28 +84,9 @@ export async function applyStageVerdict(
       next_job_id: change.job?.id ?? null,
       released_task_ids: change.released,
       run_phase: change.runPhase,
-      escalation_approval_id: escalation,
+      escalation_approval_id: escalation?.approvalId ?? null,
     },
   };
-}
-
-/** After this many trips back to dev a task stops and waits for a person: it is not converging. */
-export const MAX_LOOP_BACKS = 5;
-
-async function escalateWhenLooping(tx: Tx, change: StageChange, runId: number): Promise<number | null> {
-  if (change.task.loopBacks < MAX_LOOP_BACKS) return null;
-  if (change.job)
-    await tx.update(jobs).set({ state: 'held', heldByPause: false }).where(eq(jobs.id, change.job.id));
-  const [approval] = await tx
-    .insert(approvals)
-    .values({
-      runId,
-      kind: 'escalation',
-      requestedBy: 'workhorse',
-      reason: `task ${change.task.id} "${change.task.title}" went back to dev ${change.task.loopBacks} times; its next dev job is held until someone looks`,
-    })
-    .returning({ id: approvals.id });
-  return approval!.id;
 }
 
 async function storeFindings(

@@ -4,6 +4,7 @@ import { advance, type Stage, type StageResult, setStage as setStageRule } from 
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { escalateWhenLooping } from './steps/escalate.ts';
 import { loadActiveRun, loadTask, type Run, type Task } from './steps/load.ts';
 import { moveTask, type StageChange } from './steps/move-task.ts';
 
@@ -19,14 +20,23 @@ export function advanceStage(ctx: ServiceContext, taskId: number, input: Advance
   return inTransaction(ctx, async (tx) => {
     const { task, run } = await loadMovable(tx, taskId);
     const move = advance(task.pipelineStage, input.result);
-    const change = await moveTask(tx, ctx, run, task, move, input.version, input.notes);
+    const moved = await moveTask(tx, ctx, run, task, move, input.version, input.notes);
+    // Whoever reports the results (an agent through this API, or a worker), a task that does not converge
+    // waits for a person.
+    const escalation = moved.loopBack ? await escalateWhenLooping(tx, moved, run.id) : null;
+    const change = escalation ? { ...moved, job: escalation.job } : moved;
     await appendEvent(tx, ctx.actor, {
       type: 'task.stage_advanced',
       projectId: run.projectId,
       runId: run.id,
       taskId: task.id,
       jobId: change.job?.id ?? null,
-      payload: { ...eventPayload(change), result: input.result, notes: input.notes ?? null },
+      payload: {
+        ...eventPayload(change),
+        result: input.result,
+        notes: input.notes ?? null,
+        escalation_approval_id: escalation?.approvalId ?? null,
+      },
     });
     return change;
   });

@@ -5,7 +5,7 @@
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { jobs, runs } from '../db/schema.ts';
+import { approvals, jobs, runs } from '../db/schema.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
@@ -14,9 +14,17 @@ import { loadActiveRun, type Run } from './steps/load.ts';
 
 export const DEFAULT_PIPELINE_ITERATIONS = 20;
 
-/** Releases held jobs; on a paused run they stay held, marked to run as soon as it resumes. */
+/**
+ * Releases held jobs; on a paused run they stay held, marked to run as soon as it resumes. A job held for a
+ * pending approval (an escalated task's) waits for that decision instead.
+ */
 async function releaseHeld(tx: Tx, run: Run, role: string | null): Promise<number[]> {
-  const conditions: SQL[] = [eq(jobs.runId, run.id), eq(jobs.state, 'held'), eq(jobs.heldByPause, false)];
+  const conditions: SQL[] = [
+    eq(jobs.runId, run.id),
+    eq(jobs.state, 'held'),
+    eq(jobs.heldByPause, false),
+    sql`not exists (select 1 from ${approvals} a where a.job_id = ${jobs.id} and a.state = 'pending')`,
+  ];
   if (role) conditions.push(eq(jobs.role, role));
   const rows = await tx
     .update(jobs)

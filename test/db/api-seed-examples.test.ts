@@ -211,6 +211,7 @@ describe('POST /api/tasks/{id}/advance-stage', () => {
         ...payload,
         result: 'pass',
         notes: 'Fixed security issue',
+        escalation_approval_id: null,
       }),
     );
     const cancelled = 'task left stage dev for qa';

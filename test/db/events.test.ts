@@ -6,6 +6,7 @@ import { asc, desc, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiTokens,
+  approvals,
   bugReports,
   events,
   findings,
@@ -16,6 +17,7 @@ import {
   taskDependencies,
   tasks,
 } from '../../src/db/schema.ts';
+import { decideApproval, listApprovals } from '../../src/services/approvals.ts';
 import { createBugReport, setBugReportStatus } from '../../src/services/bug-reports.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createFinding, setFindingStatus } from '../../src/services/findings.ts';
@@ -26,6 +28,7 @@ import {
   seedDefaultRoleConfigs,
 } from '../../src/services/role-configs.ts';
 import { createRun, killRun, setPaused } from '../../src/services/runs.ts';
+import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
 import type { Project, Run, Task } from '../../src/services/steps/load.ts';
 import { advanceStage, setStage } from '../../src/services/task-stages.ts';
 import { createTask, updateTask } from '../../src/services/tasks.ts';
@@ -127,8 +130,19 @@ async function snapshot() {
     roleConfigs: await db.select().from(roleConfigs).orderBy(asc(roleConfigs.id)),
     bugReports: await db.select().from(bugReports).orderBy(asc(bugReports.id)),
     apiTokens: await db.select().from(apiTokens).orderBy(asc(apiTokens.id)),
+    approvals: await db.select().from(approvals).orderBy(asc(approvals.id)),
     events: await db.select().from(events).orderBy(asc(events.id)),
   };
+}
+
+/** Fails the fixture's task back to dev until it is escalated. */
+async function escalate(f: Fixture): Promise<void> {
+  for (let trip = 0; trip < MAX_LOOP_BACKS; trip += 1) await advanceStage(ctx, f.task.id, { result: 'fail' });
+}
+
+async function escalationOf(f: Fixture): Promise<number> {
+  const { items } = await listApprovals(database.db, { runId: f.run.id, limit: 1, offset: 0 });
+  return items[0]!.id;
 }
 
 const saveQa = (f: Fixture, prompt: string) => saveRoleConfig(ctx, 'qa', { prompt, projectId: f.project.id });
@@ -222,6 +236,13 @@ const CASES: Case[] = [
   ),
   c('seedDefaultRoleConfigs (first call)', 'role_config.seeded', () => seedDefaultRoleConfigs(ctx), none),
   c('createToken', 'token.created', () => createToken(ctx, { name: 'ci', role: 'operator' }), none),
+  c(
+    'decideApproval',
+    'approval.decided',
+    async (f) => decideApproval(ctx, await escalationOf(f), { decision: 'approve' }),
+    ofTask,
+    escalate,
+  ),
   c('revokeToken', 'token.revoked', (f) => revokeToken(ctx, f.tokenId), none),
 ];
 
@@ -286,6 +307,15 @@ const FAILURES: Failure[] = [
     name: 'triggerAgent with nothing held',
     call: (f) => triggerAgent(ctx, f.run.id, 'docs'),
     error: conflict('WH_NOTHING_TO_TRIGGER'),
+  },
+  {
+    name: 'decideApproval twice',
+    arrange: async (f) => {
+      await escalate(f);
+      await decideApproval(ctx, await escalationOf(f), { decision: 'reject' });
+    },
+    call: async (f) => decideApproval(ctx, await escalationOf(f), { decision: 'approve' }),
+    error: conflict('WH_APPROVAL_DECIDED'),
   },
   {
     name: 'revokeToken twice',

@@ -1,6 +1,6 @@
 /** Bug reports, approvals and the events log: what people file, decide and read back. */
 import { z } from 'zod';
-import { listApprovals } from '../../services/approvals.ts';
+import { decideApproval, listApprovals } from '../../services/approvals.ts';
 import { createBugReport, listBugReports, setBugReportStatus } from '../../services/bug-reports.ts';
 import { listEvents } from '../../services/events.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -78,6 +78,25 @@ export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
       const { state, run_id, limit, offset } = request.query;
       return page(await listApprovals(db, { state, runId: run_id, limit, offset }), limit, offset);
     },
+  );
+
+  app.post(
+    '/api/approvals/:id/decide',
+    {
+      config: { permission: 'approve' },
+      schema: {
+        tags: ['approvals'],
+        summary:
+          "Decide a pending approval. An escalation: approve releases the task's held dev job, reject cancels it",
+        params: idParams,
+        body: z.object({
+          decision: z.enum(['approve', 'reject']),
+          note: z.string().max(2000).optional(),
+        }),
+      },
+    },
+    async (request) =>
+      toApi(await decideApproval(contextFor(deps, request), request.params.id, request.body)),
   );
 
   app.get(
