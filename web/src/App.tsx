@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { BrowserRouter, Route, Routes, useParams } from 'react-router';
 import { ApiError, api, errorText, onUnauthorized, type Session } from './api.ts';
 import { Header } from './components/Header.tsx';
+import { Approvals } from './pages/Approvals.tsx';
 import { Bugs } from './pages/Bugs.tsx';
 import { Login } from './pages/Login.tsx';
 import { NotFound } from './pages/NotFound.tsx';
@@ -72,6 +73,7 @@ export function App() {
             <Route path="projects" element={<Projects />} />
             <Route path="runs" element={<Runs />} />
             <Route path="run/:id" element={<RunRoute />} />
+            <Route path="approvals" element={<Approvals />} />
             <Route path="bugs" element={<Bugs />} />
             <Route path="roles" element={<RoleConfigs />} />
             <Route path="*" element={<NotFound />} />

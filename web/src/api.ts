@@ -21,6 +21,10 @@ export { STAGES, type Stage } from '../../src/domain/stages.ts';
 export const BUG_STATUSES = ['open', 'triaged', 'closed'] as const;
 export type BugStatus = (typeof BUG_STATUSES)[number];
 
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+export type Decision = 'approve' | 'reject';
+
 export const ROLE_NAMES = ['pm', 'dev', 'qa', 'sec', 'docs', 'director', 'cicd'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -172,6 +176,22 @@ export interface RoleConfig {
   settings: Record<string, unknown>;
   active: boolean;
   created_by: string | null;
+  created_at: string;
+}
+
+/** A decision Workhorse waits on: an escalated task (its next dev job is held) or a deploy. */
+export interface Approval {
+  id: number;
+  run_id: number;
+  kind: 'escalation' | 'deploy';
+  task_id: number | null;
+  job_id: number | null;
+  state: ApprovalState;
+  requested_by: string;
+  reason: string;
+  decided_by: string | null;
+  decision_note: string | null;
+  decided_at: string | null;
   created_at: string;
 }
 
@@ -340,7 +360,13 @@ export const api = {
   activateRole: (role: RoleName, version: number) =>
     post<RoleConfig>(`/api/role-configs/${role}/activate`, { version }),
 
-  pendingApprovals: () => get<Page<unknown>>('/api/approvals', { state: 'pending', limit: 1 }),
+  pendingApprovals: () => get<Page<Approval>>('/api/approvals', { state: 'pending', limit: 1 }),
+  /** Newest first. */
+  approvals: (query: { state?: ApprovalState; run_id?: number; limit?: number; offset?: number }) =>
+    get<Page<Approval>>('/api/approvals', query),
+  allApprovals: (state: ApprovalState) => all<Approval>('/api/approvals', { state }),
+  decideApproval: (id: number, decision: Decision, note?: string) =>
+    post<Approval>(`/api/approvals/${id}/decide`, note ? { decision, note } : { decision }),
   events: (query: { after_id?: number; limit?: number }) =>
     get<{ items: WhEvent[]; next_after_id: number | null }>('/api/events', query),
 };

@@ -78,3 +78,43 @@ export function useTitle(title: string): void {
     document.title = title ? `${title} · Workhorse` : 'Workhorse';
   }, [title]);
 }
+
+/**
+ * Looks up records by id (a task's title, a run's goal), each id once per mount; ids that fail to load
+ * are simply missing from the map, and asked for again when the id list changes.
+ */
+export function useLookup<T>(
+  ids: readonly (number | null)[],
+  load: (id: number) => Promise<T>,
+  enabled = true,
+): ReadonlyMap<number, T> {
+  const [found, setFound] = useState<ReadonlyMap<number, T>>(() => new Map());
+  const asked = useRef(new Set<number>());
+  const loader = useRef(load);
+  loader.current = load;
+  const key = [...new Set(ids.filter((id): id is number => id !== null))].sort((a, b) => a - b).join(',');
+
+  useEffect(() => {
+    if (!enabled || !key) return;
+    for (const id of key.split(',').map(Number)) {
+      if (asked.current.has(id)) continue;
+      asked.current.add(id);
+      loader.current(id).then(
+        (value) => setFound((current) => new Map(current).set(id, value)),
+        () => asked.current.delete(id),
+      );
+    }
+  }, [key, enabled]);
+
+  return found;
+}
+
+/** The current time, updated every `ms`, for "waiting 5m" style ages that should not go stale. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
+  return now;
+}

@@ -174,3 +174,16 @@ export function affectsProgress(type: string): boolean {
     type === 'task.updated'
   );
 }
+
+/**
+ * Events that add or settle an approval: a decision, or a stage move that escalated a task (the approval is
+ * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it).
+ */
+export function affectsApprovals(event: WhEvent): boolean {
+  return (
+    event.type.startsWith('approval.') ||
+    (event.type.startsWith('task.stage') &&
+      event.payload.escalation_approval_id !== null &&
+      event.payload.escalation_approval_id !== undefined)
+  );
+}

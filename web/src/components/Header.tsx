@@ -7,11 +7,12 @@ const LINKS = [
   { to: '/', label: 'Overview', end: true },
   { to: '/projects/', label: 'Projects', end: false },
   { to: '/runs/', label: 'Runs', end: false },
+  { to: '/approvals/', label: 'Approvals', end: false },
   { to: '/bugs/', label: 'Bugs', end: false },
   { to: '/roles/', label: 'Roles', end: false },
 ];
 
-const SOON = ['Approvals', 'Director'];
+const SOON = ['Director'];
 
 const LIVE_TEXT = {
   idle: '',

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
   api,
@@ -10,6 +9,7 @@ import {
   type Severity,
 } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
+import { InlineSelect, pick } from '../components/InlineSelect.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { dateTime, label, timeAgo } from '../format.ts';
@@ -18,35 +18,6 @@ import { useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
 const LIMIT = 25;
-
-function pick<T extends string>(value: string | null, allowed: readonly T[]): T | '' {
-  return allowed.includes(value as T) ? (value as T) : '';
-}
-
-/** An inline `<select>` with a caption; `any` adds a leading empty "Any" option. */
-function InlineSelect<T extends string>(props: {
-  caption: ReactNode;
-  value: string;
-  options: readonly T[];
-  any?: boolean;
-  text?: (value: T) => string;
-  onChange: (value: string) => void;
-}) {
-  const { caption, value, options, any = false, text = (option) => option, onChange } = props;
-  return (
-    <label className="field field-inline">
-      <span>{caption}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
-        {any ? <option value="">Any</option> : null}
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {text(option)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** Bug reports from the dashboard's widget, and the findings of every run's reviews. */
 export function Bugs() {

@@ -7,7 +7,7 @@ import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { duration, timeAgo } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
-import { affectsProgress, useDebounced, useLive } from '../live.ts';
+import { affectsApprovals, affectsProgress, useDebounced, useLive } from '../live.ts';
 
 const RECENT = 25;
 const QUEUE_STATES: JobState[] = ['running', 'queued', 'held', 'failed', 'dead', 'succeeded', 'cancelled'];
@@ -34,8 +34,11 @@ export function Overview() {
         current.some((known) => known.id === event.id) ? current : [event, ...current].slice(0, RECENT),
       );
       if (affectsProgress(event.type)) refreshRuns();
-      if (event.type.startsWith('job.') || event.type.startsWith('worker.')) refreshStatus();
-      if (event.type.startsWith('approval.') || event.type.startsWith('run.')) refreshApprovals();
+      // An escalation holds a job and a decision releases or cancels it, with no job.* event of their own.
+      const approvalChange = affectsApprovals(event);
+      if (event.type.startsWith('job.') || event.type.startsWith('worker.') || approvalChange)
+        refreshStatus();
+      if (approvalChange || event.type.startsWith('run.')) refreshApprovals();
       if (event.type.startsWith('project.')) refreshProjects();
     },
     (lastId) => {
@@ -91,7 +94,8 @@ export function Overview() {
         <Stat
           label="Pending approvals"
           value={approvals.data?.total}
-          hint="approvals page: soon"
+          hint={(approvals.data?.total ?? 0) > 0 ? 'Review and decide' : 'Approvals page'}
+          to="/approvals/"
           warn={(approvals.data?.total ?? 0) > 0}
         />
       </section>
@@ -173,22 +177,31 @@ export function Overview() {
   );
 }
 
+/** A count with its label; with `to`, the hint links to the page where the count is worked on. */
 function Stat({
   label,
   value,
   hint,
+  to,
   warn,
 }: {
   label: string;
   value: number | undefined;
   hint?: string;
+  to?: string;
   warn?: boolean;
 }) {
   return (
     <div className={warn ? 'stat stat-warn' : 'stat'}>
       <span className="stat-value">{value ?? '–'}</span>
       <span className="stat-label">{label}</span>
-      {hint ? <span className="stat-hint">{hint}</span> : null}
+      {hint && to ? (
+        <Link to={to} className="stat-hint stat-link">
+          {hint} →
+        </Link>
+      ) : hint ? (
+        <span className="stat-hint">{hint}</span>
+      ) : null}
     </div>
   );
 }
