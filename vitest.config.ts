@@ -14,7 +14,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/process/**/*.test.ts', 'test/model-server/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'web/src/**/*.test.ts',
+            'test/process/**/*.test.ts',
+            'test/model-server/**/*.test.ts',
+          ],
         },
       },
       {

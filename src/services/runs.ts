@@ -7,6 +7,7 @@ import { runStage, STAGES, type Stage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { type RunUsage, usageOf } from './run-usage.ts';
 import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
 
@@ -23,6 +24,7 @@ export interface TaskProgress {
 export interface RunView extends Run {
   stage: Stage;
   progress: TaskProgress;
+  usage: RunUsage;
 }
 
 export interface NewRun {
@@ -125,7 +127,8 @@ export async function taskProgress(db: Queryable, runId: number): Promise<TaskPr
 export async function getRun(db: Queryable, runId: number): Promise<RunView> {
   const run = await loadRun(db, runId);
   const progress = (await progressOf(db, [runId])).get(runId)!;
-  return { ...run, stage: progress.stage, progress };
+  const usage = (await usageOf(db, [runId])).get(runId)!;
+  return { ...run, stage: progress.stage, progress, usage };
 }
 
 export interface RunFilter {
@@ -153,15 +156,15 @@ export async function listRuns(
     .orderBy(desc(runs.id))
     .limit(filter.limit)
     .offset(filter.offset);
-  const progress = await progressOf(
-    db,
-    rows.map((run) => run.id),
-  );
+  const ids = rows.map((run) => run.id);
+  const progress = await progressOf(db, ids);
+  const usage = await usageOf(db, ids);
   return {
     items: rows.map((run) => ({
       ...run,
       stage: progress.get(run.id)!.stage,
       progress: progress.get(run.id)!,
+      usage: usage.get(run.id)!,
     })),
     total: count?.total ?? 0,
   };

@@ -275,6 +275,11 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
         .locator('.job-row', { hasText: 'succeeded' })
         .getByText(/scripted/)
         .waitFor();
+      // What the run used, as the scripted agent reported it (100 tokens in, 20 out, no cost), live.
+      await page
+        .getByTestId('run-usage')
+        .getByText('used: 1 agent attempt · 100 in / 20 out tokens · $0.00')
+        .waitFor();
       await shot(page, 'log', 'task-panel');
       await page.close();
     } finally {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs } from '../../src/db/schema.ts';
 import type { TokenRole } from '../../src/domain/access.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import { newProject, newRun, startTestApi, type TestApi } from '../support/api.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
 type Json = Record<string, any>;
@@ -27,9 +27,7 @@ async function ok(method: 'GET' | 'POST', url: string, payload?: unknown, role: 
   return json;
 }
 
-async function newRun(): Promise<number> {
-  return (await ok('POST', '/api/runs', { project_id: projectId, goal: 'escalate', skip_planning: true })).id;
-}
+const run = () => newRun(api, projectId, 'escalate');
 
 async function newTask(runId: number, title = 'never converges'): Promise<number> {
   return (await ok('POST', '/api/tasks', { run_id: runId, title })).id;
@@ -73,7 +71,7 @@ async function decidedEvents(approvalId: number) {
 
 beforeAll(async () => {
   api = await startTestApi();
-  projectId = (await ok('POST', '/api/projects', { name: 'approvals', repository: '/tmp' })).id;
+  projectId = await newProject(api, 'approvals');
 });
 
 afterAll(async () => {
@@ -82,7 +80,7 @@ afterAll(async () => {
 
 describe('escalations and approval decisions', () => {
   it('holds the fifth loop-back behind a pending approval that trigger-agent does not release', async () => {
-    const runId = await newRun();
+    const runId = await run();
     const taskId = await newTask(runId);
     for (let trip = 1; trip < MAX_LOOP_BACKS; trip += 1) {
       await ok('POST', `/api/tasks/${taskId}/advance-stage`, { result: 'fail' });
@@ -121,7 +119,7 @@ describe('escalations and approval decisions', () => {
   });
 
   it('approving releases the held job; the decision is recorded once and cannot be made twice', async () => {
-    const taskId = await newTask(await newRun());
+    const taskId = await newTask(await run());
     await escalate(taskId);
     const approval = await pendingFor(taskId);
     const url = `/api/approvals/${approval.id}/decide`;
@@ -191,7 +189,7 @@ describe('escalations and approval decisions', () => {
   });
 
   it('rejecting cancels the held job and leaves the task for a person', async () => {
-    const taskId = await newTask(await newRun());
+    const taskId = await newTask(await run());
     await escalate(taskId);
     const approval = await pendingFor(taskId);
 
@@ -209,7 +207,7 @@ describe('escalations and approval decisions', () => {
   });
 
   it('approving on a paused run keeps the job held until the run resumes', async () => {
-    const runId = await newRun();
+    const runId = await run();
     const taskId = await newTask(runId);
     await escalate(taskId);
     const approval = await pendingFor(taskId);

@@ -8,7 +8,7 @@ import { enqueueJob, type NewGenericJob } from '../../src/services/jobs.ts';
 import { claimJob } from '../../src/services/queue/claim-job.ts';
 import { completeJob } from '../../src/services/queue/finish-job.ts';
 import { registerWorker, stopWorker } from '../../src/services/queue/workers.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import { newProject, newRun, startTestApi, type TestApi } from '../support/api.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,15 +27,7 @@ async function ok(method: 'GET' | 'POST', url: string, role: TokenRole = 'admin'
   return json;
 }
 
-async function newRun(): Promise<number> {
-  const run = await api.app.inject({
-    method: 'POST',
-    url: '/api/runs',
-    headers: api.auth(),
-    payload: { project_id: projectId, goal: 'jobs api', skip_planning: true },
-  });
-  return run.json<{ id: number }>().id;
-}
+const run = () => newRun(api, projectId, 'jobs api');
 
 async function enqueue(runId: number, extra: Partial<NewGenericJob> = {}): Promise<number> {
   return (await enqueueJob(api.ctx, { kind: 'test.api', runId, ...extra })).id;
@@ -63,23 +55,17 @@ function illegal(jobId: number, state: string, wanted: string) {
 
 beforeAll(async () => {
   api = await startTestApi();
-  const project = await api.app.inject({
-    method: 'POST',
-    url: '/api/projects',
-    headers: api.auth(),
-    payload: { name: 'jobs-api', repository: '/repo' },
-  });
-  projectId = project.json<{ id: number }>().id;
+  projectId = await newProject(api, 'jobs-api', '/repo');
 });
 afterAll(() => api?.close());
 
 describe('the jobs API', () => {
   it('lists jobs by state and run, newest first, paged, without their logs', async () => {
-    const runId = await newRun();
+    const runId = await run();
     const queued = [];
     for (const n of [1, 2, 3]) queued.push(await enqueue(runId, { payload: { n } }));
     const held = await enqueue(runId, { state: 'held' });
-    await enqueue(await newRun());
+    await enqueue(await run());
 
     const first = await ok('GET', `/api/jobs?state=queued&run_id=${runId}&limit=2`);
     expect(first).toMatchObject({ total: 3, limit: 2, offset: 0 });
@@ -111,7 +97,7 @@ describe('the jobs API', () => {
   });
 
   it('reads one job with its log and report; an unknown job is 404', async () => {
-    const jobId = await enqueue(await newRun(), { kind: 'test.api.read' });
+    const jobId = await enqueue(await run(), { kind: 'test.api.read' });
     await succeed(jobId, 'test.api.read');
     const job = await ok('GET', `/api/jobs/${jobId}`);
     expect(job).toMatchObject({
@@ -135,7 +121,7 @@ describe('the jobs API', () => {
   });
 
   it('cancels and retries a job; a move its state does not allow is 409', async () => {
-    const jobId = await enqueue(await newRun(), { kind: 'test.api.retry' });
+    const jobId = await enqueue(await run(), { kind: 'test.api.retry' });
     expect(await ok('POST', `/api/jobs/${jobId}/cancel`)).toMatchObject({
       id: jobId,
       state: 'cancelled',
@@ -158,7 +144,7 @@ describe('the jobs API', () => {
   });
 
   it('lets a viewer read jobs but not cancel or retry them', async () => {
-    const jobId = await enqueue(await newRun());
+    const jobId = await enqueue(await run());
     expect(await ok('GET', `/api/jobs/${jobId}`, 'viewer')).toMatchObject({ id: jobId, state: 'queued' });
     for (const action of ['cancel', 'retry']) {
       const { status, json } = await send('POST', `/api/jobs/${jobId}/${action}`, 'viewer');
@@ -177,7 +163,7 @@ describe('GET /api/status', () => {
     expect(Object.keys(before).sort()).toEqual(
       ['cancelled', 'dead', 'failed', 'held', 'queued', 'running', 'succeeded'].sort(),
     );
-    const runId = await newRun();
+    const runId = await run();
     const first = await enqueue(runId, { kind: 'test.api.status', priority: 9 });
     await enqueue(runId, { kind: 'test.api.status' });
     const shift = (after: Json, state: string) => (after[state] as number) - (before[state] as number);

@@ -76,6 +76,9 @@ async function addTask(runId: number, title: string, priority: number) {
 const advance = (taskId: number, body: { result: 'pass' | 'fail'; notes?: string }) =>
   write('task.stage_advanced', `/api/tasks/${taskId}/advance-stage`, body);
 
+/** What a run no agent has worked in has used. */
+const NO_USAGE = { agent_jobs: 0, input_tokens: 0, output_tokens: 0, cost_usd: null, unpriced_jobs: 0 };
+
 /** `{key: null}` for each space-separated key. */
 const nulls = (keys: string): Json => Object.fromEntries(keys.split(' ').map((key) => [key, null]));
 const JOB_NULLS = nulls(
@@ -266,7 +269,12 @@ describe('GET /api/runs/{id}/task-progress', () => {
     expect(body).toEqual({ task: done, ...change, run_phase: 'testing' });
     const full = progress(runId, 'complete', { complete: 3 }, 100);
     expect(await call('GET', url)).toEqual(full);
-    const testing = { ...runJson(runId, projectId, 'testing'), stage: 'complete', progress: full };
+    const testing = {
+      ...runJson(runId, projectId, 'testing'),
+      stage: 'complete',
+      progress: full,
+      usage: NO_USAGE,
+    };
     expect(await call('GET', `/api/runs/${runId}`)).toEqual(testing);
     const open = (await jobRows(runId)).filter((row) => row.state === 'held');
     expect(open).toEqual([
@@ -302,7 +310,9 @@ describe('POST /api/runs/{id}/kill', () => {
     ]);
     expect(await call('GET', listUrl)).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
     expect(await call('GET', `${listUrl}&include_killed=true`)).toEqual({
-      items: [{ ...killed, stage: 'dev', progress: progress(runId, 'dev', { dev: 1, qa: 1 }, 0) }],
+      items: [
+        { ...killed, stage: 'dev', progress: progress(runId, 'dev', { dev: 1, qa: 1 }, 0), usage: NO_USAGE },
+      ],
       total: 1,
       limit: 50,
       offset: 0,

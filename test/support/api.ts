@@ -38,3 +38,25 @@ export async function startTestApi(options: { autoTriggerAgents?: boolean } = {}
     },
   };
 }
+
+/** A project made through the API; returns its id. */
+export async function newProject(api: TestApi, name: string, repository = '/tmp'): Promise<number> {
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/api/projects',
+    headers: api.auth(),
+    payload: { name, repository },
+  });
+  return response.json<{ id: number }>().id;
+}
+
+/** A run made through the API, planning skipped (it is building at once); returns its id. */
+export async function newRun(api: TestApi, projectId: number, goal: string): Promise<number> {
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/api/runs',
+    headers: api.auth(),
+    payload: { project_id: projectId, goal, skip_planning: true },
+  });
+  return response.json<{ id: number }>().id;
+}

@@ -91,6 +91,16 @@ export interface Run {
   updated_at: string;
   stage: Stage;
   progress: TaskProgress;
+  usage: RunUsage;
+}
+
+/** What a run's agents used: every attempt counts; costs as the agent CLIs reported them. */
+export interface RunUsage {
+  agent_jobs: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+  unpriced_jobs: number;
 }
 
 export interface Job {

@@ -175,6 +175,13 @@ export function affectsProgress(type: string): boolean {
   );
 }
 
+/** Events that end a job attempt: what a run has used (tokens, cost) may have changed. */
+export function endsAttempt(type: string): boolean {
+  return ['job.succeeded', 'job.failed', 'job.retry_scheduled', 'job.dead', 'job.lease_expired'].includes(
+    type,
+  );
+}
+
 /**
  * Events that add or settle an approval: a decision, or a stage move that escalated a task (the approval is
  * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it).

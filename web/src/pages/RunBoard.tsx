@@ -9,9 +9,9 @@ import { PhaseTimeline } from '../components/PhaseTimeline.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { RunActions } from '../components/RunActions.tsx';
 import { TaskPanel } from '../components/TaskPanel.tsx';
-import { dateTime, timeAgo } from '../format.ts';
+import { dateTime, timeAgo, usageText } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
-import { affectsProgress, useDebounced, useLive } from '../live.ts';
+import { affectsProgress, endsAttempt, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
 /** Run events that change many tasks' jobs at once: read every task again. */
@@ -76,7 +76,7 @@ export function RunBoard() {
   const ready = useLive({ run_id: runId }, (event) => {
     for (const listener of listeners.current) listener(event);
     if (event.type === 'job.output') return;
-    if (affectsProgress(event.type)) refreshRun();
+    if (affectsProgress(event.type) || endsAttempt(event.type)) refreshRun();
     if (BULK.has(event.type)) refreshTasks(ALL);
     if (event.task_id) refreshTasks(event.task_id);
     const released = event.payload.released_task_ids;
@@ -137,6 +137,8 @@ export function RunBoard() {
               <span title={dateTime(data.created_at)}>{timeAgo(data.created_at)}</span>
               {data.killed_at ? ` · killed ${timeAgo(data.killed_at)}` : ''}
               {data.auto_advance_remaining ? ` · pipeline: ${data.auto_advance_remaining} steps left` : ''}
+              <br />
+              <span data-testid="run-usage">used: {usageText(data.usage)}</span>
             </p>
           ) : null}
         </div>

@@ -7,7 +7,7 @@ import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { StartRunForm } from '../components/StartRunForm.tsx';
-import { label, timeAgo } from '../format.ts';
+import { costText, label, timeAgo, usageText } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { affectsProgress, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
@@ -113,6 +113,7 @@ export function Runs() {
                   <th scope="col" className="col-progress">
                     Progress
                   </th>
+                  <th scope="col">Cost</th>
                   <th scope="col">Started</th>
                 </tr>
               </thead>
@@ -133,6 +134,9 @@ export function Runs() {
                     </td>
                     <td className="col-progress">
                       <ProgressBar progress={run.progress} />
+                    </td>
+                    <td className="nowrap" title={usageText(run.usage)}>
+                      {costText(run.usage)}
                     </td>
                     <td className="muted nowrap">{timeAgo(run.created_at)}</td>
                   </tr>
