@@ -72,6 +72,22 @@ export const runs = pgTable(
   (t) => [index('runs_project_idx').on(t.projectId)],
 );
 
+/** Every phase a run has entered, and when: the run's timeline. */
+export const runPhaseChanges = pgTable(
+  'run_phase_changes',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    /** Null for the phase a run starts in. */
+    fromPhase: text('from_phase').$type<RunPhase>(),
+    toPhase: text('to_phase').$type<RunPhase>().notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [index('run_phase_changes_run_idx').on(t.runId, t.id)],
+);
+
 export const tasks = pgTable(
   'tasks',
   {

@@ -1,18 +1,12 @@
-/**
- * The run branch, with every task merged, is tested as a whole. Passing makes the run ready for commit;
- * failing opens a fix task carrying the failure and returns the run to building.
- */
-import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { findings, runs } from '../db/schema.ts';
-import { movePhase } from '../domain/run-phases.ts';
+import { findings } from '../db/schema.ts';
 import type { GateResult } from '../domain/verdict.ts';
-import { errors } from '../errors/catalogue.ts';
 import type { ServiceContext } from './context.ts';
 import type { EventInput } from './events.ts';
 import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun } from './steps/load.ts';
+import { assertPhaseMove, enterPhase } from './steps/phases.ts';
 
 export async function applyIntegrationResult(
   tx: Tx,
@@ -23,8 +17,7 @@ export async function applyIntegrationResult(
   const run = await loadRun(tx, job.runId);
   const passed = gate === null || gate.ok;
   const to = passed ? 'ready_for_commit' : 'building';
-  const move = movePhase(run.phase, to);
-  if (!move.ok) throw errors.illegalPhaseMove(run.id, run.phase, move.reason);
+  assertPhaseMove(run, to);
   let fixTaskId: number | null = null;
   if (!passed && gate) {
     const { task } = await insertTask(tx, ctx, run, {
@@ -45,7 +38,7 @@ export async function applyIntegrationResult(
       fixTaskId,
     });
   }
-  await tx.update(runs).set({ phase: to, updatedAt: sql`now()` }).where(eq(runs.id, run.id));
+  await enterPhase(tx, run, to);
   return {
     type: 'run.tested',
     projectId: run.projectId,

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs, runs, tasks } from '../db/schema.ts';
-import { movePhase, type RunPhase } from '../domain/run-phases.ts';
+import type { RunPhase } from '../domain/run-phases.ts';
 import { runStage, STAGES, type Stage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
@@ -10,6 +10,7 @@ import { appendEvent } from './events.ts';
 import { type RunUsage, usageOf } from './run-usage.ts';
 import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
+import { enterPhase, recordFirstPhase } from './steps/phases.ts';
 
 export interface TaskProgress {
   runId: number;
@@ -47,6 +48,7 @@ export function createRun(ctx: ServiceContext, input: NewRun): Promise<{ run: Ru
       .set({ branch: `wh/run-${inserted!.id}` })
       .where(eq(runs.id, inserted!.id))
       .returning()) as [Run];
+    await recordFirstPhase(tx, run);
     const job = input.skipPlanning
       ? null
       : await openJob(tx, ctx, run, { kind: 'planning', role: 'pm', priority: 10 });
@@ -69,13 +71,7 @@ export function killRun(
   return inTransaction(ctx, async (tx) => {
     const [current] = await tx.select().from(runs).where(eq(runs.id, runId)).for('update');
     if (!current) throw errors.notFound('run', runId);
-    const move = movePhase(current.phase, 'killed');
-    if (!move.ok) throw errors.illegalPhaseMove(runId, current.phase, move.reason);
-    const [run] = (await tx
-      .update(runs)
-      .set({ phase: 'killed', killedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(runs.id, runId))
-      .returning()) as [Run];
+    const run = await enterPhase(tx, current, 'killed', { killedAt: sql`now()` });
     const cancelledJobIds = await cancelRunJobs(tx, runId, 'run killed');
     await appendEvent(tx, ctx.actor, {
       type: 'run.killed',

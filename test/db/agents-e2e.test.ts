@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findings, jobs } from '../../src/db/schema.ts';
+import { runTimeline } from '../../src/services/run-timeline.ts';
 import { createRun, getRun, killRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
 import {
@@ -55,6 +56,8 @@ describe('agents pipeline, end to end', () => {
       task_ids: { sum: first!.id, product: second!.id },
     });
     expect([first!.title, second!.title]).toEqual(['Add a sum function', 'Add a product function']);
+    const { items: timeline } = await runTimeline(world.database.db, run.id);
+    expect(timeline.map((change) => change.toPhase).slice(0, 3)).toEqual(['planning', 'building', 'testing']);
 
     const results = await stageResults(run.id);
     const moves = results.map((r) => [r.task, r.from, r.to, r.result, r.loop_backs]);

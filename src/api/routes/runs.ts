@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLE_NAMES } from '../../db/seed/default-roles.ts';
 import { RUN_PHASES } from '../../domain/run-phases.ts';
+import { runTimeline } from '../../services/run-timeline.ts';
 import { createRun, getRun, killRun, listRuns, setPaused, taskProgress } from '../../services/runs.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
 import { DEFAULT_PIPELINE_ITERATIONS, triggerAgent, triggerPipeline } from '../../services/triggers.ts';
@@ -81,6 +82,19 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => toApi(await taskProgress(db, request.params.id)),
+  );
+
+  app.get(
+    '/api/runs/:id/phases',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['runs'],
+        summary: "The run's timeline: every phase it entered, from which, and when, oldest first",
+        params: idParams,
+      },
+    },
+    async (request) => toApi(await runTimeline(db, request.params.id)),
   );
 
   app.post(

@@ -1,12 +1,13 @@
 /** Stage steps: what entering a stage and finishing a run's tasks set in motion. */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { runs, tasks } from '../../db/schema.ts';
+import { tasks } from '../../db/schema.ts';
 import type { RunPhase } from '../../domain/run-phases.ts';
 import { isWorkStage, type Stage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
 import { cancelTaskJobs, type Job, openJob } from './jobs.ts';
 import type { Run, Task } from './load.ts';
+import { enterPhase } from './phases.ts';
 
 /** Entering a stage retires the old stage's open jobs and opens one for the new stage's agent. */
 export async function enterStage(
@@ -38,7 +39,7 @@ export async function startTestingWhenDone(tx: Tx, ctx: ServiceContext, run: Run
     .from(tasks)
     .where(and(eq(tasks.runId, run.id), ne(tasks.pipelineStage, 'complete')));
   if ((unfinished?.count ?? 0) > 0) return null;
-  await tx.update(runs).set({ phase: 'testing', updatedAt: sql`now()` }).where(eq(runs.id, run.id));
+  await enterPhase(tx, run, 'testing');
   await openJob(tx, ctx, run, { kind: 'integration_test', role: 'qa', priority: 10 });
   return 'testing';
 }
