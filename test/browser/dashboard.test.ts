@@ -290,6 +290,9 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
   it('kills a run through the confirmation dialog', async () => {
     const runId = await newRun('A run to kill');
     const page = await open(`/ui/run/${runId}/`);
+    // The timeline says when the run entered its phase (it started in building: planning was skipped).
+    await page.locator('.step-current time').getByText('just now').waitFor();
+    expect(await page.locator('.step-done time').count()).toBe(0);
     const kill = page.getByRole('button', { name: 'Kill run' });
     await kill.click();
     const dialog = page.getByRole('dialog', { name: `Kill run #${runId}?` });
@@ -310,7 +313,7 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
     ).toBe('Cancel');
     await shot(page, 'kill', 'confirm');
     await dialog.getByRole('button', { name: 'Kill run' }).click();
-    await page.getByText('This run is killed.').waitFor();
+    await page.getByText('This run is killed (just now).').waitFor();
     expect(await page.getByRole('button', { name: 'Kill run' }).count()).toBe(0);
     expect((await server.api<Run>('GET', `/api/runs/${runId}`)).json.phase).toBe('killed');
     await shot(page, 'kill', 'killed');

@@ -94,6 +94,13 @@ export interface Run {
   usage: RunUsage;
 }
 
+/** One entry of a run's timeline: the phase it entered, from which, and when. */
+export interface PhaseChange {
+  from_phase: RunPhase | null;
+  to_phase: RunPhase;
+  at: string;
+}
+
 /** What a run's agents used: every attempt counts; costs as the agent CLIs reported them. */
 export interface RunUsage {
   agent_jobs: number;
@@ -325,6 +332,7 @@ export const api = {
     offset: number;
   }) => get<Page<Run>>('/api/runs', query),
   run: (id: number) => get<Run>(`/api/runs/${id}`),
+  runPhases: (id: number) => get<{ items: PhaseChange[] }>(`/api/runs/${id}/phases`),
   createRun: (input: { project_id: number; goal: string; skip_planning: boolean }) =>
     post<Run>('/api/runs', input),
   killRun: (id: number) => post<{ run: Run }>(`/api/runs/${id}/kill`),

@@ -70,7 +70,10 @@ export function RunBoard() {
       }),
     );
   });
-  const refreshRun = useDebounced(() => run.reload());
+  const refreshRun = useDebounced(() => {
+    run.reload();
+    phases.reload();
+  });
   const bumpDetail = useDebounced(() => setDetailVersion((v) => v + 1));
 
   const ready = useLive({ run_id: runId }, (event) => {
@@ -86,6 +89,7 @@ export function RunBoard() {
   });
 
   const run = useResource(() => api.run(runId), [runId], ready);
+  const phases = useResource(() => api.runPhases(runId), [runId], ready);
   useEffect(() => {
     if (ready) loadAll();
   }, [ready, loadAll]);
@@ -152,7 +156,7 @@ export function RunBoard() {
       {!data && !run.error ? <Loading what="the run" /> : null}
       {data ? (
         <>
-          <PhaseTimeline phase={data.phase} />
+          <PhaseTimeline phase={data.phase} history={phases.data?.items} />
           <ProgressBar progress={data.progress} />
           {canOperate && live ? <RunActions run={data} onChanged={() => run.reload()} /> : null}
         </>
