@@ -69,6 +69,7 @@ export class Worker {
   private readonly handOvers = new SameTurnBatch<Finished>((batch) => this.writeHandOvers(batch));
   private stopping = false;
   private readonly leases: LeaseKeeper;
+  private readonly claimOptions: ClaimOptions;
   private leaseTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
@@ -85,14 +86,16 @@ export class Worker {
       logger: options.logger,
     };
     this.leases = new LeaseKeeper({ ...this.opts, db: options.database.db });
+    // Built once: every claim uses it, and the handlers do not change.
+    this.claimOptions = {
+      workerId: this.id,
+      kinds: Object.keys(options.handlers),
+      leaseSeconds: this.opts.leaseSeconds,
+    };
   }
 
   get activeJobIds(): number[] {
     return [...this.running.keys()];
-  }
-
-  private get kinds(): string[] {
-    return Object.keys(this.opts.handlers);
   }
 
   private get db() {
@@ -146,10 +149,6 @@ export class Worker {
       .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
       .finally(() => this.inFlight.delete(claim));
     this.inFlight.add(claim);
-  }
-
-  private get claimOptions(): ClaimOptions {
-    return { workerId: this.id, kinds: this.kinds, leaseSeconds: this.opts.leaseSeconds };
   }
 
   private async claimFor(slots: number): Promise<void> {

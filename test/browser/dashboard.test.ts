@@ -11,25 +11,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
-  launchBrowser,
+  type InPage,
   missingBrowser,
   newContext,
   type Server,
   shot,
-  startServer,
+  startServerAndBrowser,
 } from './harness.ts';
 
 const skipReason = missingBrowser();
 if (skipReason) console.warn(`Skipping the browser suite: ${skipReason}`);
-
-/** What page.evaluate callbacks read in the browser (the Node typecheck has no DOM types). */
-interface InPage {
-  __marker?: string;
-  document: {
-    activeElement: { textContent: string | null } | null;
-    documentElement: { scrollWidth: number };
-  };
-}
 
 interface Run {
   id: number;
@@ -49,11 +40,7 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
-    if (started.status === 'fulfilled') server = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    ({ server, browser } = await startServerAndBrowser());
     ({ context: admin, errors: adminErrors } = await newContext(browser));
     // Log the shared admin context in once, through the login URL.
     const page = await admin.newPage();

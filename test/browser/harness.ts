@@ -161,3 +161,23 @@ export async function shot(page: Page, test: string, name: string): Promise<void
   );
   await page.screenshot({ path: join(SHOTS, `${test}-${name}.png`), fullPage: true });
 }
+
+/** What page.evaluate callbacks read in the browser (the Node typecheck has no DOM types). */
+export interface InPage {
+  __marker?: string;
+  document: {
+    activeElement: { textContent: string | null } | null;
+    documentElement: { scrollWidth: number };
+  };
+}
+
+/** Starts `wh serve` and Chromium together; if either fails, the other is stopped and the error thrown. */
+export async function startServerAndBrowser(): Promise<{ server: Server; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled') {
+    return { server: started.value, browser: launched.value };
+  }
+  if (started.status === 'fulfilled') await started.value.stop();
+  if (launched.status === 'fulfilled') await launched.value.close();
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
+}

@@ -17,9 +17,15 @@ import {
   startAgentWorld,
   waitFor,
 } from '../support/agents.ts';
-import { FIX_SUM, PLAN, PRODUCT_STEPS, README_PRODUCT, SUM_STEPS } from '../support/agents-recipe.ts';
+import {
+  FIX_SUM,
+  PLAN,
+  PLAN_SUM_ONLY,
+  PRODUCT_STEPS,
+  README_PRODUCT,
+  SUM_STEPS,
+} from '../support/agents-recipe.ts';
 
-const PLAN_ONE = { key: 'sum', title: 'Add a sum function', acceptance: ['sum(2, 3) is 5'] };
 let world: AgentWorld;
 
 beforeAll(async () => {
@@ -148,7 +154,7 @@ describe('agents pipeline, end to end', () => {
 
   it('fails the attempt of an agent that exits 1 (retried, never a pass), keeping its partial work', async () => {
     const projectId = await world.project('flaky', [
-      { role: 'pm', actions: [{ report: { file: 'tasks.json', content: { tasks: [PLAN_ONE] } } }] },
+      PLAN_SUM_ONLY,
       {
         role: 'dev',
         actions: [{ write: { path: 'half.js', content: 'export const half =' } }],

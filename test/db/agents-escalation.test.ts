@@ -18,9 +18,8 @@ import {
   startAgentWorld,
   waitFor,
 } from '../support/agents.ts';
-import { FIX_SUM } from '../support/agents-recipe.ts';
+import { FIX_SUM, PLAN_SUM_ONLY } from '../support/agents-recipe.ts';
 
-const PLAN_ONE = { key: 'sum', title: 'Add a sum function', acceptance: ['sum(2, 3) is 5'] };
 let world: AgentWorld;
 
 beforeAll(async () => {
@@ -35,7 +34,7 @@ describe('an escalation, through the worker', () => {
   it('holds the sixth dev attempt until a person approves, then the task goes on', async () => {
     const idle: Step = { role: 'dev', actions: [{ say: 'I looked at it and changed nothing' }] };
     const projectId = await world.project('escalation', [
-      { role: 'pm', actions: [{ report: { file: 'tasks.json', content: { tasks: [PLAN_ONE] } } }] },
+      PLAN_SUM_ONLY,
       ...Array.from({ length: MAX_LOOP_BACKS }, () => idle),
       { role: 'dev', actions: [{ write: { path: 'src/sum.js', content: FIX_SUM } }] },
     ]);

@@ -24,6 +24,19 @@ const pass = (file: string) => ({
   report: { file, content: { status: 'pass', summary: 'ok', findings: [] } },
 });
 
+/** The PM's step for a run of one task: add sum. */
+export const PLAN_SUM_ONLY: Step = {
+  role: 'pm',
+  actions: [
+    {
+      report: {
+        file: 'tasks.json',
+        content: { tasks: [{ key: 'sum', title: 'Add a sum function', acceptance: ['sum(2, 3) is 5'] }] },
+      },
+    },
+  ],
+};
+
 export const PLAN: Step = {
   role: 'pm',
   actions: [
