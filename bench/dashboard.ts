@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { buildApp } from '../src/api/app.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { detectSandbox } from '../src/server/agent-setup.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createTask } from '../src/services/tasks.ts';
@@ -38,7 +39,13 @@ async function runWith(count: number): Promise<number> {
 
 const small = await runWith(1);
 const large = await runWith(TASKS);
-const app = await buildApp({ database, settings: ctx.settings, startedAt: new Date(), version: 'bench' });
+const app = await buildApp({
+  database,
+  settings: ctx.settings,
+  startedAt: new Date(),
+  version: 'bench',
+  sandbox: detectSandbox({ allowUnsandboxed: false }),
+});
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await chromium.launch({
   executablePath: CHROMIUM,

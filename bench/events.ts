@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/api/app.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { detectSandbox } from '../src/server/agent-setup.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createToken } from '../src/services/tokens.ts';
@@ -38,7 +39,13 @@ async function streamLatency(database: Database): Promise<number[]> {
   const { token } = await createToken(ctx, { name: 'bench', role: 'admin' });
   const project = await createProject(ctx, { name: `events-${Date.now()}`, repository: '/tmp' });
   const { run } = await createRun(ctx, { projectId: project.id, goal: 'latency', skipPlanning: true });
-  const app = await buildApp({ database, settings: ctx.settings, startedAt: new Date(), version: 'bench' });
+  const app = await buildApp({
+    database,
+    settings: ctx.settings,
+    startedAt: new Date(),
+    version: 'bench',
+    sandbox: detectSandbox({ allowUnsandboxed: false }),
+  });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const controller = new AbortController();
   const response = await fetch(`${base}/api/events/stream?run_id=${run.id}`, {

@@ -4,6 +4,8 @@
  * variable explicitly.
  */
 
+import { isSecretName, MIN_SECRET_LENGTH } from '../domain/redaction.ts';
+
 /** What any program needs to run at all. */
 export const BASE_ENV_KEYS = Object.freeze([
   'PATH',
@@ -40,15 +42,13 @@ export function agentEnvironment(input: AgentEnvironmentInput): Record<string, s
   return { ...env, ...input.fixed };
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|DATABASE_URL|DSN/i;
-
 /**
  * Values of secret-looking variables the agent was given, so that its output can be scrubbed of them
  * before it reaches a log or an event (an agent may echo its own key).
  */
 export function secretValues(env: Readonly<Record<string, string>>): string[] {
   return Object.entries(env)
-    .filter(([key, value]) => SECRET_NAME.test(key) && value.length >= 8)
+    .filter(([key, value]) => isSecretName(key) && value.length >= MIN_SECRET_LENGTH)
     .map(([, value]) => value);
 }
 

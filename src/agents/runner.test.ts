@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandBackend } from './backends/command.ts';
 import { isAlive } from './process-tree.ts';
-import { type RunAgentOptions, runAgent } from './runner.ts';
+import { AgentSetupError, type RunAgentOptions, runAgent } from './runner.ts';
 import type { AgentBackend, AgentEvent } from './types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wh-runner-'));
@@ -163,11 +163,11 @@ describe('runAgent stopping', () => {
 });
 
 describe('runAgent results', () => {
-  it('says it could not run an unknown binary', async () => {
-    const done = await run(join(dir, 'no-such-agent')).result;
-    expect(done.exitCode).toBeNull();
-    expect(done.summary.ok).toBe(false);
-    expect(done.summary.error).toMatch(/^could not run .*no-such-agent/);
+  it('refuses to start a binary that is not installed, naming it, before anything runs', async () => {
+    await expect(run(join(dir, 'no-such-agent')).result).rejects.toThrow(
+      new RegExp(`^command: ${join(dir, 'no-such-agent')} is not installed here`),
+    );
+    await expect(run('no-such-agent-on-path').result).rejects.toBeInstanceOf(AgentSetupError);
   });
 
   it('fails on a non-zero exit, keeping the end of stderr', async () => {

@@ -3,11 +3,20 @@
  * timeout (then SIGTERM, then SIGKILL of the whole process tree), an abort signal (cancel, lost lease,
  * shutdown), and output parsed into normalized events as it arrives.
  */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
+import { isSecretName } from '../domain/redaction.ts';
+import { type ConfinedProcess, type Confinement, confine } from './confinement.ts';
 import { agentEnvironment, createRedactor, secretValues } from './environment.ts';
+import { findExecutable } from './executables.ts';
 import { killTree } from './process-tree.ts';
-import { type SandboxPlan, wrapInSandbox } from './sandbox.ts';
-import type { AgentBackend, AgentEvent, AgentInvocation, AgentSummary } from './types.ts';
+import type { AgentBackend, AgentEvent, AgentInvocation, AgentSummary, CommandLine } from './types.ts';
+
+/** The agent could not be started as configured (no credentials, ...): retrying cannot help. */
+export class AgentSetupError extends Error {
+  override name = 'AgentSetupError';
+}
 
 export interface RunAgentOptions {
   backend: AgentBackend;
@@ -19,7 +28,11 @@ export interface RunAgentOptions {
   /** Variables the project explicitly passes to its agents. */
   passEnv?: readonly string[];
   hostEnv?: NodeJS.ProcessEnv;
-  sandbox?: SandboxPlan | null;
+  /**
+   * How the process is confined: its private home, and the sandbox around it. Absent, it runs in
+   * `invocation.cwd` with the host's HOME (the backends' own tests).
+   */
+  confinement?: Confinement | null;
   /** Output, already scrubbed of the agent's secrets. */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   onEvent?: (event: AgentEvent) => void;
@@ -39,25 +52,96 @@ export interface AgentRunResult {
 
 const TAIL_CHARS = 4000;
 
+/**
+ * The environment the agent gets. With an endpoint the user chose, the CLI's own provider keys stay out:
+ * the endpoint gets only its own key, never the user's key for another provider.
+ */
+function environmentFor(options: RunAgentOptions, line: CommandLine): Record<string, string> {
+  const host = options.hostEnv ?? process.env;
+  const backendKeys = options.invocation.endpoint
+    ? options.backend.envKeys.filter((key) => !isSecretName(key))
+    : options.backend.envKeys;
+  const fromKeys: Record<string, string> = {};
+  for (const [target, source] of Object.entries(line.keysFrom ?? {})) {
+    const value = host[source];
+    if (value) fromKeys[target] = value;
+  }
+  return {
+    ...agentEnvironment({
+      host,
+      backendKeys: [...backendKeys, ...(line.passKeys ?? [])],
+      projectKeys: options.passEnv ?? [],
+      fixed: line.env,
+    }),
+    ...fromKeys,
+  };
+}
+
+function unconfined(line: CommandLine, env: Record<string, string>): ConfinedProcess {
+  const home = env.HOME ?? '';
+  const file = (rel: string) => (home ? join(home, rel) : '');
+  return {
+    command: line.command,
+    args: line.args,
+    env: { HOME: home, TMPDIR: env.TMPDIR ?? '/tmp' },
+    hasHomeFile: (rel) => home !== '' && existsSync(file(rel)),
+    readHomeFile: (rel) => (home && existsSync(file(rel)) ? readFileSync(file(rel), 'utf8') : null),
+    cleanup: () => {},
+  };
+}
+
 export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult> {
   const { backend, invocation } = options;
   const line = backend.commandLine(invocation, options.binary ?? backend.defaultBinary);
-  const env = agentEnvironment({
-    host: options.hostEnv ?? process.env,
-    backendKeys: backend.envKeys,
-    projectKeys: options.passEnv ?? [],
-    fixed: line.env,
-  });
+  const env = environmentFor(options, line);
+  const executable = findExecutable(line.command, env.PATH ?? '');
+  if (!executable) {
+    throw new AgentSetupError(
+      `${backend.name}: ${line.command || 'no program'} is not installed here (not found on PATH ${env.PATH ?? '(unset)'}); install it, or set the role's binary`,
+    );
+  }
+  // The program itself is shown read-only wherever it lives (a role's binary may sit in a hidden /tmp).
+  const launch = options.confinement
+    ? confine(
+        {
+          ...options.confinement,
+          programDirs: [...options.confinement.programDirs, realpathSync(executable)],
+        },
+        backend.home,
+        line.homeFiles ?? {},
+        line.command,
+        line.args,
+      )
+    : unconfined(line, env);
+  try {
+    const problem = backend.credentialProblem({
+      env,
+      hasHomeFile: launch.hasHomeFile,
+      readHomeFile: launch.readHomeFile,
+      endpoint: invocation.endpoint ?? null,
+      model: invocation.model,
+    });
+    if (problem) throw new AgentSetupError(problem);
+    return await spawnAgent(options, line, { ...env, ...launch.env }, launch);
+  } finally {
+    launch.cleanup();
+  }
+}
+
+async function spawnAgent(
+  options: RunAgentOptions,
+  line: CommandLine,
+  env: Record<string, string>,
+  launch: ConfinedProcess,
+): Promise<AgentRunResult> {
+  const { backend, invocation } = options;
   const secrets = secretValues(env);
-  const [command, args] = options.sandbox
-    ? wrapInSandbox(options.sandbox, line.command, line.args)
-    : [line.command, line.args];
   const parser = backend.createParser();
   const started = Date.now();
   let stderrTail = '';
   let pending = '';
 
-  const child = execa(command, args, {
+  const child = execa(launch.command, launch.args, {
     cwd: invocation.cwd,
     env,
     extendEnv: false,

@@ -4,6 +4,8 @@
  * processes, timeouts and environments.
  */
 
+import type { HomeNeeds } from './agent-home.ts';
+
 /** Normalized events parsed from an agent's output. Unknown input is ignored, never an error. */
 export type AgentEvent =
   | { type: 'session'; sessionId: string }
@@ -53,6 +55,16 @@ export interface AgentInvocation {
    * pick the recipe step to play.
    */
   labels?: Readonly<Record<string, string>>;
+  /** A model endpoint the user chose (a local or company gateway); null uses the CLI's own provider. */
+  endpoint?: ModelEndpoint | null;
+}
+
+/** Where a role's agent sends its model requests instead of the CLI's default provider. */
+export interface ModelEndpoint {
+  /** The API's base URL, as the CLI's provider setting takes it (e.g. http://127.0.0.1:11434/v1). */
+  baseUrl: string;
+  /** The name of Workhorse's environment variable that holds the endpoint's key; null for none. */
+  apiKeyEnv: string | null;
 }
 
 export interface CommandLine {
@@ -62,6 +74,22 @@ export interface CommandLine {
   stdin: string | null;
   /** Variables the backend sets itself (never secrets), e.g. GOOSE_MODE=auto. */
   env: Record<string, string>;
+  /** Files written into the agent's private home before it starts (path relative to HOME → content). */
+  homeFiles?: Record<string, string>;
+  /** Host variables this run passes by name beyond the backend's own keys (an endpoint's key variable). */
+  passKeys?: string[];
+  /** Variables set from another host variable's value: an endpoint's key under the name the CLI reads. */
+  keysFrom?: Record<string, string>;
+}
+
+/** What a backend can see before it starts: the environment it would get, and files in its home. */
+export interface CredentialCheck {
+  env: Readonly<Record<string, string>>;
+  hasHomeFile(rel: string): boolean;
+  /** A settings file in the agent's home (copied from the user's, or written by the adapter), or null. */
+  readHomeFile(rel: string): string | null;
+  endpoint: ModelEndpoint | null;
+  model: string | null;
 }
 
 export interface AgentBackend {
@@ -73,6 +101,14 @@ export interface AgentBackend {
    * these, and only when set, pass from Workhorse's environment to the agent.
    */
   readonly envKeys: readonly string[];
+  /** What the CLI needs from the user's home: its login (shown read-only) and settings (copied). */
+  readonly home: HomeNeeds;
+  /**
+   * Why this CLI could not authenticate as configured (no key, no login), or null. Checked before it
+   * starts, so a job fails in a second with the reason instead of hanging or falling back to a provider
+   * the user did not choose.
+   */
+  credentialProblem(check: CredentialCheck): string | null;
   commandLine(invocation: AgentInvocation, binary: string): CommandLine;
   createParser(): StreamParser;
 }

@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { SandboxStatus } from '../agents/sandbox.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Database } from '../db/client.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   settings: Pick<Settings, 'autoTriggerAgents'>;
   startedAt: Date;
   version: string;
+  /** Whether this process can confine agents, as found at start. */
+  sandbox: SandboxStatus;
 }
 
 export type Api = FastifyInstance<

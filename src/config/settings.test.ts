@@ -17,6 +17,7 @@ describe('loadSettings', () => {
     const settings = loadSettings({});
     expect(settings).toEqual({
       autoTriggerAgents: false,
+      allowUnsandboxed: false,
       llmTimeoutSeconds: 600,
       gooseProvider: null,
       databaseUrl: null,
@@ -49,6 +50,12 @@ describe('loadSettings', () => {
     expect(loadSettings({ AUTO_TRIGGER_AGENTS: value }).autoTriggerAgents).toBe(expected);
   });
 
+  it('rejects a WH_ALLOW_UNSANDBOXED that is not a boolean, rather than guess', () => {
+    expect(problem({ WH_ALLOW_UNSANDBOXED: 'sure' })).toBe(
+      'invalid environment: WH_ALLOW_UNSANDBOXED="sure": expected true or false',
+    );
+  });
+
   it('rejects an AUTO_TRIGGER_AGENTS that is not a boolean', () => {
     expect(problem({ AUTO_TRIGGER_AGENTS: 'maybe' })).toBe(
       'invalid environment: AUTO_TRIGGER_AGENTS="maybe": expected true or false',
@@ -64,8 +71,10 @@ describe('loadSettings', () => {
         PORT: '0',
         HOST: '0.0.0.0',
         LOG_LEVEL: 'debug',
+        WH_ALLOW_UNSANDBOXED: 'true',
       }),
     ).toMatchObject({
+      allowUnsandboxed: true,
       llmTimeoutSeconds: 30,
       gooseProvider: 'anthropic',
       databaseUrl: 'postgresql://u@db:5432/wh',

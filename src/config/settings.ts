@@ -14,6 +14,7 @@ const booleanFlag = z
 
 const envSchema = z.object({
   AUTO_TRIGGER_AGENTS: booleanFlag.default(false),
+  WH_ALLOW_UNSANDBOXED: booleanFlag.default(false),
   LLM_TIMEOUT: z.coerce
     .number({ error: 'expected a number of seconds' })
     .int('expected a whole number of seconds')
@@ -39,6 +40,8 @@ const envSchema = z.object({
 
 export interface Settings {
   autoTriggerAgents: boolean;
+  /** Run agents unconfined where bubblewrap cannot run (every project); off, they refuse to start. */
+  allowUnsandboxed: boolean;
   llmTimeoutSeconds: number;
   gooseProvider: string | null;
   databaseUrl: string | null;
@@ -71,6 +74,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const e = parsed.data;
   return {
     autoTriggerAgents: e.AUTO_TRIGGER_AGENTS,
+    allowUnsandboxed: e.WH_ALLOW_UNSANDBOXED,
     llmTimeoutSeconds: e.LLM_TIMEOUT,
     gooseProvider: e.GOOSE_PROVIDER ?? null,
     databaseUrl: e.DATABASE_URL ?? null,

@@ -29,9 +29,30 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
+/** How a project's (or one role's) agents are confined. */
+export interface SandboxSettings {
+  /** "none" gives agents and gates no network at all; "on" (the default) lets them reach their model API. */
+  network?: 'on' | 'none';
+}
+
+/** One role's agent in a project. */
+export interface ProjectRoleSettings {
+  backend?: string;
+  model?: string;
+  timeoutSeconds?: number;
+  binary?: string;
+  /** A model endpoint of the user's own (a local or company gateway) instead of the CLI's provider. */
+  baseUrl?: string;
+  /** The name of Workhorse's environment variable holding that endpoint's key. */
+  apiKeyEnv?: string;
+  sandbox?: SandboxSettings;
+}
+
 export interface ProjectSettings {
   /** Per-role overrides of the agent backend, model and timeout. */
-  roles?: Record<string, { backend?: string; model?: string; timeoutSeconds?: number; binary?: string }>;
+  roles?: Record<string, ProjectRoleSettings>;
+  /** Confinement of every role's agents; `allowUnsandboxed` lets them run where bubblewrap cannot. */
+  sandbox?: SandboxSettings & { allowUnsandboxed?: boolean };
   /** The recipe file the scripted backend plays (demos and tests). */
   scriptedRecipe?: string;
   /** Environment variable names this project explicitly passes to its agents. */

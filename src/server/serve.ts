@@ -1,11 +1,12 @@
 /** `wh serve`: the API (and, as they land, the worker and the Director) in one process. */
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
+import { registerSecret, registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
-import { workerHandlers } from './agent-setup.ts';
+import { detectSandbox, logSandbox, workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 import { scheduleMaintenance } from './pglite-maintenance.ts';
@@ -29,20 +30,24 @@ export async function serve(
   options: ServeOptions = { worker: true, workerConcurrency: 2 },
 ): Promise<RunningServer> {
   const logger = createLogger(settings.logLevel);
+  registerSecretsFromEnv(process.env);
   const opened = await openConfiguredDatabase(settings);
   try {
     const admin = await ensureAdminToken(
       { db: opened.database.db, settings, actor: 'workhorse' },
       settings.dataDir,
     );
+    registerSecret(admin.token);
+    const sandbox = detectSandbox(settings);
+    logSandbox(sandbox, logger);
     const app = await buildApp(
-      { database: opened.database, settings, startedAt: new Date(), version: VERSION },
+      { database: opened.database, settings, startedAt: new Date(), version: VERSION, sandbox },
       { logger },
     );
     const worker = options.worker
       ? new Worker({
           database: opened.database,
-          handlers: workerHandlers(settings, logger),
+          handlers: workerHandlers(settings, sandbox),
           concurrency: options.workerConcurrency,
           logger,
         })

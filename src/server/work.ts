@@ -1,9 +1,10 @@
 /** `wh worker`: a worker process on PostgreSQL, drained on SIGTERM, forced by a second SIGINT. */
+import { registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
-import { workerHandlers } from './agent-setup.ts';
+import { detectSandbox, logSandbox, workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 
@@ -25,7 +26,10 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
     );
   }
   const logger = createLogger(settings.logLevel);
-  const handlers = workerHandlers(settings, logger, await loadHandlers(options.handlersModule));
+  registerSecretsFromEnv(process.env);
+  const sandbox = detectSandbox(settings);
+  logSandbox(sandbox, logger);
+  const handlers = workerHandlers(settings, sandbox, await loadHandlers(options.handlersModule));
   const opened = await openConfiguredDatabase(settings);
   const worker = new Worker({
     database: opened.database,

@@ -3,6 +3,7 @@
  * It is the audit trail, the live feed and the webhook outbox.
  */
 import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { redactKnownValue } from '../config/known-secrets.ts';
 import type { Queryable, Tx } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 
@@ -27,7 +28,8 @@ export async function appendEvent(tx: Tx, actor: string | null, input: EventInpu
       taskId: input.taskId ?? null,
       jobId: input.jobId ?? null,
       actor,
-      payload: input.payload ?? {},
+      // Payloads quote people and agents (titles, findings, errors): known secrets never reach the feed.
+      payload: redactKnownValue(input.payload ?? {}),
     })
     .returning();
   return row!;

@@ -1,11 +1,17 @@
 /** What `GET /api/status` reports: enough to tell at a glance whether Workhorse is healthy. */
 import { desc, isNull, sql } from 'drizzle-orm';
+import type { SandboxStatus } from '../agents/sandbox.ts';
 import type { Database } from '../db/client.ts';
 import { migrationStatus } from '../db/migrate.ts';
 import { jobs, workers } from '../db/schema.ts';
 import { JOB_STATES, type JobState } from '../domain/job-states.ts';
 
-export async function systemStatus(database: Database, startedAt: Date, version: string) {
+export async function systemStatus(
+  database: Database,
+  startedAt: Date,
+  version: string,
+  sandbox: SandboxStatus,
+) {
   const db = database.db;
   const depth = await db
     .select({ state: jobs.state, count: sql<number>`count(*)::int` })
@@ -25,5 +31,10 @@ export async function systemStatus(database: Database, startedAt: Date, version:
     queue,
     workers: live,
     uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    sandbox: {
+      available: sandbox.available,
+      problem: sandbox.problem,
+      allowUnsandboxed: sandbox.allowUnsandboxed,
+    },
   };
 }

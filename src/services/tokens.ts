@@ -3,6 +3,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { registerSecret } from '../config/known-secrets.ts';
 import type { Queryable } from '../db/client.ts';
 import { apiTokens } from '../db/schema.ts';
 import type { TokenRole } from '../domain/access.ts';
@@ -24,6 +25,7 @@ export function createToken(
 ): Promise<{ token: string; record: ApiToken }> {
   return inTransaction(ctx, async (tx) => {
     const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+    registerSecret(token);
     const [row] = await tx
       .insert(apiTokens)
       .values({ name: input.name, role: input.role, tokenHash: hashToken(token) })

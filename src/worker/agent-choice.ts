@@ -3,7 +3,7 @@
  * predecessor's default). Timeouts default to LLM_TIMEOUT.
  */
 import { backendNamed } from '../agents/backends/index.ts';
-import type { AgentBackend } from '../agents/types.ts';
+import type { AgentBackend, ModelEndpoint } from '../agents/types.ts';
 import type { WorkContext } from '../services/work-context.ts';
 
 export interface AgentChoice {
@@ -12,6 +12,8 @@ export interface AgentChoice {
   model: string | null;
   timeoutSeconds: number;
   passEnv: string[];
+  /** The model endpoint the user chose for this role, or null for the CLI's own provider. */
+  endpoint: ModelEndpoint | null;
 }
 
 function text(value: unknown): string | null {
@@ -20,6 +22,15 @@ function text(value: unknown): string | null {
 
 function positive(value: unknown): number | null {
   return typeof value === 'number' && value > 0 ? value : null;
+}
+
+/** An endpoint's key variable comes from where its URL does, so the two always belong together. */
+function endpointOf(...sources: { baseUrl?: unknown; apiKeyEnv?: unknown }[]): ModelEndpoint | null {
+  for (const source of sources) {
+    const baseUrl = text(source.baseUrl);
+    if (baseUrl) return { baseUrl, apiKeyEnv: text(source.apiKeyEnv) };
+  }
+  return null;
 }
 
 export function chooseAgent(context: WorkContext, llmTimeoutSeconds: number): AgentChoice {
@@ -33,5 +44,6 @@ export function chooseAgent(context: WorkContext, llmTimeoutSeconds: number): Ag
     timeoutSeconds:
       positive(projectRole.timeoutSeconds) ?? positive(roleSettings.timeoutSeconds) ?? llmTimeoutSeconds,
     passEnv: context.project.settings.passEnv ?? [],
+    endpoint: endpointOf(projectRole, roleSettings),
   };
 }

@@ -4,10 +4,12 @@
  * the same sandbox where there is one, and a timeout or cancel that stops the whole process tree.
  */
 import { execa } from 'execa';
+import { type ConfinedProcess, type Confinement, confine } from '../agents/confinement.ts';
 import { agentEnvironment } from '../agents/environment.ts';
 import { killTree } from '../agents/process-tree.ts';
-import { type SandboxPlan, wrapInSandbox } from '../agents/sandbox.ts';
 import type { GateResult } from '../domain/verdict.ts';
+
+const NO_HOME_NEEDS = { credentials: [], settings: [] };
 
 const TAIL_CHARS = 3000;
 
@@ -17,23 +19,38 @@ export interface GateOptions {
   passEnv: readonly string[];
   signal?: AbortSignal;
   hostEnv?: NodeJS.ProcessEnv;
-  sandbox?: SandboxPlan | null;
+  /** Its own private home and sandbox; absent, it runs in `cwd` as it is (tests of the gate itself). */
+  confinement?: Confinement | null;
   /** How long a SIGTERM'd gate gets before SIGKILL. */
   killGraceMs?: number;
 }
 
 export async function runGate(name: string, command: string, options: GateOptions): Promise<GateResult> {
-  const [file, args] = options.sandbox
-    ? wrapInSandbox(options.sandbox, '/bin/sh', ['-c', command])
-    : ['/bin/sh', ['-c', command]];
-  const child = execa(file, args, {
+  const launch = options.confinement
+    ? confine(options.confinement, NO_HOME_NEEDS, {}, '/bin/sh', ['-c', command])
+    : null;
+  try {
+    return await runConfined(name, command, options, launch);
+  } finally {
+    launch?.cleanup();
+  }
+}
+
+async function runConfined(
+  name: string,
+  command: string,
+  options: GateOptions,
+  launch: ConfinedProcess | null,
+): Promise<GateResult> {
+  const env = agentEnvironment({
+    host: options.hostEnv ?? process.env,
+    backendKeys: [],
+    projectKeys: options.passEnv,
+    fixed: { CI: 'true' },
+  });
+  const child = execa(launch?.command ?? '/bin/sh', launch?.args ?? ['-c', command], {
     cwd: options.cwd,
-    env: agentEnvironment({
-      host: options.hostEnv ?? process.env,
-      backendKeys: [],
-      projectKeys: options.passEnv,
-      fixed: { CI: 'true' },
-    }),
+    env: { ...env, ...launch?.env },
     extendEnv: false,
     reject: false,
     all: true,

@@ -4,7 +4,7 @@
  * goes back to dev with it.
  */
 import type { ReportFinding } from '../domain/reports.ts';
-import { git, gitOk } from './git.ts';
+import { inCheckout, inCheckoutOk, type Repository } from './git.ts';
 import { ensureRunWorktree } from './worktrees.ts';
 
 const locks = new Map<number, Promise<unknown>>();
@@ -21,7 +21,7 @@ function serialized<T>(runId: number, fn: () => Promise<T>): Promise<T> {
 export type MergeResult = { ok: true; head: string } | { ok: false; finding: ReportFinding };
 
 export function mergeTaskIntoRun(
-  repo: string,
+  repo: Repository,
   workspace: string,
   runId: number,
   runBranch: string,
@@ -30,21 +30,32 @@ export function mergeTaskIntoRun(
   return serialized(runId, async () => {
     const worktree = await ensureRunWorktree(repo, workspace, runId, runBranch);
     // Another process may have moved the run branch; the worktree's checkout follows it.
-    await git(worktree, ['reset', '--hard', '-q', runBranch]);
-    if (
-      await gitOk(worktree, ['merge', '--no-ff', '--no-edit', '-m', `wh: merge ${taskBranch}`, taskBranch])
-    ) {
-      return { ok: true, head: await git(worktree, ['rev-parse', 'HEAD']) };
+    await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
+    let failure: unknown;
+    try {
+      await inCheckout(worktree, [
+        'merge',
+        '--no-ff',
+        '--no-edit',
+        '-m',
+        `wh: merge ${taskBranch}`,
+        taskBranch,
+      ]);
+      return { ok: true, head: await inCheckout(worktree, ['rev-parse', 'HEAD']) };
+    } catch (error) {
+      failure = error;
     }
-    const conflicts = (await git(worktree, ['diff', '--name-only', '--diff-filter=U']))
+    const conflicts = (await inCheckout(worktree, ['diff', '--name-only', '--diff-filter=U']))
       .split('\n')
       .filter(Boolean);
-    await gitOk(worktree, ['merge', '--abort']);
+    await inCheckoutOk(worktree, ['merge', '--abort']);
+    // A merge that failed for another reason is Workhorse's problem to show, not the task's to fix.
+    if (conflicts.length === 0) throw failure;
     return {
       ok: false,
       finding: {
         severity: 'high',
-        issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ') || 'some files'}`,
+        issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ')}`,
         file: conflicts[0] ?? null,
         line: null,
         recommendation: `merge ${runBranch} into the task branch, resolve the conflicts, and keep the tests passing`,

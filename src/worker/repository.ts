@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { git } from './git.ts';
+import { git, openRepository, type Repository } from './git.ts';
 
 function isLocalPath(repository: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repository) && !/^[^/]+@[^:]+:/.test(repository);
@@ -19,19 +19,18 @@ export async function localRepository(
   projectId: number,
   repository: string,
   workspace: string,
-): Promise<string> {
+): Promise<Repository> {
   if (isLocalPath(repository)) {
     if (!existsSync(repository))
       throw new Error(`the project's repository ${repository} does not exist on this machine`);
-    await git(repository, ['rev-parse', '--git-dir']);
-    return repository;
+    return openRepository(repository);
   }
   const clone = repositoryPath(projectId, repository, workspace);
   if (!existsSync(clone)) {
     mkdirSync(join(workspace, 'repos'), { recursive: true });
-    await git(workspace, ['clone', '--quiet', repository, clone]);
+    await git(workspace, ['clone', '--quiet', repository, clone], { userConfig: true });
   } else {
-    await git(clone, ['fetch', '--quiet', 'origin']);
+    await git(clone, ['fetch', '--quiet', 'origin'], { userConfig: true });
   }
-  return clone;
+  return openRepository(clone);
 }

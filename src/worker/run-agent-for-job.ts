@@ -1,31 +1,25 @@
-import { fileURLToPath } from 'node:url';
 /**
- * Runs a job's agent in a worktree: prompt from the role config, agent chosen per project and role, output
- * streamed to the job's log (fenced by its lease), stopped when the job's signal fires.
+ * Runs a job's agent in a worktree: prompt from the role config, agent chosen per project and role, confined
+ * (see confinement.ts), output streamed to the job's log (fenced by its lease), stopped when the job's
+ * signal fires.
  */
-import { type AgentRunResult, runAgent } from '../agents/runner.ts';
-import type { SandboxPlan } from '../agents/sandbox.ts';
+import type { Confinement } from '../agents/confinement.ts';
+import { type AgentRunResult, AgentSetupError, runAgent } from '../agents/runner.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { JobUsage } from '../services/queue/finish-job.ts';
 import type { WorkContext } from '../services/work-context.ts';
 import { chooseAgent } from './agent-choice.ts';
-import type { JobRunContext } from './handler.ts';
+import { type ConfinementOptions, confinementFor } from './confinement.ts';
+import type { Repository } from './git.ts';
+import { type JobRunContext, PermanentJobError } from './handler.ts';
 import { JobLogWriter } from './job-log.ts';
 import { buildPrompt } from './prompt.ts';
 
-export interface AgentWorkOptions {
-  /** The data folder: worktrees and clones live under it, and agents never see it. */
-  workspace: string;
+export interface AgentWorkOptions extends ConfinementOptions {
   llmTimeoutSeconds: number;
   /** AUTO_TRIGGER_AGENTS: whether the jobs a result opens are queued or held. */
   autoTriggerAgents: boolean;
-  /** The bubblewrap executable that confines agents, or null to run them unconfined. */
-  bwrap: string | null;
-  hostEnv?: NodeJS.ProcessEnv;
 }
-
-/** Workhorse's own folder: the scripted agent and the agent CLIs installed with it live here. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AgentJobRun {
   result: AgentRunResult;
@@ -33,27 +27,20 @@ export interface AgentJobRun {
   roleConfigId: number | null;
 }
 
-/** How an agent or a gate in `cwd` is confined, or null where there is no bubblewrap. */
-export function sandboxPlan(options: AgentWorkOptions, cwd: string, repoGitDir: string): SandboxPlan | null {
-  if (!options.bwrap) return null;
-  return {
-    bwrap: options.bwrap,
-    worktree: cwd,
-    home: process.env.HOME ?? null,
-    programDirs: [PACKAGE_ROOT],
-    hiddenDirs: [options.workspace],
-    readOnlyDirs: [repoGitDir],
-  };
+function describeConfinement(confinement: Confinement): string {
+  if (!confinement.bwrap) return 'UNCONFINED: no sandbox, as accepted for this installation or project';
+  return confinement.network ? 'sandboxed' : 'sandboxed, no network';
 }
 
 export async function runAgentForJob(
   run: JobRunContext,
   context: WorkContext,
   cwd: string,
-  repoGitDir: string,
+  repo: Repository,
   options: AgentWorkOptions,
 ): Promise<AgentJobRun> {
   const choice = chooseAgent(context, options.llmTimeoutSeconds);
+  const confinement = confinementFor(options, context, cwd, repo, 'agent');
   const prompt = buildPrompt({
     rolePrompt: context.roleConfig?.prompt ?? `You are the ${context.job.role} agent.`,
     goal: context.run.goal,
@@ -64,7 +51,7 @@ export async function runAgentForJob(
   });
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
   log.write(
-    `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt})\n`,
+    `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt}; ${describeConfinement(confinement)})\n`,
   );
   try {
     const result = await runAgent({
@@ -74,6 +61,7 @@ export async function runAgentForJob(
         prompt,
         cwd,
         model: choice.model,
+        endpoint: choice.endpoint,
         labels: {
           role: context.job.role,
           task: context.task?.title ?? '',
@@ -84,13 +72,17 @@ export async function runAgentForJob(
       signal: run.signal,
       passEnv: choice.passEnv,
       hostEnv: options.hostEnv,
-      sandbox: sandboxPlan(options, cwd, repoGitDir),
+      confinement,
       onOutput: (chunk) => log.write(chunk),
     });
     log.write(
       `\n[workhorse] exit ${result.exitCode ?? 'none'} after ${Math.round(result.durationMs / 1000)} s; ${result.summary.ok ? 'agent reports success' : `agent failed: ${result.summary.error}`}\n`,
     );
     return { result, backend: choice.backend.name, roleConfigId: context.roleConfig?.id ?? null };
+  } catch (error) {
+    if (!(error instanceof AgentSetupError)) throw error;
+    log.write(`[workhorse] not started: ${error.message}\n`);
+    throw new PermanentJobError(error.message);
   } finally {
     await log.close();
   }

@@ -11,9 +11,9 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../db/client.ts';
 import { isTerminalPhase } from '../domain/run-phases.ts';
 import { type WorktreeOwner, worktreeOwners } from '../services/worktree-owners.ts';
-import { git, gitOk } from './git.ts';
+import { findCheckout, openRepository, type Repository } from './git.ts';
 import { repositoryPath } from './repository.ts';
-import { saveWip, worktreePath } from './worktrees.ts';
+import { forgetWorktree, saveWip, worktreePath } from './worktrees.ts';
 
 const RUN_FOLDER = /^run-(\d+)$/;
 const TASK_WORKTREE = /^task-(\d+)$/;
@@ -52,9 +52,10 @@ export async function sweepWorktrees(db: Queryable, workspace: string): Promise<
   for (const runId of runIds) {
     const owner = owners.get(runId);
     if (!owner) continue;
-    const repo = repositoryPath(owner.projectId, owner.repository, workspace);
+    const repoPath = repositoryPath(owner.projectId, owner.repository, workspace);
     // Without its repository a worktree's changes cannot be saved: leave it for a person.
-    if (!existsSync(repo)) continue;
+    if (!existsSync(repoPath)) continue;
+    const repo = await openRepository(repoPath);
     const folder = join(root, `run-${runId}`);
     for (const name of readdirSync(folder)) {
       if (!mayRemoveWorktree(name, owner)) continue;
@@ -65,16 +66,16 @@ export async function sweepWorktrees(db: Queryable, workspace: string): Promise<
   return swept;
 }
 
-async function removeSwept(repo: string, path: string, name: string): Promise<SweptWorktree> {
-  // Checked for its own .git link: git would otherwise answer for a repository the workspace sits in.
-  if (!existsSync(join(path, '.git')) || !(await gitOk(path, ['rev-parse', '--git-dir']))) {
+async function removeSwept(repo: Repository, path: string, name: string): Promise<SweptWorktree> {
+  const checkout = findCheckout(repo, path);
+  if (!checkout) {
     // A leftover folder that is no longer a worktree (its creation was interrupted, or git pruned it).
     rmSync(path, { recursive: true, force: true });
     return { path, savedAt: null };
   }
   const task = TASK_WORKTREE.exec(name);
-  const savedAt = task ? await saveWip(path, Number(task[1]), 0, finalWipRef(Number(task[1]))) : null;
-  await git(repo, ['worktree', 'remove', '--force', path]);
+  const savedAt = task ? await saveWip(checkout, Number(task[1]), 0, finalWipRef(Number(task[1]))) : null;
+  await forgetWorktree(repo, path);
   return { path, savedAt };
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, git, headOf } from './git.ts';
+import { commitAll, git, headOf, mainCheckout, openRepository, type Repository } from './git.ts';
 import { mergeTaskIntoRun } from './merge.ts';
 import {
   ensureRunBranch,
@@ -22,12 +22,14 @@ const repo = join(root, 'repo');
 const workspace = join(root, 'data');
 const RUN = 7;
 const RUN_BRANCH = `wh/run-${RUN}`;
+let repository: Repository;
 
 async function makeRepo(): Promise<void> {
   await git(root, ['init', '-q', '-b', 'main', repo]);
   writeFileSync(join(repo, 'README.md'), '# demo\n');
   writeFileSync(join(repo, 'app.js'), 'export const answer = 1;\n');
-  await commitAll(repo, 'initial');
+  repository = await openRepository(repo);
+  await commitAll(mainCheckout(repository), 'initial');
 }
 
 function show(ref: string, file: string): Promise<string> {
@@ -36,7 +38,7 @@ function show(ref: string, file: string): Promise<string> {
 
 beforeAll(async () => {
   await makeRepo();
-  await ensureRunBranch(repo, RUN_BRANCH, 'main');
+  await ensureRunBranch(repository, RUN_BRANCH, 'main');
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,25 +47,26 @@ describe('branches and worktrees', () => {
   it('cuts the run branch from the default branch, once, and leaves it when it exists', async () => {
     expect(await git(repo, ['rev-parse', RUN_BRANCH])).toBe(await git(repo, ['rev-parse', 'main']));
     writeFileSync(join(repo, 'later.txt'), 'later\n');
-    await commitAll(repo, 'later on main');
-    await ensureRunBranch(repo, RUN_BRANCH, 'main');
+    await commitAll(mainCheckout(repository), 'later on main');
+    await ensureRunBranch(repository, RUN_BRANCH, 'main');
     expect(await git(repo, ['rev-parse', RUN_BRANCH])).not.toBe(await git(repo, ['rev-parse', 'main']));
   });
 
   it('puts a task in its own worktree on wh/run-<r>-task-<t>, cut from the run branch', async () => {
-    const wt = await ensureTaskWorktree(repo, workspace, RUN, 1, RUN_BRANCH);
+    const wt = await ensureTaskWorktree(repository, workspace, RUN, 1, RUN_BRANCH);
     expect(wt).toEqual({
       path: join(workspace, 'worktrees', `run-${RUN}`, 'task-1'),
+      gitDir: join(repo, '.git', 'worktrees', 'task-1'),
       branch: 'wh/run-7-task-1',
       base: RUN_BRANCH,
     });
     expect(taskBranchName(RUN, 1)).toBe(wt.branch);
     expect(await git(wt.path, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('wh/run-7-task-1');
-    expect(await headOf(wt.path)).toBe(await git(repo, ['rev-parse', RUN_BRANCH]));
+    expect(await headOf(wt)).toBe(await git(repo, ['rev-parse', RUN_BRANCH]));
     expect(existsSync(join(wt.path, 'later.txt'))).toBe(false);
     // Asking again reuses the worktree as it is.
     writeFileSync(join(wt.path, 'scratch.txt'), 'kept\n');
-    const again = await ensureTaskWorktree(repo, workspace, RUN, 1, RUN_BRANCH);
+    const again = await ensureTaskWorktree(repository, workspace, RUN, 1, RUN_BRANCH);
     expect(readFileSync(join(again.path, 'scratch.txt'), 'utf8')).toBe('kept\n');
     rmSync(join(again.path, 'scratch.txt'));
   });
@@ -71,21 +74,21 @@ describe('branches and worktrees', () => {
 
 describe('work in progress', () => {
   it('saves modified and untracked files at refs/wh/wip/task-<id>/<attempt>, changing nothing else', async () => {
-    const wt = await ensureTaskWorktree(repo, workspace, RUN, 2, RUN_BRANCH);
-    const head = await headOf(wt.path);
-    expect(await saveWip(wt.path, 2, 1)).toBeNull();
+    const wt = await ensureTaskWorktree(repository, workspace, RUN, 2, RUN_BRANCH);
+    const head = await headOf(wt);
+    expect(await saveWip(wt, 2, 1)).toBeNull();
     writeFileSync(join(wt.path, 'app.js'), 'export const answer = 42;\n');
     writeFileSync(join(wt.path, 'new-file.js'), 'export const fresh = true;\n');
     const status = await git(wt.path, ['status', '--porcelain']);
 
-    const ref = await saveWip(wt.path, 2, 1);
+    const ref = await saveWip(wt, 2, 1);
     expect(ref).toBe('refs/wh/wip/task-2/1');
     expect(ref).toBe(wipRef(2, 1));
     expect(await show(ref!, 'app.js')).toBe('export const answer = 42;');
     expect(await show(ref!, 'new-file.js')).toBe('export const fresh = true;');
     expect(await git(repo, ['rev-parse', `${ref}^`])).toBe(head);
     // The branch, the index and the files are as they were.
-    expect(await headOf(wt.path)).toBe(head);
+    expect(await headOf(wt)).toBe(head);
     expect(await git(wt.path, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('wh/run-7-task-2');
     expect(await git(wt.path, ['status', '--porcelain'])).toBe(status);
     expect(readFileSync(join(wt.path, 'new-file.js'), 'utf8')).toBe('export const fresh = true;\n');
@@ -93,10 +96,10 @@ describe('work in progress', () => {
   });
 
   it('removes a worktree with uncommitted edits, keeping them at the WIP ref and the branch in place', async () => {
-    const wt = await ensureTaskWorktree(repo, workspace, RUN, 3, RUN_BRANCH);
+    const wt = await ensureTaskWorktree(repository, workspace, RUN, 3, RUN_BRANCH);
     writeFileSync(join(wt.path, 'README.md'), '# demo\n\nhalf-written docs\n');
     writeFileSync(join(wt.path, 'untracked.txt'), 'only here\n');
-    const ref = await removeWorktree(repo, wt.path, 3, 2);
+    const ref = await removeWorktree(repository, wt.path, 3, 2);
     expect(ref).toBe('refs/wh/wip/task-3/2');
     expect(existsSync(wt.path)).toBe(false);
     expect(await show(ref!, 'README.md')).toBe('# demo\n\nhalf-written docs');
@@ -106,18 +109,18 @@ describe('work in progress', () => {
     );
     expect(await git(repo, ['worktree', 'list'])).not.toContain('task-3');
     // Removing what is already gone is a no-op; a new worktree for the task starts from its branch.
-    expect(await removeWorktree(repo, wt.path, 3, 2)).toBeNull();
-    const back = await ensureTaskWorktree(repo, workspace, RUN, 3, RUN_BRANCH);
+    expect(await removeWorktree(repository, wt.path, 3, 2)).toBeNull();
+    const back = await ensureTaskWorktree(repository, workspace, RUN, 3, RUN_BRANCH);
     expect(existsSync(join(back.path, 'untracked.txt'))).toBe(false);
   });
 });
 
 describe('mergeTaskIntoRun', () => {
   it('merges a task branch into the run branch', async () => {
-    const wt = await ensureTaskWorktree(repo, workspace, RUN, 4, RUN_BRANCH);
+    const wt = await ensureTaskWorktree(repository, workspace, RUN, 4, RUN_BRANCH);
     writeFileSync(join(wt.path, 'feature.js'), 'export const feature = 1;\n');
-    const commit = await commitAll(wt.path, 'feature');
-    const merged = await mergeTaskIntoRun(repo, workspace, RUN, RUN_BRANCH, wt.branch);
+    const commit = await commitAll(wt, 'feature');
+    const merged = await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, wt.branch);
     expect(merged.ok).toBe(true);
     const head = await git(repo, ['rev-parse', RUN_BRANCH]);
     expect(merged).toEqual({ ok: true, head });
@@ -126,16 +129,16 @@ describe('mergeTaskIntoRun', () => {
   });
 
   it('aborts a conflicting merge and returns a finding naming the file', async () => {
-    const a = await ensureTaskWorktree(repo, workspace, RUN, 5, RUN_BRANCH);
-    const b = await ensureTaskWorktree(repo, workspace, RUN, 6, RUN_BRANCH);
+    const a = await ensureTaskWorktree(repository, workspace, RUN, 5, RUN_BRANCH);
+    const b = await ensureTaskWorktree(repository, workspace, RUN, 6, RUN_BRANCH);
     writeFileSync(join(a.path, 'app.js'), 'export const answer = 5;\n');
     writeFileSync(join(b.path, 'app.js'), 'export const answer = 6;\n');
-    await commitAll(a.path, 'five');
-    await commitAll(b.path, 'six');
-    expect((await mergeTaskIntoRun(repo, workspace, RUN, RUN_BRANCH, a.branch)).ok).toBe(true);
+    await commitAll(a, 'five');
+    await commitAll(b, 'six');
+    expect((await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, a.branch)).ok).toBe(true);
     const before = await git(repo, ['rev-parse', RUN_BRANCH]);
 
-    const conflict = await mergeTaskIntoRun(repo, workspace, RUN, RUN_BRANCH, b.branch);
+    const conflict = await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, b.branch);
     expect(conflict.ok).toBe(false);
     if (conflict.ok) return;
     expect(conflict.finding).toMatchObject({ severity: 'high', file: 'app.js' });

@@ -3,9 +3,17 @@
  * (itself cut from the project's default branch). Nothing is lost when a worktree goes: uncommitted work is
  * first saved as a commit under refs/wh/wip/task-<id>/<attempt>.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, gitOk, isDirty } from './git.ts';
+import {
+  type Checkout,
+  findCheckout,
+  inCheckout,
+  inRepository,
+  inRepositoryOk,
+  isDirty,
+  type Repository,
+} from './git.ts';
 
 /** Git cannot hold both `wh/run-1` and `wh/run-1/task-2` (a ref cannot also be a folder), hence the dash. */
 export function taskBranchName(runId: number, taskId: number): string {
@@ -20,51 +28,67 @@ export function worktreePath(workspace: string, runId: number, name: string): st
   return join(workspace, 'worktrees', `run-${runId}`, name);
 }
 
-async function branchExists(repo: string, branch: string): Promise<boolean> {
-  return gitOk(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+async function branchExists(repo: Repository, branch: string): Promise<boolean> {
+  return inRepositoryOk(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
 }
 
 /** The run's branch, cut from the project's default branch the first time it is needed. */
-export async function ensureRunBranch(repo: string, runBranch: string, defaultBranch: string): Promise<void> {
+export async function ensureRunBranch(
+  repo: Repository,
+  runBranch: string,
+  defaultBranch: string,
+): Promise<void> {
   if (await branchExists(repo, runBranch)) return;
-  await git(repo, ['branch', runBranch, defaultBranch]);
+  await inRepository(repo, ['branch', runBranch, defaultBranch]);
 }
 
-async function ensureWorktree(repo: string, path: string, branch: string, base: string): Promise<string> {
-  if (existsSync(join(path, '.git')) && (await gitOk(path, ['rev-parse', '--git-dir']))) return path;
+/**
+ * The worktree at `path` on `branch` (made from `base` when new), or with a detached HEAD at `base` when
+ * `branch` is null. A folder there that the repository does not know as its worktree is replaced.
+ */
+export async function ensureWorktree(
+  repo: Repository,
+  path: string,
+  branch: string | null,
+  base: string,
+): Promise<Checkout> {
+  const known = findCheckout(repo, path);
+  if (known) return known;
   rmSync(path, { recursive: true, force: true });
-  await git(repo, ['worktree', 'prune']);
+  await inRepository(repo, ['worktree', 'prune']);
   mkdirSync(join(path, '..'), { recursive: true });
-  if (await branchExists(repo, branch)) await git(repo, ['worktree', 'add', path, branch]);
-  else await git(repo, ['worktree', 'add', '-b', branch, path, base]);
-  return path;
+  if (branch === null) await inRepository(repo, ['worktree', 'add', '--detach', path, base]);
+  else if (await branchExists(repo, branch)) await inRepository(repo, ['worktree', 'add', path, branch]);
+  else await inRepository(repo, ['worktree', 'add', '-b', branch, path, base]);
+  const made = findCheckout(repo, path);
+  if (!made) throw new Error(`git made no worktree at ${path}`);
+  return made;
 }
 
-export interface TaskWorktree {
-  path: string;
+export interface TaskWorktree extends Checkout {
   branch: string;
   base: string;
 }
 
 export async function ensureTaskWorktree(
-  repo: string,
+  repo: Repository,
   workspace: string,
   runId: number,
   taskId: number,
   runBranch: string,
 ): Promise<TaskWorktree> {
   const branch = taskBranchName(runId, taskId);
-  const path = await ensureWorktree(
+  const checkout = await ensureWorktree(
     repo,
     worktreePath(workspace, runId, `task-${taskId}`),
     branch,
     runBranch,
   );
-  return { path, branch, base: runBranch };
+  return { ...checkout, branch, base: runBranch };
 }
 
 /** The run branch checked out on its own, where task branches are merged and the whole is tested. */
-export async function ensureRunWorktree(repo: string, workspace: string, runId: number, runBranch: string) {
+export function ensureRunWorktree(repo: Repository, workspace: string, runId: number, runBranch: string) {
   return ensureWorktree(repo, worktreePath(workspace, runId, 'integration'), runBranch, runBranch);
 }
 
@@ -73,19 +97,19 @@ export async function ensureRunWorktree(repo: string, workspace: string, runId: 
  * the branch, the index or the files. Returns the ref, or null when there was nothing to save.
  */
 export async function saveWip(
-  worktree: string,
+  checkout: Checkout,
   taskId: number,
   attempt: number,
   ref = wipRef(taskId, attempt),
 ): Promise<string | null> {
-  if (!(await isDirty(worktree))) return null;
-  const index = join(worktree, '..', `.wip-index-${taskId}-${attempt}`);
+  if (!(await isDirty(checkout))) return null;
+  const index = join(checkout.path, '..', `.wip-index-${taskId}-${attempt}`);
   const env = { GIT_INDEX_FILE: index };
   try {
-    await git(worktree, ['read-tree', 'HEAD'], { env });
-    await git(worktree, ['add', '-A'], { env });
-    const tree = await git(worktree, ['write-tree'], { env });
-    const commit = await git(worktree, [
+    await inCheckout(checkout, ['read-tree', 'HEAD'], { env });
+    await inCheckout(checkout, ['add', '-A'], { env });
+    const tree = await inCheckout(checkout, ['write-tree'], { env });
+    const commit = await inCheckout(checkout, [
       'commit-tree',
       tree,
       '-p',
@@ -93,7 +117,7 @@ export async function saveWip(
       '-m',
       `wh: work in progress of task ${taskId}, attempt ${attempt}`,
     ]);
-    await git(worktree, ['update-ref', ref, commit]);
+    await inCheckout(checkout, ['update-ref', ref, commit]);
     return ref;
   } finally {
     rmSync(index, { force: true });
@@ -109,20 +133,29 @@ export function discardedRef(taskId: number, jobId: number): string {
  * Puts a worktree back to its last commit, first saving what it held at `ref`. Ignored files (build
  * output, node_modules) stay. Returns the files that were changed, or [] when it was clean.
  */
-export async function discardChanges(worktree: string, taskId: number, ref: string): Promise<string[]> {
-  const tracked = await git(worktree, ['diff', '--name-only', 'HEAD']);
-  const untracked = await git(worktree, ['ls-files', '--others', '--exclude-standard']);
+export async function discardChanges(checkout: Checkout, taskId: number, ref: string): Promise<string[]> {
+  const tracked = await inCheckout(checkout, ['diff', '--name-only', 'HEAD']);
+  const untracked = await inCheckout(checkout, ['ls-files', '--others', '--exclude-standard']);
   const files = [...tracked.split('\n'), ...untracked.split('\n')].filter(Boolean);
   if (files.length === 0) return [];
-  await saveWip(worktree, taskId, 0, ref);
-  await git(worktree, ['reset', '--hard', '-q']);
-  await git(worktree, ['clean', '-fdq']);
+  await saveWip(checkout, taskId, 0, ref);
+  await inCheckout(checkout, ['reset', '--hard', '-q']);
+  await inCheckout(checkout, ['clean', '-fdq']);
   return files;
 }
 
-/** Removes a worktree after saving what it holds; the branch stays. */
-export async function removeWorktree(repo: string, worktree: string, taskId: number, attempt: number) {
-  const saved = existsSync(worktree) ? await saveWip(worktree, taskId, attempt) : null;
-  if (existsSync(worktree)) await git(repo, ['worktree', 'remove', '--force', worktree]);
+/**
+ * Removes a worktree after saving what it holds; the branch stays. The folder goes first and git forgets it
+ * after (`worktree remove` would read the worktree's own `.git` link, which an agent may have rewritten).
+ */
+export async function removeWorktree(repo: Repository, path: string, taskId: number, attempt: number) {
+  const checkout = findCheckout(repo, path);
+  const saved = checkout ? await saveWip(checkout, taskId, attempt) : null;
+  await forgetWorktree(repo, path);
   return saved;
+}
+
+export async function forgetWorktree(repo: Repository, path: string): Promise<void> {
+  rmSync(path, { recursive: true, force: true });
+  await inRepository(repo, ['worktree', 'prune']);
 }

@@ -3,17 +3,20 @@
  * two seconds, and what it had written but not committed survives at the task's WIP ref after its
  * worktree is removed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/agents/process-tree.ts';
 import { jobs } from '../../src/db/schema.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
-import { git } from '../../src/worker/git.ts';
+import { git, openRepository } from '../../src/worker/git.ts';
 import { removeWorktree, worktreePath } from '../../src/worker/worktrees.ts';
 import { type AgentWorld, runEvents, runTasks, startAgentWorld, waitFor } from '../support/agents.ts';
+import { processesRunning } from '../support/processes.ts';
 
+/** What the agent ends up running: unique to this test, so it is found by its command line. */
+const SLEEP = ['sleep', `30.${process.pid}`];
 const TASK = { key: 'slow', title: 'Build the slow thing', acceptance: ['it is built'] };
 let world: AgentWorld;
 
@@ -33,7 +36,7 @@ describe('killing a run while its agent works', () => {
         role: 'dev',
         actions: [
           { write: { path: 'src/partial.js', content: 'export const partial = true;\n' } },
-          { run: 'echo $$ > agent.pid && exec sleep 30' },
+          { run: `touch agent.started && exec ${SLEEP.join(' ')}` },
         ],
       },
     ]);
@@ -43,12 +46,10 @@ describe('killing a run while its agent works', () => {
       return list.length > 0 ? list : null;
     });
     const worktree = worktreePath(world.workspace, run.id, `task-${task!.id}`);
-    const pidFile = join(worktree, 'agent.pid');
-    await waitFor(
-      'the agent to start sleeping',
-      async () => existsSync(pidFile) && readFileSync(pidFile, 'utf8'),
-    );
-    const sleeper = Number(readFileSync(pidFile, 'utf8').trim());
+    const sleeper = await waitFor('the agent to start sleeping', async () => {
+      const found = existsSync(join(worktree, 'agent.started')) ? processesRunning(SLEEP) : [];
+      return found.length === 1 ? found[0] : null;
+    });
     const [dev] = await world.database.db.select().from(jobs).where(eq(jobs.taskId, task!.id));
     expect(dev).toMatchObject({ state: 'running', stage: 'dev' });
     expect(isAlive(sleeper)).toBe(true);
@@ -66,7 +67,7 @@ describe('killing a run while its agent works', () => {
 
     // The stage handler removes a killed run's worktree itself, saving what it held first.
     expect(existsSync(worktree)).toBe(false);
-    expect(await removeWorktree(world.repo, worktree, task!.id, 1)).toBeNull();
+    expect(await removeWorktree(await openRepository(world.repo), worktree, task!.id, 1)).toBeNull();
     const ref = `refs/wh/wip/task-${task!.id}/1`;
     expect(await git(world.repo, ['show', `${ref}:src/partial.js`])).toBe('export const partial = true;');
     expect(await git(world.repo, ['rev-parse', `${ref}^`])).toBe(

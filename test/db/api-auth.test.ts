@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_STATES } from '../../src/domain/job-states.ts';
+import { detectSandbox } from '../../src/server/agent-setup.ts';
 import { hashToken } from '../../src/services/tokens.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { TEST_DB_KIND } from '../support/database.ts';
@@ -192,7 +193,9 @@ describe('public routes', () => {
     expect(Object.keys(queue)).toEqual([...JOB_STATES]);
     for (const count of [...Object.values(queue), first.uptime_seconds])
       expect(Number.isInteger(count) && (count as number) >= 0, String(count)).toBe(true);
-    const shape = { version: 'test', database: TEST_DB_KIND, migrations, workers: [] };
+    const here = detectSandbox({ allowUnsandboxed: false });
+    const sandbox = { available: here.available, problem: here.problem, allow_unsandboxed: false };
+    const shape = { version: 'test', database: TEST_DB_KIND, migrations, workers: [], sandbox };
     expect(first).toEqual({ ...shape, queue, uptime_seconds: first.uptime_seconds });
 
     await fixture(); // one more held dev job
@@ -202,6 +205,20 @@ describe('public routes', () => {
       queue: { ...queue, held: queue.held! + 1 },
       uptime_seconds: expect.any(Number),
     });
+  });
+
+  it('GET /api/status says when agents cannot be confined, why, and whether they run anyway', async () => {
+    const bare = await startTestApi({ sandbox: detectSandbox({ allowUnsandboxed: true }, '/nowhere') });
+    try {
+      const response = await bare.app.inject({ method: 'GET', url: '/api/status' });
+      expect(response.json().sandbox).toEqual({
+        available: false,
+        problem: 'bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt install bubblewrap)',
+        allow_unsandboxed: true,
+      });
+    } finally {
+      await bare.close();
+    }
   });
 
   it('GET /api/openapi.json needs no token and lists the seed paths', async () => {

@@ -14,7 +14,7 @@ import { createProject } from '../../src/services/projects.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
 import { setStage } from '../../src/services/task-stages.ts';
 import { createTask } from '../../src/services/tasks.ts';
-import { commitAll, git } from '../../src/worker/git.ts';
+import { git, openRepository, type Repository } from '../../src/worker/git.ts';
 import { finalWipRef, sweepWorktrees } from '../../src/worker/worktree-sweep.ts';
 import {
   ensureRunBranch,
@@ -24,6 +24,7 @@ import {
   worktreePath,
 } from '../../src/worker/worktrees.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { commitRepo } from '../support/git.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wh-sweep-'));
 const repo = join(root, 'repo');
@@ -31,16 +32,17 @@ const workspace = join(root, 'data');
 let database: TestDatabase;
 let ctx: ServiceContext;
 let projectId: number;
+let repository: Repository;
 
 async function newRun(): Promise<{ id: number; branch: string }> {
   const { run } = await createRun(ctx, { projectId, goal: 'sweep', skipPlanning: true });
-  await ensureRunBranch(repo, run.branch!, 'main');
+  await ensureRunBranch(repository, run.branch!, 'main');
   return { id: run.id, branch: run.branch! };
 }
 
 async function newTask(run: { id: number; branch: string }, title: string): Promise<number> {
   const { task } = await createTask(ctx, { runId: run.id, title });
-  await ensureTaskWorktree(repo, workspace, run.id, task.id, run.branch);
+  await ensureTaskWorktree(repository, workspace, run.id, task.id, run.branch);
   return task.id;
 }
 
@@ -64,7 +66,8 @@ beforeAll(async () => {
   ctx = { db: database.db, settings: { autoTriggerAgents: false }, actor: 'test' };
   await git(root, ['init', '-q', '-b', 'main', repo]);
   writeFileSync(join(repo, 'README.md'), '# sweep\n');
-  await commitAll(repo, 'initial');
+  await commitRepo(repo, 'initial');
+  repository = await openRepository(repo);
   projectId = (await createProject(ctx, { name: 'sweep', repository: repo })).id;
 });
 
@@ -79,7 +82,7 @@ describe('the worktree sweep', () => {
     const planning = worktreePath(workspace, building.id, 'planning');
     mkdirSync(join(planning, '..'), { recursive: true });
     await git(repo, ['worktree', 'add', '--detach', planning, building.branch]);
-    const integration = await ensureRunWorktree(repo, workspace, building.id, building.branch);
+    const integration = (await ensureRunWorktree(repository, workspace, building.id, building.branch)).path;
     const complete = await newTask(building, 'complete, with a stray note');
     const inDev = await newTask(building, 'still in dev (its job is held)');
     const justCompleted = await newTask(building, 'complete a moment ago');
@@ -91,7 +94,7 @@ describe('the worktree sweep', () => {
 
     const killed = await newRun();
     const killedTask = await newTask(killed, 'of a killed run');
-    await ensureRunWorktree(repo, workspace, killed.id, killed.branch);
+    await ensureRunWorktree(repository, workspace, killed.id, killed.branch);
     await killRun(ctx, killed.id);
     await settleJobs(killed.id);
 

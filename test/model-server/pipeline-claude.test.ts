@@ -214,8 +214,15 @@ describe('Claude Code as the agents of a Workhorse task', () => {
         const [job] = await w.database.db.select().from(jobs).where(eq(jobs.taskId, taskId));
         return job && job.state === 'failed' ? job : null;
       });
-      expect(failed).toMatchObject({ stage: 'dev', backend: 'claude', attempt: 1, exitCode: 1 });
-      expect(failed.lastError).toMatch(/^agent failed: claude: authentication failed/);
+      if (auth === 'none') {
+        // Found before claude starts: the job fails in a moment with what to set, and claude never ran.
+        expect(failed).toMatchObject({ stage: 'dev', attempt: 1, exitCode: null });
+        expect(failed.lastError).toMatch(/^claude: no credentials: set ANTHROPIC_API_KEY/);
+        expect(failed.log).toContain('[workhorse] not started: claude: no credentials');
+      } else {
+        expect(failed).toMatchObject({ stage: 'dev', backend: 'claude', attempt: 1, exitCode: 1 });
+        expect(failed.lastError).toMatch(/^agent failed: claude: authentication failed/);
+      }
       const types = (await runEvents(w.database, runId)).map((event) => event.type);
       expect(types).not.toContain('job.retry_scheduled');
       expect(types).not.toContain('task.stage_result');

@@ -9,13 +9,14 @@ import { asc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { Settings } from '../../src/config/settings.ts';
 import { events, jobs, tasks } from '../../src/db/schema.ts';
-import { workerHandlers } from '../../src/server/agent-setup.ts';
+import { detectSandbox, workerHandlers } from '../../src/server/agent-setup.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { seedDefaultRoleConfigs } from '../../src/services/role-configs.ts';
-import { commitAll, git } from '../../src/worker/git.ts';
+import { git } from '../../src/worker/git.ts';
 import { Worker } from '../../src/worker/worker.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
+import { commitRepo } from './git.ts';
 
 export type Action =
   | { write: { path: string; content: string } }
@@ -58,7 +59,7 @@ async function makeRepo(repo: string): Promise<void> {
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
   mkdirSync(join(repo, 'test'));
   writeFileSync(join(repo, 'test', 'smoke.test.js'), TEST_PASS("test('smoke', () => assert.ok(true));\n"));
-  await commitAll(repo, 'initial');
+  await commitRepo(repo, 'initial');
 }
 
 export async function startAgentWorld(): Promise<AgentWorld> {
@@ -72,6 +73,8 @@ export async function startAgentWorld(): Promise<AgentWorld> {
   await seedDefaultRoleConfigs(ctx);
   const settings: Settings = {
     autoTriggerAgents: true,
+    // In CI agents must run confined: a machine without bubblewrap fails there instead of running them bare.
+    allowUnsandboxed: process.env.CI !== 'true',
     llmTimeoutSeconds: 60,
     gooseProvider: null,
     databaseUrl: database.url,
@@ -83,7 +86,7 @@ export async function startAgentWorld(): Promise<AgentWorld> {
   const logger = pino({ level: process.env.WH_TEST_LOG ?? 'silent' });
   const worker = new Worker({
     database,
-    handlers: workerHandlers(settings, logger),
+    handlers: workerHandlers(settings, detectSandbox(settings)),
     concurrency: 2,
     checkMs: 200,
     pollMs: 250,

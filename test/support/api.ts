@@ -1,7 +1,9 @@
 /** A real API over a real database, with a token of every role, for `app.inject()` tests. */
+import type { SandboxStatus } from '../../src/agents/sandbox.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { Api } from '../../src/api/deps.ts';
 import { TOKEN_ROLES, type TokenRole } from '../../src/domain/access.ts';
+import { detectSandbox } from '../../src/server/agent-setup.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { seedDefaultRoleConfigs } from '../../src/services/role-configs.ts';
 import { createToken } from '../../src/services/tokens.ts';
@@ -17,7 +19,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { autoTriggerAgents?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { autoTriggerAgents?: boolean; sandbox?: SandboxStatus } = {},
+): Promise<TestApi> {
   const database = await openTestDatabase({ poolSize: 25 });
   const settings = { autoTriggerAgents: options.autoTriggerAgents ?? false };
   const ctx: ServiceContext = { db: database.db, settings, actor: 'test-setup' };
@@ -25,7 +29,13 @@ export async function startTestApi(options: { autoTriggerAgents?: boolean } = {}
   const tokens = {} as Record<TokenRole, string>;
   for (const role of TOKEN_ROLES)
     tokens[role] = (await createToken(ctx, { name: `${role}-token`, role })).token;
-  const app = await buildApp({ database, settings, startedAt: new Date(), version: 'test' });
+  const app = await buildApp({
+    database,
+    settings,
+    startedAt: new Date(),
+    version: 'test',
+    sandbox: options.sandbox ?? detectSandbox({ allowUnsandboxed: false }),
+  });
   return {
     app,
     database,

@@ -26,3 +26,21 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Processes running exactly `argv`, by their pids on this machine. A sandboxed agent has a PID namespace of
+ * its own, so the pid it reports for itself (`$$`) means nothing out here: tests find it by what it runs.
+ */
+export function processesRunning(argv: readonly string[]): number[] {
+  const wanted = `${argv.join('\0')}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8') === wanted;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -4,8 +4,19 @@
  * with `is_error:true`) and exit 0.
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { anySet, endpointKey, endpointKeyProblem, trimmedUrl } from './credentials.ts';
 import { bool, type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
 import { noResult, summarize } from './summary.ts';
+
+/** Any one of these lets claude authenticate without a login file. */
+const LOGIN_VARIABLES = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+  'CLAUDE_CODE_USE_FOUNDRY',
+];
 
 /** Tools whose successful result means a file was written; Write may also overwrite, the stream can't tell. */
 const EDIT_TOOLS: Readonly<Record<string, 'add' | 'update'>> = {
@@ -56,8 +67,15 @@ export const claudeBackend: AgentBackend = {
     'AWS_SESSION_TOKEN',
     'AWS_BEARER_TOKEN_BEDROCK',
     'GOOGLE_APPLICATION_CREDENTIALS',
-    'CLAUDE_CONFIG_DIR',
   ],
+
+  home: { credentials: ['.claude/.credentials.json'], settings: ['.claude.json', '.claude/settings.json'] },
+
+  credentialProblem(check) {
+    if (check.endpoint) return endpointKeyProblem('claude', check, 'ANTHROPIC_API_KEY');
+    if (anySet(check.env, LOGIN_VARIABLES) || check.hasHomeFile('.claude/.credentials.json')) return null;
+    return "claude: no credentials: set ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN, from `claude setup-token`) in Workhorse's environment, log in with `claude` as the user who runs Workhorse, or give the role a baseUrl";
+  },
 
   commandLine(invocation, binary) {
     // stream-json in -p mode exits 1 without --verbose. -p with no prompt argument reads the prompt from
@@ -76,7 +94,23 @@ export const claudeBackend: AgentBackend = {
     // The `=` form, as the Agent SDK does it, so an id can never be read as a flag.
     if (invocation.resumeSessionId) args.push(`--resume=${invocation.resumeSessionId}`);
     // As root, bypassPermissions exits 1 unless the CLI is told it runs in a sandbox.
-    return { command: binary, args, stdin: invocation.prompt, env: { IS_SANDBOX: '1' } };
+    const env: Record<string, string> = { IS_SANDBOX: '1' };
+    const { endpoint } = invocation;
+    if (!endpoint) return { command: binary, args, stdin: invocation.prompt, env };
+    const key = endpointKey(endpoint, 'ANTHROPIC_API_KEY');
+    return {
+      command: binary,
+      args,
+      stdin: invocation.prompt,
+      // Nothing but model requests, and those only to the endpoint the user chose.
+      env: {
+        ...env,
+        ...key.env,
+        ANTHROPIC_BASE_URL: trimmedUrl(endpoint.baseUrl),
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      },
+      keysFrom: key.keysFrom,
+    };
   },
 
   createParser: () => new ClaudeParser(),

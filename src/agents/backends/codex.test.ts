@@ -40,10 +40,15 @@ describe('codex commandLine', () => {
     );
   });
 
-  it('passes its keys and home', () => {
-    for (const key of ['CODEX_API_KEY', 'OPENAI_API_KEY', 'CODEX_HOME', 'OPENAI_BASE_URL']) {
+  it('passes its keys, never a CODEX_HOME: its home is the private one, its login shown from ~/.codex', () => {
+    for (const key of ['CODEX_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) {
       expect(codexBackend.envKeys).toContain(key);
     }
+    expect(codexBackend.envKeys).not.toContain('CODEX_HOME');
+    expect(codexBackend.home).toEqual({
+      credentials: ['.codex/auth.json'],
+      settings: ['.codex/config.toml'],
+    });
   });
 });
 

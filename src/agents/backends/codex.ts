@@ -5,9 +5,41 @@
  * code. A command that ran and exited non-zero (a red test) is the agent's business, not a failed run.
  * Codex reports no cost, and has no turn limit (the runner's timeout is the only bound).
  */
-import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import type { AgentBackend, AgentEvent, AgentSummary, ModelEndpoint, StreamParser } from '../types.ts';
+import { anySet, endpointKeyProblem, trimmedUrl } from './credentials.ts';
 import { isObject, type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
 import { summarize } from './summary.ts';
+
+const LOGIN_VARIABLES = ['CODEX_API_KEY', 'OPENAI_API_KEY', 'CODEX_ACCESS_TOKEN'];
+
+/**
+ * ~/.codex/config.toml for an endpoint the user chose: a provider of its own (codex speaks the Responses
+ * API to it; it rejects `wire_api = "chat"`), and none of codex's own outbound traffic (update checks,
+ * analytics, the plugin catalogue), so that nothing leaves for anywhere else.
+ */
+export function endpointConfig(endpoint: ModelEndpoint, model: string | null): string {
+  return [
+    ...(model ? [`model = ${JSON.stringify(model)}`] : []),
+    'model_provider = "workhorse"',
+    'check_for_update_on_startup = false',
+    '',
+    '[analytics]',
+    'enabled = false',
+    '',
+    '[features]',
+    'plugins = false',
+    'remote_plugin = false',
+    'in_app_updates = false',
+    'apps = false',
+    '',
+    '[model_providers.workhorse]',
+    'name = "Workhorse endpoint"',
+    `base_url = ${JSON.stringify(trimmedUrl(endpoint.baseUrl))}`,
+    ...(endpoint.apiKeyEnv ? [`env_key = ${JSON.stringify(endpoint.apiKeyEnv)}`] : []),
+    'wire_api = "responses"',
+    '',
+  ].join('\n');
+}
 
 const AUTH_HINT = 'codex: authentication failed (check CODEX_API_KEY or OPENAI_API_KEY)';
 
@@ -18,10 +50,22 @@ export const codexBackend: AgentBackend = {
     'CODEX_API_KEY',
     'OPENAI_API_KEY',
     'CODEX_ACCESS_TOKEN',
-    'CODEX_HOME',
     'OPENAI_BASE_URL',
     'OPENAI_ORGANIZATION',
   ],
+
+  home: { credentials: ['.codex/auth.json'], settings: ['.codex/config.toml'] },
+
+  credentialProblem(check) {
+    if (check.endpoint) {
+      const keyVariable = check.endpoint.apiKeyEnv;
+      return keyVariable ? endpointKeyProblem('codex', check, keyVariable) : null;
+    }
+    if (anySet(check.env, LOGIN_VARIABLES) || check.hasHomeFile('.codex/auth.json')) return null;
+    // A provider of the user's own in ~/.codex/config.toml (Ollama, a gateway) brings its own key rules.
+    if (/^\s*model_provider\s*=/m.test(check.readHomeFile('.codex/config.toml') ?? '')) return null;
+    return "codex: no credentials: set CODEX_API_KEY (or OPENAI_API_KEY) in Workhorse's environment, log in with `codex login` as the user who runs Workhorse, or give the role a baseUrl";
+  },
 
   commandLine(invocation, binary) {
     // exec's own options go before `resume`: the resume subcommand rejects -C and --sandbox (0.169.0), and
@@ -45,7 +89,16 @@ export const codexBackend: AgentBackend = {
     }
     // `-` reads the prompt from stdin.
     args.push('-');
-    return { command: binary, args, stdin: invocation.prompt, env: {} };
+    const { endpoint } = invocation;
+    if (!endpoint) return { command: binary, args, stdin: invocation.prompt, env: {} };
+    return {
+      command: binary,
+      args,
+      stdin: invocation.prompt,
+      env: {},
+      homeFiles: { '.codex/config.toml': endpointConfig(endpoint, invocation.model) },
+      passKeys: endpoint.apiKeyEnv ? [endpoint.apiKeyEnv] : [],
+    };
   },
 
   createParser: () => new CodexParser(),

@@ -10,6 +10,8 @@ export const commandBackend: AgentBackend = {
   // There is no sensible default program: a project names its own, and an empty name fails at spawn.
   defaultBinary: '',
   envKeys: [],
+  home: { credentials: [], settings: [] },
+  credentialProblem: () => null,
 
   commandLine(invocation, binary) {
     return { command: binary, args: [], stdin: invocation.prompt, env: {} };

@@ -57,10 +57,10 @@ describe('gemini commandLine', () => {
       'GOOGLE_CLOUD_LOCATION',
       'GOOGLE_APPLICATION_CREDENTIALS',
       'GOOGLE_GEMINI_BASE_URL',
-      'GEMINI_CLI_HOME',
     ]) {
       expect(geminiBackend.envKeys).toContain(key);
     }
+    expect(geminiBackend.envKeys).not.toContain('GEMINI_CLI_HOME');
   });
 });
 

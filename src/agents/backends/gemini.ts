@@ -3,8 +3,32 @@
  * and exit 0. Gemini reports no cost and has no turn-limit flag (settings `model.maxSessionTurns`).
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { anySet, endpointKey, endpointKeyProblem, trimmedUrl } from './credentials.ts';
 import { type JsonObject, num, obj, parseJsonLine, str, textOf } from './json.ts';
 import { noResult, summarize } from './summary.ts';
+
+const LOGIN_VARIABLES = [
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+  'GOOGLE_GENAI_USE_VERTEXAI',
+  'GOOGLE_GENAI_USE_GCA',
+];
+
+/**
+ * ~/.gemini/settings.json for an endpoint: the auth type pinned to an API key (from the environment alone
+ * 0.61 infers `gateway` for a base URL and then refuses it headless: "Invalid auth method selected.", exit
+ * 41), and no usage statistics, telemetry or update checks, so nothing leaves but the model requests.
+ */
+const ENDPOINT_SETTINGS = `${JSON.stringify(
+  {
+    security: { auth: { selectedType: 'gemini-api-key' } },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+  },
+  null,
+  2,
+)}\n`;
 
 /** Exit codes from gemini-cli's errors.ts, with what a reader should do about them. */
 const EXIT_CODES: Readonly<Record<number, string>> = {
@@ -36,8 +60,18 @@ export const geminiBackend: AgentBackend = {
     'GOOGLE_APPLICATION_CREDENTIALS',
     'GOOGLE_GEMINI_BASE_URL',
     'GEMINI_MODEL',
-    'GEMINI_CLI_HOME',
   ],
+
+  home: {
+    credentials: ['.gemini/oauth_creds.json', '.gemini/google_accounts.json'],
+    settings: ['.gemini/settings.json'],
+  },
+
+  credentialProblem(check) {
+    if (check.endpoint) return endpointKeyProblem('gemini', check, 'GEMINI_API_KEY');
+    if (anySet(check.env, LOGIN_VARIABLES) || check.hasHomeFile('.gemini/oauth_creds.json')) return null;
+    return "gemini: no credentials: set GEMINI_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI with its credentials) in Workhorse's environment, log in with `gemini` as the user who runs Workhorse, or give the role a baseUrl";
+  },
 
   commandLine(invocation, binary) {
     // Piped stdin is prepended to the -p text, so an empty -p runs headless with stdin as the whole prompt.
@@ -46,7 +80,17 @@ export const geminiBackend: AgentBackend = {
     if (invocation.model) args.push('-m', invocation.model);
     // The `=` form keeps an id from being read as a flag.
     if (invocation.resumeSessionId) args.push(`--resume=${invocation.resumeSessionId}`);
-    return { command: binary, args, stdin: invocation.prompt, env: {} };
+    const { endpoint } = invocation;
+    if (!endpoint) return { command: binary, args, stdin: invocation.prompt, env: {} };
+    const key = endpointKey(endpoint, 'GEMINI_API_KEY');
+    return {
+      command: binary,
+      args,
+      stdin: invocation.prompt,
+      env: { ...key.env, GOOGLE_GEMINI_BASE_URL: trimmedUrl(endpoint.baseUrl) },
+      keysFrom: key.keysFrom,
+      homeFiles: { '.gemini/settings.json': ENDPOINT_SETTINGS },
+    };
   },
 
   createParser: () => new GeminiParser(),

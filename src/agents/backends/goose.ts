@@ -4,8 +4,23 @@
  * no session id, so a summary's sessionId is null and a resume needs a session name chosen elsewhere.
  */
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
+import { anySet, endpointKey, endpointKeyProblem, trimmedUrl } from './credentials.ts';
 import { type JsonObject, num, obj, objects, parseJsonLine, str, textOf } from './json.ts';
 import { noResult, summarize } from './summary.ts';
+
+/**
+ * goose's OpenAI-compatible provider for an endpoint: OPENAI_HOST is the origin and OPENAI_BASE_PATH the
+ * rest, up to and including chat/completions (goose's default is v1/chat/completions).
+ */
+export function openAiHost(baseUrl: string): Record<string, string> {
+  const url = new URL(trimmedUrl(baseUrl));
+  const path = url.pathname.replace(/^\/+/, '');
+  return {
+    GOOSE_PROVIDER: 'openai',
+    OPENAI_HOST: url.origin,
+    OPENAI_BASE_PATH: `${path ? `${path}/` : ''}chat/completions`,
+  };
+}
 
 /** What goose says, as a plain assistant text, when it stops at --max-turns. */
 const MAX_TURNS_TEXT = "I've reached the maximum number of actions I can do without user input";
@@ -39,6 +54,15 @@ export const gooseBackend: AgentBackend = {
     'GOOSE_PROVIDER__API_KEY',
   ],
 
+  home: { credentials: ['.config/goose/secrets.yaml'], settings: ['.config/goose/config.yaml'] },
+
+  credentialProblem(check) {
+    if (check.endpoint) return endpointKeyProblem('goose', check, 'OPENAI_API_KEY');
+    if (anySet(check.env, ['GOOSE_PROVIDER', 'GOOSE_PROVIDER__TYPE'])) return null;
+    if (/^\s*GOOSE_PROVIDER\s*:/m.test(check.readHomeFile('.config/goose/config.yaml') ?? '')) return null;
+    return "goose: no provider configured: set GOOSE_PROVIDER and its key in Workhorse's environment, run `goose configure` as the user who runs Workhorse, or give the role a baseUrl";
+  },
+
   commandLine(invocation, binary) {
     // `-i -` reads the instructions from stdin, which keeps long prompts out of argv.
     const args = ['run', '-i', '-', '--output-format', 'stream-json', '--with-builtin', 'developer'];
@@ -46,13 +70,18 @@ export const gooseBackend: AgentBackend = {
     if (invocation.maxTurns) args.push('--max-turns', String(invocation.maxTurns));
     // goose resumes by session name (or id); the `=` form keeps a name from being read as a flag.
     if (invocation.resumeSessionId) args.push('-r', `--name=${invocation.resumeSessionId}`);
+    // auto approves tool calls headless (other modes fail on the first one); the keyring can block on
+    // an unlock prompt, and keys come from the environment anyway.
+    const env: Record<string, string> = { GOOSE_MODE: 'auto', GOOSE_DISABLE_KEYRING: '1' };
+    const { endpoint } = invocation;
+    if (!endpoint) return { command: binary, args, stdin: invocation.prompt, env };
+    const key = endpointKey(endpoint, 'OPENAI_API_KEY');
     return {
       command: binary,
       args,
       stdin: invocation.prompt,
-      // auto approves tool calls headless (other modes fail on the first one); the keyring can block on
-      // an unlock prompt, and keys come from the environment anyway.
-      env: { GOOSE_MODE: 'auto', GOOSE_DISABLE_KEYRING: '1' },
+      env: { ...env, ...key.env, ...openAiHost(endpoint.baseUrl) },
+      keysFrom: key.keysFrom,
     };
   },
 

@@ -36,13 +36,20 @@ const stepFinish = (
   });
 
 describe('opencode commandLine', () => {
-  it('runs with json output, --auto, --dir and the prompt on stdin', () => {
-    expect(opencodeBackend.commandLine(base, 'opencode')).toEqual({
-      command: 'opencode',
-      args: RUN,
-      stdin: 'Fix the tests',
-      env: {},
+  it('runs with json output, --auto, --dir and the prompt on stdin, never on its hosted models', () => {
+    const line = opencodeBackend.commandLine(base, 'opencode');
+    expect(line).toMatchObject({ command: 'opencode', args: RUN, stdin: 'Fix the tests' });
+    expect(JSON.parse(line.env.OPENCODE_CONFIG_CONTENT!)).toEqual({
+      autoupdate: false,
+      share: 'disabled',
+      disabled_providers: ['opencode'],
     });
+    expect(line.env).toMatchObject({ OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1' });
+  });
+
+  it("allows its hosted models only when the role's model names them", () => {
+    const line = opencodeBackend.commandLine({ ...base, model: 'opencode/big-pickle' }, 'opencode');
+    expect(JSON.parse(line.env.OPENCODE_CONFIG_CONTENT!)).not.toHaveProperty('disabled_providers');
   });
 
   it('adds model and session (in the = form); it has no turn limit', () => {
@@ -53,9 +60,12 @@ describe('opencode commandLine', () => {
     expect(line.args).toEqual([...RUN, '-m', 'anthropic/claude-sonnet-4-5', `--session=${SID}`]);
   });
 
-  it('passes provider keys and config', () => {
-    for (const key of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENCODE_CONFIG', 'OPENCODE_CONFIG_CONTENT']) {
+  it('passes provider keys, never config variables of the host (Workhorse sets its own config)', () => {
+    for (const key of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENROUTER_API_KEY']) {
       expect(opencodeBackend.envKeys).toContain(key);
+    }
+    for (const key of ['OPENCODE_CONFIG', 'OPENCODE_CONFIG_CONTENT', 'OPENCODE_CONFIG_DIR']) {
+      expect(opencodeBackend.envKeys).not.toContain(key);
     }
   });
 });

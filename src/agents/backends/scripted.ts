@@ -120,6 +120,8 @@ export const scriptedBackend: AgentBackend = {
   name: 'scripted',
   defaultBinary: process.execPath,
   envKeys: [],
+  home: { credentials: [], settings: [] },
+  credentialProblem: () => null,
   commandLine(invocation, binary) {
     const labels = invocation.labels ?? {};
     const role = labels.role ?? '';

@@ -5,6 +5,8 @@ import { idParams, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const command = z.string().trim().max(2000).nullable().optional();
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+const sandboxSettings = z.object({ network: z.enum(['on', 'none']).optional() });
 
 const projectBody = z.object({
   name: nonEmpty(200),
@@ -24,10 +26,17 @@ const projectBody = z.object({
             model: z.string().max(200).optional(),
             timeoutSeconds: z.number().int().positive().optional(),
             binary: z.string().max(2000).optional(),
+            baseUrl: z
+              .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+              .max(2000)
+              .optional(),
+            apiKeyEnv: envName.optional(),
+            sandbox: sandboxSettings.optional(),
           }),
         )
         .optional(),
-      passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+      sandbox: sandboxSettings.extend({ allowUnsandboxed: z.boolean().optional() }).optional(),
+      passEnv: z.array(envName).optional(),
       scriptedRecipe: z.string().max(2000).optional(),
     })
     .optional(),

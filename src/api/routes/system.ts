@@ -14,10 +14,10 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
       config: { permission: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Version, database, migration level, queue depth, workers, uptime',
+        summary: 'Version, database, migration level, queue depth, workers, uptime, agent sandbox',
       },
     },
-    async () => toApi(await systemStatus(deps.database, deps.startedAt, deps.version)),
+    async () => toApi(await systemStatus(deps.database, deps.startedAt, deps.version, deps.sandbox)),
   );
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>

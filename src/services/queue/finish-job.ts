@@ -3,7 +3,9 @@
  * backoff until it has used its attempts, then is dead), or it is released unfinished (a worker shutting
  * down) to be run again at the same attempt. A stale token changes nothing and is recorded.
  */
+
 import { type SQL, sql } from 'drizzle-orm';
+import { redactKnown, redactKnownValue } from '../../config/known-secrets.ts';
 import type { Queryable, Tx } from '../../db/client.ts';
 import { appendEvent, type EventInput } from '../events.ts';
 import type { Job } from '../steps/jobs.ts';
@@ -52,6 +54,11 @@ const usageSet = (usage: JobUsage) => sql`
   output_tokens = coalesce(${usage.outputTokens ?? null}::int, output_tokens),
   cost_usd = coalesce(${usage.costUsd ?? null}::float8, cost_usd)`;
 
+/** A report as stored: known secrets masked (it quotes agents and gates, which may print anything). */
+function reportJson(report: unknown): string | null {
+  return report === undefined ? null : JSON.stringify(redactKnownValue(report));
+}
+
 /** A job its handler finished, with the lease it ran under. */
 export interface Finished {
   lease: Lease;
@@ -67,7 +74,7 @@ export function succeedUpdate(finished: readonly Finished[]): SQL {
     sql.param(finished.map((f) => pick(f.completion) ?? null));
   const ids = sql.param(finished.map((f) => f.lease.jobId));
   const tokens = sql.param(finished.map((f) => f.lease.leaseToken));
-  const reports = column((c) => (c.report === undefined ? null : JSON.stringify(c.report)));
+  const reports = column((c) => reportJson(c.report));
   return sql`
       update jobs
          set state = 'succeeded', report = coalesce(f.report::jsonb, jobs.report),
@@ -137,7 +144,7 @@ export async function completeJobWith(
     const event = await apply(tx, toJob(row));
     // Matched by id alone: the lease was checked under the row lock above, and `apply` may have moved the
     // job on (a stage verdict cancels the task's open jobs, this one among them).
-    const report = completion.report === undefined ? null : JSON.stringify(completion.report);
+    const report = reportJson(completion.report);
     const done = await tx.execute<Record<string, unknown>>(sql`
       update jobs
          set state = 'succeeded', report = coalesce(${report}::jsonb, report), ${usageSet(completion)},
@@ -178,7 +185,7 @@ export function failJob(db: Queryable, lease: Lease, workerId: string, failure: 
              attempt = case when not ${permanent}::boolean and attempt < max_attempts then attempt + 1 else attempt end,
              run_at = case when not ${permanent}::boolean and attempt < max_attempts
                            then now() + ${sql.raw(BACKOFF_SQL)} else run_at end,
-             last_error = ${failure.error}, ${usageSet(failure)},
+             last_error = ${redactKnown(failure.error)}, ${usageSet(failure)},
              lease_token = null, lease_expires_at = null, updated_at = now(),
              finished_at = case when ${permanent}::boolean or attempt >= max_attempts then now() end
         from runs r

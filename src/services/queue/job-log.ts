@@ -3,6 +3,7 @@
  * job cannot write to it) and also published as one `job.output` event for live viewers.
  */
 import { sql } from 'drizzle-orm';
+import { redactKnown } from '../../config/known-secrets.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { Lease } from './lease.ts';
 
@@ -13,8 +14,9 @@ export async function appendJobLog(
   db: Queryable,
   lease: Lease,
   workerId: string,
-  chunk: string,
+  output: string,
 ): Promise<boolean> {
+  const chunk = redactKnown(output);
   const result = await db.execute<{ id: string }>(sql`
     with appended as (
       update jobs set log = log || ${chunk}, updated_at = now()

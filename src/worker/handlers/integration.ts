@@ -2,14 +2,14 @@
  * The integration test job: the project's test command on the run branch with every task merged. With no
  * test command configured there is nothing to run, and the run is ready for commit on its tasks' evidence.
  */
-import { join } from 'node:path';
 import { applyIntegrationResult } from '../../services/integration-results.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
+import { confinementFor } from '../confinement.ts';
 import { runGate } from '../gates.ts';
-import { git } from '../git.ts';
+import { inCheckout } from '../git.ts';
 import type { JobHandler } from '../handler.ts';
 import { localRepository } from '../repository.ts';
-import { type AgentWorkOptions, resultContext, sandboxPlan } from '../run-agent-for-job.ts';
+import { type AgentWorkOptions, resultContext } from '../run-agent-for-job.ts';
 import { ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
 
 export function createIntegrationHandler(options: AgentWorkOptions): JobHandler {
@@ -19,15 +19,15 @@ export function createIntegrationHandler(options: AgentWorkOptions): JobHandler 
     const repo = await localRepository(project.id, project.repository, options.workspace);
     await ensureRunBranch(repo, context.run.branch!, project.defaultBranch);
     const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, context.run.branch!);
-    await git(worktree, ['reset', '--hard', '-q', context.run.branch!]);
+    await inCheckout(worktree, ['reset', '--hard', '-q', context.run.branch!]);
     const gate = project.testCommand
       ? await runGate('test', project.testCommand, {
-          cwd: worktree,
+          cwd: worktree.path,
           timeoutSeconds: options.llmTimeoutSeconds,
           passEnv: project.settings.passEnv ?? [],
           signal: run.signal,
           hostEnv: options.hostEnv,
-          sandbox: sandboxPlan(options, worktree, join(repo, '.git')),
+          confinement: confinementFor(options, context, worktree.path, repo, 'test'),
         })
       : null;
     const ctx = resultContext(run, options);

@@ -8,23 +8,18 @@ import { join } from 'node:path';
 import { parseReport, planOrder, planSchema, REPORT_FILES } from '../../domain/reports.ts';
 import { applyPlan } from '../../services/plans.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
-import { git, gitOk } from '../git.ts';
+import { inCheckout, type Repository } from '../git.ts';
 import { JobFailure, type JobHandler } from '../handler.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
-import { ensureRunBranch, worktreePath } from '../worktrees.ts';
+import { ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
 
-async function planningWorktree(repo: string, workspace: string, runId: number, runBranch: string) {
-  const path = worktreePath(workspace, runId, 'planning');
-  if (!existsSync(join(path, '.git'))) {
-    await gitOk(repo, ['worktree', 'prune']);
-    await git(repo, ['worktree', 'add', '--detach', path, runBranch]);
-  } else {
-    await git(path, ['checkout', '-q', '--detach', runBranch]);
-    await git(path, ['reset', '--hard', '-q']);
-  }
-  return path;
+async function planningWorktree(repo: Repository, workspace: string, runId: number, runBranch: string) {
+  const checkout = await ensureWorktree(repo, worktreePath(workspace, runId, 'planning'), null, runBranch);
+  await inCheckout(checkout, ['checkout', '-q', '--detach', runBranch]);
+  await inCheckout(checkout, ['reset', '--hard', '-q']);
+  return checkout;
 }
 
 export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
@@ -32,10 +27,10 @@ export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
     const context = await loadWorkContext(run.db, run.job);
     const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
     await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
-    const cwd = await planningWorktree(repo, options.workspace, context.run.id, context.run.branch!);
-    const file = join(cwd, REPORT_FILES.pm);
+    const checkout = await planningWorktree(repo, options.workspace, context.run.id, context.run.branch!);
+    const file = join(checkout.path, REPORT_FILES.pm);
     rmSync(file, { force: true });
-    const agent = await runAgentForJob(run, context, cwd, join(repo, '.git'), options);
+    const agent = await runAgentForJob(run, context, checkout.path, repo, options);
     const usage = usageOf(agent);
     if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
     const parsed = parseReport(

@@ -11,18 +11,13 @@ import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
 import { loadRun } from '../../services/steps/load.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
+import { confinementFor } from '../confinement.ts';
 import { runGate } from '../gates.ts';
-import { changedFiles, commitAll, commitsAhead, diffOf } from '../git.ts';
+import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
 import { localRepository } from '../repository.ts';
-import {
-  type AgentWorkOptions,
-  resultContext,
-  runAgentForJob,
-  sandboxPlan,
-  usageOf,
-} from '../run-agent-for-job.ts';
+import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
 import {
   discardChanges,
   discardedRef,
@@ -49,10 +44,10 @@ const EXPORT_LINE = /^[+-](?!\+\+|--).*\b(export|module\.exports|public)\b/m;
 
 /** A change to an exported (public) interface must come with a documentation change. */
 async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
-  const files = await changedFiles(wt.path, wt.base);
+  const files = await changedFiles(wt, wt.base);
   const code = files.filter((file) => !DOC_PATH.test(file));
   if (files.some((file) => DOC_PATH.test(file)) || code.length === 0) return [];
-  if (!EXPORT_LINE.test(await diffOf(wt.path, wt.base))) return [];
+  if (!EXPORT_LINE.test(await diffOf(wt, wt.base))) return [];
   return [
     {
       severity: 'high',
@@ -67,7 +62,7 @@ async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
 async function collectEvidence(
   context: WorkContext,
   wt: TaskWorktree,
-  repo: string,
+  repo: Repository,
   options: AgentWorkOptions,
   signal: AbortSignal,
 ) {
@@ -79,28 +74,28 @@ async function collectEvidence(
   // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
   const discarded =
     stage === 'qa' || stage === 'sec'
-      ? await discardChanges(wt.path, context.task!.id, discardedRef(context.task!.id, context.job.id))
+      ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
       : [];
   const parsed = reportFile ? parseReport(reviewReportSchema, reportFile, reportText) : null;
-  const gateOptions = {
+  const gateOptions = (name: string) => ({
     cwd: wt.path,
     timeoutSeconds: options.llmTimeoutSeconds,
     passEnv: context.project.settings.passEnv ?? [],
     signal,
     hostEnv: options.hostEnv,
-    sandbox: sandboxPlan(options, wt.path, join(repo, '.git')),
-  };
+    confinement: confinementFor(options, context, wt.path, repo, name),
+  });
   const gates: GateResult[] = [];
   const checks: ReportFinding[] = [];
   const p = context.project;
   if (stage === 'dev' || stage === 'docs') {
     await commitAll(
-      wt.path,
+      wt,
       `wh(${stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage} agent.`,
     );
   }
   if (stage === 'dev') {
-    if ((await commitsAhead(wt.path, wt.base)) === 0) {
+    if ((await commitsAhead(wt, wt.base)) === 0) {
       checks.push({
         severity: 'high',
         issue: 'DEV left no changes on the task branch',
@@ -109,10 +104,10 @@ async function collectEvidence(
         recommendation: 'implement the task and leave the change in the worktree',
       });
     }
-    if (p.lintCommand) gates.push(await runGate('lint', p.lintCommand, gateOptions));
-    if (p.buildCommand) gates.push(await runGate('build', p.buildCommand, gateOptions));
+    if (p.lintCommand) gates.push(await runGate('lint', p.lintCommand, gateOptions('lint')));
+    if (p.buildCommand) gates.push(await runGate('build', p.buildCommand, gateOptions('build')));
   }
-  if (stage === 'qa' && p.testCommand) gates.push(await runGate('test', p.testCommand, gateOptions));
+  if (stage === 'qa' && p.testCommand) gates.push(await runGate('test', p.testCommand, gateOptions('test')));
   if (stage === 'docs') checks.push(...(await docsCheck(wt)));
   const evidence: StageEvidence = {
     report: {
@@ -131,11 +126,16 @@ async function collectEvidence(
  * An agent that stopped early leaves its partial work saved: DEV's at its WIP ref (the next attempt goes
  * on from the files as they are). When its run was killed, the worktree goes, after saving what it held.
  */
-async function keepWorkInProgress(run: JobRunContext, context: WorkContext, repo: string, wt: TaskWorktree) {
+async function keepWorkInProgress(
+  run: JobRunContext,
+  context: WorkContext,
+  repo: Repository,
+  wt: TaskWorktree,
+) {
   const { task, job } = context;
   const current = await loadRun(run.db, context.run.id);
   if (current.killedAt) await removeWorktree(repo, wt.path, task!.id, job.attempt);
-  else if (job.stage === 'dev') await saveWip(wt.path, task!.id, job.attempt);
+  else if (job.stage === 'dev') await saveWip(wt, task!.id, job.attempt);
 }
 
 export function createStageHandler(options: AgentWorkOptions): JobHandler {
@@ -155,8 +155,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     removeReports(wt.path);
     // Every stage after DEV judges what is committed on the task branch, nothing left over.
     if (context.job.stage !== 'dev')
-      await discardChanges(wt.path, context.task.id, discardedRef(context.task.id, context.job.id));
-    const agent = await runAgentForJob(run, context, wt.path, join(repo, '.git'), options);
+      await discardChanges(wt, context.task.id, discardedRef(context.task.id, context.job.id));
+    const agent = await runAgentForJob(run, context, wt.path, repo, options);
     const usage = usageOf(agent);
     if (!agent.result.summary.ok) {
       await keepWorkInProgress(run, context, repo, wt);

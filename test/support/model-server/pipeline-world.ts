@@ -15,11 +15,12 @@ import { createProject } from '../../../src/services/projects.ts';
 import { seedDefaultRoleConfigs } from '../../../src/services/role-configs.ts';
 import { createRun } from '../../../src/services/runs.ts';
 import { createTask } from '../../../src/services/tasks.ts';
-import { commitAll, git } from '../../../src/worker/git.ts';
+import { git } from '../../../src/worker/git.ts';
 import { createAgentHandlers } from '../../../src/worker/handlers/agents.ts';
 import { BUILTIN_HANDLERS } from '../../../src/worker/handlers/index.ts';
 import { Worker } from '../../../src/worker/worker.ts';
 import { openTestDatabase, type TestDatabase } from '../database.ts';
+import { commitRepo } from '../git.ts';
 
 export type RoleSettings = Record<string, { backend: string; binary?: string; timeoutSeconds?: number }>;
 
@@ -50,7 +51,7 @@ async function makeRepo(repo: string): Promise<void> {
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
   mkdirSync(join(repo, 'test'));
   writeFileSync(join(repo, 'test', 'smoke.test.js'), `${TEST_HEAD}test('smoke', () => assert.ok(true));\n`);
-  await commitAll(repo, 'initial');
+  await commitRepo(repo, 'initial');
 }
 
 /** `hostEnv` gets PATH, HOME (a fresh folder) and LANG added; pass the model server's variables. */
@@ -73,6 +74,7 @@ export async function startPipelineWorld(hostEnv: Record<string, string>): Promi
     llmTimeoutSeconds: 60,
     autoTriggerAgents: true,
     bwrap,
+    allowUnsandboxed: process.env.CI !== 'true',
     hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', ...hostEnv },
   });
   const worker = new Worker({
