@@ -92,7 +92,8 @@ function unconfined(line: CommandLine, env: Record<string, string>): ConfinedPro
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult> {
   const { backend, invocation } = options;
-  const line = backend.commandLine(invocation, options.binary ?? backend.defaultBinary);
+  const confined = Boolean(options.confinement?.bwrap);
+  const line = backend.commandLine({ ...invocation, confined }, options.binary ?? backend.defaultBinary);
   const env = environmentFor(options, line);
   const executable = findExecutable(line.command, env.PATH ?? '');
   if (!executable) {

@@ -57,6 +57,11 @@ export interface AgentInvocation {
   labels?: Readonly<Record<string, string>>;
   /** A model endpoint the user chose (a local or company gateway); null uses the CLI's own provider. */
   endpoint?: ModelEndpoint | null;
+  /**
+   * Whether Workhorse's sandbox confines the agent. A CLI's own sandbox would then nest inside it, where it
+   * cannot work (codex's cannot write a file without the capabilities Workhorse's sandbox takes away).
+   */
+  confined?: boolean;
 }
 
 /** Where a role's agent sends its model requests instead of the CLI's default provider. */

@@ -1,6 +1,7 @@
 /** `wh`: the Workhorse command line. */
 import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
+import { describeSandbox } from '../server/agent-setup.ts';
 import { openConfiguredDatabase } from '../server/open.ts';
 import { serve } from '../server/serve.ts';
 import { VERSION } from '../server/version.ts';
@@ -26,6 +27,7 @@ program
       });
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
+      process.stdout.write(`Agents: ${describeSandbox(server.sandbox)}\n`);
       if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
       else
         process.stdout.write(`Admin token: see ${settings.dataDir}/admin-token, or make one with the API.\n`);

@@ -1,4 +1,5 @@
 /** `wh serve`: the API (and, as they land, the worker and the Director) in one process. */
+import type { SandboxStatus } from '../agents/sandbox.ts';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import { registerSecret, registerSecretsFromEnv } from '../config/known-secrets.ts';
@@ -6,7 +7,7 @@ import type { Settings } from '../config/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
-import { detectSandbox, logSandbox, workerHandlers } from './agent-setup.ts';
+import { detectSandbox, workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 import { scheduleMaintenance } from './pglite-maintenance.ts';
@@ -16,6 +17,8 @@ export interface RunningServer {
   app: Api;
   url: string;
   loginUrl: string | null;
+  /** Whether agents can be confined here, as found at start. */
+  sandbox: SandboxStatus;
   stop(): Promise<void>;
 }
 
@@ -39,7 +42,6 @@ export async function serve(
     );
     registerSecret(admin.token);
     const sandbox = detectSandbox(settings);
-    logSandbox(sandbox, logger);
     const app = await buildApp(
       { database: opened.database, settings, startedAt: new Date(), version: VERSION, sandbox },
       { logger },
@@ -68,6 +70,7 @@ export async function serve(
       app,
       url,
       loginUrl: admin.token ? `${url}/ui/?token=${admin.token}` : null,
+      sandbox,
       async stop() {
         await app.close();
         stopMaintenance();

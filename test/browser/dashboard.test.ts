@@ -92,6 +92,9 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
       expect(cookie?.httpOnly).toBe(true);
       await page.getByText('Pending approvals').waitFor();
       await page.locator('.live-live').waitFor();
+      // Agents are confined here (bubblewrap is on this server's PATH): no warning.
+      expect(server.output()).toContain('Agents: agents are confined by bubblewrap');
+      expect(await page.getByTestId('sandbox-notice').count()).toBe(0);
       await shot(page, 'login', 'overview');
 
       await page.getByRole('button', { name: 'Log out' }).click();

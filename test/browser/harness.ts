@@ -55,6 +55,8 @@ export interface Server {
   base: string;
   loginUrl: string;
   token: string;
+  /** What `wh serve` printed so far. */
+  output(): string;
   stop(): Promise<void>;
   /** A JSON API call with the admin token (or another bearer token). */
   api<T = unknown>(
@@ -67,12 +69,15 @@ export interface Server {
 
 const STRIPPED = ['DATABASE_URL', 'WH_DATA_DIR', 'PORT', 'HOST', 'AUTO_TRIGGER_AGENTS', 'LOG_LEVEL'];
 
-export async function startServer(): Promise<Server> {
+/** `wh serve` with its own data folder; `env` adds to (or overrides) this process's environment. */
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wh-browser-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !STRIPPED.includes(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !STRIPPED.includes(key)),
+  );
   const child: ChildProcess = spawn(process.execPath, ['bin/wh.js', 'serve'], {
     cwd: ROOT,
-    env: { ...env, PORT: '0', WH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...inherited, PORT: '0', WH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -119,6 +124,7 @@ export async function startServer(): Promise<Server> {
     base,
     loginUrl,
     token,
+    output: () => out,
     stop,
     async api<T>(method: string, path: string, body?: unknown, bearer = token) {
       const response = await fetch(`${origin}${path}`, {
@@ -172,8 +178,10 @@ export interface InPage {
 }
 
 /** Starts `wh serve` and Chromium together; if either fails, the other is stopped and the error thrown. */
-export async function startServerAndBrowser(): Promise<{ server: Server; browser: Browser }> {
-  const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
+export async function startServerAndBrowser(
+  env: Record<string, string> = {},
+): Promise<{ server: Server; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startServer(env), launchBrowser()]);
   if (started.status === 'fulfilled' && launched.status === 'fulfilled') {
     return { server: started.value, browser: launched.value };
   }

@@ -226,6 +226,14 @@ export interface Status {
   queue: Record<JobState, number>;
   workers: Worker[];
   uptime_seconds: number;
+  sandbox: SandboxStatus;
+}
+
+/** Whether the server can confine agents in bubblewrap, and what happens when it cannot. */
+export interface SandboxStatus {
+  available: boolean;
+  problem: string | null;
+  allow_unsandboxed: boolean;
 }
 
 export interface WhEvent {

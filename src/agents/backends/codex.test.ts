@@ -26,6 +26,11 @@ describe('codex commandLine', () => {
     });
   });
 
+  it("leaves sandboxing to Workhorse's sandbox when it confines codex (codex's own cannot nest in it)", () => {
+    const line = codexBackend.commandLine({ ...base, confined: true }, 'codex');
+    expect(line.args.slice(4, 6)).toEqual(['--sandbox', 'danger-full-access']);
+  });
+
   it('puts exec options before resume, which rejects -C and --sandbox', () => {
     const line = codexBackend.commandLine(
       { ...base, model: 'gpt-5-codex', maxTurns: 10, resumeSessionId: THREAD },

@@ -70,13 +70,15 @@ export const codexBackend: AgentBackend = {
   commandLine(invocation, binary) {
     // exec's own options go before `resume`: the resume subcommand rejects -C and --sandbox (0.169.0), and
     // its settings on resume are not inherited reliably, so they are always passed again.
+    // Inside Workhorse's sandbox codex's own would nest and fail (it cannot write a file there): the outer
+    // one is the boundary. Unconfined, codex keeps its own to the worktree.
     const args = [
       'exec',
       '--json',
       '-C',
       invocation.cwd,
       '--sandbox',
-      'workspace-write',
+      invocation.confined ? 'danger-full-access' : 'workspace-write',
       '--skip-git-repo-check',
     ];
     if (invocation.model) args.push('-m', invocation.model);

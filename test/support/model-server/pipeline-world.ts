@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { bubblewrapWorks, findBubblewrap } from '../../../src/agents/sandbox.ts';
+import type { ProjectRoleSettings } from '../../../src/db/schema.ts';
 import type { ServiceContext } from '../../../src/services/context.ts';
 import { createProject } from '../../../src/services/projects.ts';
 import { seedDefaultRoleConfigs } from '../../../src/services/role-configs.ts';
@@ -22,7 +23,7 @@ import { Worker } from '../../../src/worker/worker.ts';
 import { openTestDatabase, type TestDatabase } from '../database.ts';
 import { commitRepo } from '../git.ts';
 
-export type RoleSettings = Record<string, { backend: string; binary?: string; timeoutSeconds?: number }>;
+export type RoleSettings = Record<string, ProjectRoleSettings & { backend: string }>;
 
 export interface PipelineWorld {
   root: string;

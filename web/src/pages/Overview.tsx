@@ -5,6 +5,7 @@ import { Badge } from '../components/Badge.tsx';
 import { EventList } from '../components/EventList.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
+import { SandboxNotice } from '../components/SandboxNotice.tsx';
 import { duration, timeAgo } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { affectsApprovals, affectsProgress, useDebounced, useLive } from '../live.ts';
@@ -81,6 +82,7 @@ export function Overview() {
           </p>
         ) : null}
       </div>
+      <SandboxNotice sandbox={status.data?.sandbox} />
 
       <section aria-labelledby="stats-h" className="stats">
         <h2 id="stats-h" className="visually-hidden">
