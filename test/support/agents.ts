@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import pino from 'pino';
+import type { SandboxStatus } from '../../src/agents/sandbox.ts';
 import type { Settings } from '../../src/config/settings.ts';
+import type { ProjectSettings } from '../../src/db/schema.ts';
 import { events, jobs, tasks } from '../../src/db/schema.ts';
 import { detectSandbox, workerHandlers } from '../../src/server/agent-setup.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -40,7 +42,7 @@ export interface AgentWorld {
   ctx: ServiceContext;
   worker: Worker;
   /** A project on the repository whose every role plays `steps` with the scripted backend. */
-  project(name: string, steps: Step[]): Promise<number>;
+  project(name: string, steps: Step[], settings?: ProjectSettings): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,8 @@ async function makeRepo(repo: string): Promise<void> {
   await commitRepo(repo, 'initial');
 }
 
-export async function startAgentWorld(): Promise<AgentWorld> {
+/** `sandbox` stands in for what the worker found at start (a machine without bubblewrap, say). */
+export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {}): Promise<AgentWorld> {
   const root = mkdtempSync(join(tmpdir(), 'wh-agents-'));
   const repo = join(root, 'repo');
   const workspace = join(root, 'data');
@@ -86,7 +89,7 @@ export async function startAgentWorld(): Promise<AgentWorld> {
   const logger = pino({ level: process.env.WH_TEST_LOG ?? 'silent' });
   const worker = new Worker({
     database,
-    handlers: workerHandlers(settings, detectSandbox(settings)),
+    handlers: workerHandlers(settings, options.sandbox ?? detectSandbox(settings)),
     concurrency: 2,
     checkMs: 200,
     pollMs: 250,
@@ -100,7 +103,7 @@ export async function startAgentWorld(): Promise<AgentWorld> {
     database,
     ctx,
     worker,
-    async project(name, steps) {
+    async project(name, steps, settings = {}) {
       const recipe = join(root, `${name}.recipe.json`);
       writeFileSync(recipe, JSON.stringify({ steps }, null, 2));
       const roles = Object.fromEntries(ROLES.map((role) => [role, { backend: 'scripted' }]));
@@ -109,7 +112,7 @@ export async function startAgentWorld(): Promise<AgentWorld> {
         repository: repo,
         defaultBranch: 'main',
         testCommand: 'npm test',
-        settings: { roles, scriptedRecipe: recipe },
+        settings: { roles, scriptedRecipe: recipe, ...settings },
       });
       return project.id;
     },
