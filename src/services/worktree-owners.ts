@@ -54,3 +54,13 @@ export async function worktreeOwners(db: Queryable, runIds: number[]): Promise<M
   }
   return owners;
 }
+
+/** Which of these jobs are still running (their agents' private homes are still in use). */
+export async function runningJobIds(db: Queryable, jobIds: number[]): Promise<Set<number>> {
+  if (jobIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(sql`${inArray(jobs.id, jobIds)} and ${jobs.state} = 'running'`);
+  return new Set(rows.map((row) => row.id));
+}

@@ -66,7 +66,8 @@ async function runGit(cwd: string, args: readonly string[], options: GitOptions)
 export async function git(cwd: string, args: readonly string[], options: GitOptions = {}) {
   const result = await runGit(cwd, args, options);
   if (result.exitCode !== 0) {
-    throw new GitError(`git ${args.join(' ')} failed in ${cwd}: ${(result.stderr || result.stdout).trim()}`);
+    const command = args.filter((arg) => !/^--(git-dir|work-tree)=/.test(arg)).join(' ');
+    throw new GitError(`git ${command} failed in ${cwd}: ${(result.stderr || result.stdout).trim()}`);
   }
   return result.stdout.trim();
 }

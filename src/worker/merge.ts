@@ -29,8 +29,10 @@ export function mergeTaskIntoRun(
 ): Promise<MergeResult> {
   return serialized(runId, async () => {
     const worktree = await ensureRunWorktree(repo, workspace, runId, runBranch);
-    // Another process may have moved the run branch; the worktree's checkout follows it.
+    // Another process may have moved the run branch; the worktree's checkout follows it. What a test run
+    // left untracked here would otherwise stop a merge that adds the same path.
     await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
+    await inCheckout(worktree, ['clean', '-fdq']);
     let failure: unknown;
     try {
       await inCheckout(worktree, [

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/client.ts';
 import { isTerminalPhase } from '../domain/run-phases.ts';
-import { type WorktreeOwner, worktreeOwners } from '../services/worktree-owners.ts';
+import { runningJobIds, type WorktreeOwner, worktreeOwners } from '../services/worktree-owners.ts';
 import { findCheckout, openRepository, type Repository } from './git.ts';
 import { repositoryPath } from './repository.ts';
 import { forgetWorktree, saveWip, worktreePath } from './worktrees.ts';
@@ -79,6 +79,31 @@ async function removeSwept(repo: Repository, path: string, name: string): Promis
   return { path, savedAt };
 }
 
+const HOME_FOLDER = /^job-(\d+)-/;
+
+/**
+ * Removes the private homes of agents and gates whose job is no longer running: each is removed when its
+ * process ends, so these are what a worker that died left behind. Returns their paths.
+ */
+export async function sweepHomes(db: Queryable, workspace: string): Promise<string[]> {
+  const root = join(workspace, 'homes');
+  if (!existsSync(root)) return [];
+  const homes = readdirSync(root)
+    .map((name) => ({ name, jobId: Number(HOME_FOLDER.exec(name)?.[1] ?? Number.NaN) }))
+    .filter((home) => Number.isSafeInteger(home.jobId));
+  const running = await runningJobIds(
+    db,
+    homes.map((home) => home.jobId),
+  );
+  const removed: string[] = [];
+  for (const home of homes) {
+    if (running.has(home.jobId)) continue;
+    rmSync(join(root, home.name), { recursive: true, force: true });
+    removed.push(join(root, home.name));
+  }
+  return removed;
+}
+
 /** Sweeps now, then every `everyMs`; failures are logged, never thrown. Returns a function that stops it. */
 export function scheduleWorktreeSweep(
   db: Queryable,
@@ -90,6 +115,9 @@ export function scheduleWorktreeSweep(
     try {
       for (const { path, savedAt } of await sweepWorktrees(db, workspace)) {
         logger?.info({ path, savedAt }, 'removed a worktree nothing will work in again');
+      }
+      for (const path of await sweepHomes(db, workspace)) {
+        logger?.info({ path }, 'removed the private home of a job that is no longer running');
       }
     } catch (error) {
       logger?.warn({ err: error }, 'worktree sweep failed');

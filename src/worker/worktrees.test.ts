@@ -128,6 +128,26 @@ describe('mergeTaskIntoRun', () => {
     expect(await show(RUN_BRANCH, 'feature.js')).toBe('export const feature = 1;');
   });
 
+  it('merges over what a test run left untracked in the integration worktree', async () => {
+    const wt = await ensureTaskWorktree(repository, workspace, RUN, 8, RUN_BRANCH);
+    writeFileSync(join(wt.path, 'report.txt'), 'from the task\n');
+    await commitAll(wt, 'report');
+    writeFileSync(
+      join(workspace, 'worktrees', `run-${RUN}`, 'integration', 'report.txt'),
+      'left by a test\n',
+    );
+    expect(await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, wt.branch)).toMatchObject({
+      ok: true,
+    });
+    expect(await show(RUN_BRANCH, 'report.txt')).toBe('from the task');
+  });
+
+  it('throws a merge that failed for another reason than a conflict: it is no finding for the task', async () => {
+    await expect(
+      mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, 'wh/run-7-task-404'),
+    ).rejects.toThrow(/git merge .* failed .*wh\/run-7-task-404/);
+  });
+
   it('aborts a conflicting merge and returns a finding naming the file', async () => {
     const a = await ensureTaskWorktree(repository, workspace, RUN, 5, RUN_BRANCH);
     const b = await ensureTaskWorktree(repository, workspace, RUN, 6, RUN_BRANCH);

@@ -238,7 +238,11 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
       const project = await server.api<{ id: number }>('POST', '/api/projects', {
         name: 'scripted',
         repository: repo,
-        settings: { roles: { dev: { backend: 'scripted' } }, scriptedRecipe: recipe },
+        settings: {
+          roles: { dev: { backend: 'scripted' } },
+          scriptedRecipe: recipe,
+          sandbox: { network: 'none' },
+        },
       });
       const run = await server.api<Run>('POST', '/api/runs', {
         project_id: project.json.id,

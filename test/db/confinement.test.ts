@@ -110,7 +110,7 @@ describe('a hostile agent', () => {
       name: 'hostile',
       repository: world.repo,
       defaultBranch: 'main',
-      settings: { roles: { dev: { backend: 'command', binary: agent } } },
+      settings: { roles: { dev: { backend: 'command', binary: agent } }, sandbox: { network: 'none' } },
     });
     const { run } = await createRun(world.ctx, { projectId: project.id, goal: 'escape', skipPlanning: true });
     // Another task's worktree, with something in it, before the hostile one starts.

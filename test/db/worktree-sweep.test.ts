@@ -15,7 +15,7 @@ import { createRun, killRun } from '../../src/services/runs.ts';
 import { setStage } from '../../src/services/task-stages.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { git, openRepository, type Repository } from '../../src/worker/git.ts';
-import { finalWipRef, sweepWorktrees } from '../../src/worker/worktree-sweep.ts';
+import { finalWipRef, sweepHomes, sweepWorktrees } from '../../src/worker/worktree-sweep.ts';
 import {
   ensureRunBranch,
   ensureRunWorktree,
@@ -138,5 +138,25 @@ describe('the worktree sweep', () => {
     expect((await sweepWorktrees(database.db, workspace)).map((s) => s.path)).toEqual([
       worktreePath(workspace, building.id, `task-${justCompleted}`),
     ]);
+  });
+
+  it("removes the private homes a dead worker left, never a running job's", async () => {
+    const run = await newRun();
+    const running = await newTask(run, 'its job is running');
+    const [job] = await database.db
+      .execute<{ id: number }>(
+        sql`update jobs set state = 'running' where task_id = ${running} returning id::int as id`,
+      )
+      .then((result) => result.rows);
+    const homes = join(workspace, 'homes');
+    const kept = join(homes, `job-${job!.id}-agent`);
+    const left = [join(homes, 'job-999999-agent'), join(homes, 'job-999999-test')];
+    const other = join(homes, 'not-a-job-home');
+    for (const dir of [kept, ...left, other]) mkdirSync(join(dir, '.codex'), { recursive: true });
+
+    expect((await sweepHomes(database.db, workspace)).sort()).toEqual(left.sort());
+    for (const dir of left) expect(existsSync(dir)).toBe(false);
+    expect(existsSync(kept)).toBe(true);
+    expect(existsSync(other)).toBe(true);
   });
 });

@@ -112,7 +112,8 @@ export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {})
         repository: repo,
         defaultBranch: 'main',
         testCommand: 'npm test',
-        settings: { roles, scriptedRecipe: recipe, ...settings },
+        // Scripted agents need no model API: they run with no network at all.
+        settings: { roles, scriptedRecipe: recipe, sandbox: { network: 'none' }, ...settings },
       });
       return project.id;
     },

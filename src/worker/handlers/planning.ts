@@ -3,13 +3,14 @@
  * validated (shape, unique keys, known and acyclic dependencies) and becomes the run's tasks. A missing or
  * invalid plan fails the job with the parse error, for a person to see.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseReport, planOrder, planSchema, REPORT_FILES } from '../../domain/reports.ts';
+import { planOrder, planSchema, REPORT_FILES } from '../../domain/reports.ts';
 import { applyPlan } from '../../services/plans.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
 import { inCheckout, type Repository } from '../git.ts';
 import { JobFailure, type JobHandler } from '../handler.ts';
+import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
 import { ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
@@ -33,11 +34,7 @@ export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
     const agent = await runAgentForJob(run, context, checkout.path, repo, options);
     const usage = usageOf(agent);
     if (!agent.result.summary.ok) throw failedAgentError(agent.result, usage);
-    const parsed = parseReport(
-      planSchema,
-      REPORT_FILES.pm,
-      existsSync(file) ? readFileSync(file, 'utf8') : null,
-    );
+    const parsed = loadReport(planSchema, checkout.path, REPORT_FILES.pm);
     rmSync(file, { force: true });
     if (!parsed.ok) throw new JobFailure(`planning failed: ${parsed.error}`, true, usage);
     if (!planOrder(parsed.value))

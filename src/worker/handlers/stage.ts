@@ -2,10 +2,10 @@
  * The stage job: one task's dev, qa, sec or docs, run by an agent in the task's worktree and judged by
  * evidence (the agent's exit, its report, the project's gates, Workhorse's own checks), never by its word.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportFinding } from '../../domain/reports.ts';
-import { ALL_REPORT_FILES, parseReport, REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
+import { ALL_REPORT_FILES, REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
 import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
 import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
@@ -16,6 +16,7 @@ import { runGate } from '../gates.ts';
 import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
+import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
 import {
@@ -28,11 +29,6 @@ import {
   type TaskWorktree,
 } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
-
-function readReport(worktree: string, file: string): string | null {
-  const path = join(worktree, file);
-  return existsSync(path) ? readFileSync(path, 'utf8') : null;
-}
 
 /** Report files are evidence for Workhorse, not part of the change: they never reach a commit. */
 function removeReports(worktree: string): void {
@@ -68,7 +64,8 @@ async function collectEvidence(
 ) {
   const stage = context.job.stage!;
   const reportFile = stage === 'qa' || stage === 'sec' || stage === 'docs' ? REPORT_FILES[stage] : null;
-  const reportText = reportFile ? readReport(wt.path, reportFile) : null;
+  // Read before anything else touches the worktree; parsed (and judged) below.
+  const parsed = reportFile ? loadReport(reviewReportSchema, wt.path, reportFile) : null;
   removeReports(wt.path);
   // Reviewers judge; they do not change the code. Whatever they changed is set aside before the gates run,
   // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
@@ -76,7 +73,6 @@ async function collectEvidence(
     stage === 'qa' || stage === 'sec'
       ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
       : [];
-  const parsed = reportFile ? parseReport(reviewReportSchema, reportFile, reportText) : null;
   const gateOptions = (name: string) => ({
     cwd: wt.path,
     timeoutSeconds: options.llmTimeoutSeconds,
