@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { errors } from '../errors/catalogue.ts';
 
@@ -30,6 +31,7 @@ function toAppError(error: FastifyError): AppError {
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     return errors.badJson(error.message);
   }
+  if (isConnectionError(error)) return errors.databaseUnavailable();
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return new AppError(
@@ -44,7 +46,8 @@ function toAppError(error: FastifyError): AppError {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const shaped = toAppError(error);
-    if (shaped.status >= 500) request.log.error({ err: error }, 'request failed');
+    // An outage is logged where the connection is watched (once), not once per request.
+    if (shaped.status >= 500 && shaped.status !== 503) request.log.error({ err: error }, 'request failed');
     return reply.code(shaped.status).send(shaped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

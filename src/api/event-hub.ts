@@ -33,7 +33,12 @@ export class EventHub {
 
   async start(): Promise<void> {
     await this.startFromNow();
-    this.unlisten = await this.database.listen('wh_events', () => this.poke());
+    // Back after a drop: events written meanwhile were NOTIFYed to nobody; the read catches up on them.
+    this.unlisten = await this.database.listen(
+      'wh_events',
+      () => this.poke(),
+      () => this.poke(),
+    );
     this.timer = setInterval(() => {
       if (this.listeners.size === 0) return;
       void this.announce();

@@ -52,17 +52,30 @@ program
     30,
   )
   .option('--lease-seconds <n>', 'how long a claim holds without renewal', parsePositiveInt, 30)
+  .option(
+    '--max-outage-seconds <n>',
+    'exit (code 3) when the database stays out of reach this long (default: wait for ever)',
+    parsePositiveInt,
+  )
   .option('--handlers <module>', 'a module exporting extra job handlers')
-  .action((options: { concurrency: number; graceSeconds: number; leaseSeconds: number; handlers?: string }) =>
-    runCommand(async () => {
-      await runWorkerProcess(loadSettings(), {
-        concurrency: options.concurrency,
-        graceSeconds: options.graceSeconds,
-        leaseSeconds: options.leaseSeconds,
-        handlersModule: options.handlers,
-      });
-      return 'keep-running';
-    }),
+  .action(
+    (options: {
+      concurrency: number;
+      graceSeconds: number;
+      leaseSeconds: number;
+      maxOutageSeconds?: number;
+      handlers?: string;
+    }) =>
+      runCommand(async () => {
+        await runWorkerProcess(loadSettings(), {
+          concurrency: options.concurrency,
+          graceSeconds: options.graceSeconds,
+          leaseSeconds: options.leaseSeconds,
+          maxOutageSeconds: options.maxOutageSeconds,
+          handlersModule: options.handlers,
+        });
+        return 'keep-running';
+      }),
   );
 
 program

@@ -23,6 +23,12 @@ export const errors = {
     new AppError('WH_VALIDATION_FAILED', 400, message, details),
   badJson: (message: string) =>
     new AppError('WH_BAD_JSON', 400, `the request body is not valid JSON: ${message}`),
+  databaseUnavailable: () =>
+    new AppError(
+      'WH_DATABASE_UNAVAILABLE',
+      503,
+      'the database cannot be reached right now; try again shortly',
+    ),
   unauthenticated: () =>
     new AppError('WH_UNAUTHENTICATED', 401, 'a valid API token is required (Authorization: Bearer <token>)'),
   forbidden: (role: string, permission: string) =>

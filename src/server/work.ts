@@ -2,6 +2,7 @@
 import { registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
+import { OutageLog } from '../worker/outage-log.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { detectSandbox, logSandbox, workerHandlers } from './agent-setup.ts';
@@ -17,7 +18,12 @@ export interface WorkerProcessOptions {
   handlersModule?: string | undefined;
   graceSeconds: number;
   leaseSeconds: number;
+  /** How long the database may be out of reach before the worker exits (code 3); absent: for ever. */
+  maxOutageSeconds?: number | undefined;
 }
+
+/** The exit code of a worker that gave up waiting for its database. */
+export const OUTAGE_EXIT_CODE = 3;
 
 export async function runWorkerProcess(settings: Settings, options: WorkerProcessOptions): Promise<void> {
   if (!settings.databaseUrl) {
@@ -30,14 +36,30 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
   const sandbox = detectSandbox(settings);
   logSandbox(sandbox, logger);
   const handlers = workerHandlers(settings, sandbox, await loadHandlers(options.handlersModule));
-  const opened = await openConfiguredDatabase(settings);
+  const maxOutageMs = options.maxOutageSeconds === undefined ? null : options.maxOutageSeconds * 1000;
+  const giveUp = (reason: string) => {
+    logger.error(`${reason}: stopping (exit ${OUTAGE_EXIT_CODE})`);
+    process.exit(OUTAGE_EXIT_CODE);
+  };
+  // Started while the database is down, it waits for it as it would during a run.
+  const opened = await new OutageLog({ logger, maxOutageMs, onGiveUp: giveUp }).untilWritten(
+    'opening the database',
+    () => openConfiguredDatabase(settings),
+  );
   const worker = new Worker({
     database: opened.database,
     handlers,
     concurrency: options.concurrency,
     leaseSeconds: options.leaseSeconds,
+    maxOutageSeconds: options.maxOutageSeconds ?? null,
+    onGiveUp: (reason) => {
+      logger.error(`${reason}: stopping (exit ${OUTAGE_EXIT_CODE})`);
+      void worker.stop(0).finally(() => process.exit(OUTAGE_EXIT_CODE));
+    },
     logger,
   });
+  // Nothing else may be holding the event loop open while the database is away (its sockets are gone).
+  const keepAlive = setInterval(() => {}, 60_000);
   await worker.start();
   // This machine's worktrees are this process's to clean up.
   const stopSweep = scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger);
@@ -48,6 +70,7 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
   let stopping: Promise<void> | null = null;
   const drain = (graceMs: number) => {
     stopSweep();
+    clearInterval(keepAlive);
     stopping ??= worker
       .stop(graceMs)
       .then(() => opened.close())

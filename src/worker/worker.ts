@@ -18,7 +18,13 @@ import {
   releaseJob,
 } from '../services/queue/finish-job.ts';
 import type { Lease } from '../services/queue/lease.ts';
-import { heartbeatWorker, registerWorker, stopWorker } from '../services/queue/workers.ts';
+import {
+  heartbeatWorker,
+  markLostWorkers,
+  registerWorker,
+  reviveWorker,
+  stopWorker,
+} from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
 import {
   ABORT_REASONS,
@@ -28,6 +34,7 @@ import {
   PermanentJobError,
 } from './handler.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
+import { OutageLog } from './outage-log.ts';
 import { SameTurnBatch } from './same-turn-batch.ts';
 
 export interface WorkerOptions {
@@ -43,6 +50,13 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How often expired leases are looked for. */
   sweepMs?: number;
+  /**
+   * How long the database may stay out of reach before the worker gives up (`onGiveUp`); absent, it waits
+   * for ever, claiming nothing meanwhile.
+   */
+  maxOutageSeconds?: number | null;
+  /** Called once when an outage lasted longer than `maxOutageSeconds`. */
+  onGiveUp?: (reason: string) => void;
   logger?: Logger;
 }
 
@@ -55,7 +69,10 @@ interface Running {
 
 export class Worker {
   readonly id: string;
-  private readonly opts: Required<Omit<WorkerOptions, 'logger' | 'id'>> & { logger: Logger | undefined };
+  private readonly opts: Required<Omit<WorkerOptions, 'logger' | 'id' | 'onGiveUp' | 'maxOutageSeconds'>> & {
+    logger: Logger | undefined;
+  };
+  private readonly outage: OutageLog;
   private readonly running = new Map<number, Running>();
   /** Jobs running or still writing their result; a stop waits for all of them. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -85,6 +102,12 @@ export class Worker {
       ...options,
       logger: options.logger,
     };
+    const maxOutage = options.maxOutageSeconds ?? null;
+    this.outage = new OutageLog({
+      logger: options.logger,
+      maxOutageMs: maxOutage === null ? null : maxOutage * 1000,
+      onGiveUp: options.onGiveUp,
+    });
     this.leases = new LeaseKeeper({ ...this.opts, db: options.database.db });
     // Built once: every claim uses it, and the handlers do not change.
     this.claimOptions = {
@@ -102,15 +125,23 @@ export class Worker {
     return this.opts.database.db;
   }
 
+  /** Registers and starts claiming; while the database is out of reach it waits (see maxOutageSeconds). */
   async start(): Promise<void> {
     const ctx = { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id };
-    await registerWorker(ctx, {
-      id: this.id,
-      host: hostname(),
-      pid: process.pid,
-      concurrency: this.opts.concurrency,
-    });
-    this.unlisten = await this.opts.database.listen('wh_jobs', (payload) => this.onNotify(payload));
+    await this.outage.untilWritten('registering the worker', () =>
+      registerWorker(ctx, {
+        id: this.id,
+        host: hostname(),
+        pid: process.pid,
+        concurrency: this.opts.concurrency,
+      }),
+    );
+    this.unlisten = await this.opts.database.listen(
+      'wh_jobs',
+      (payload) => this.onNotify(payload),
+      // Back after a drop: a job queued meanwhile sent a NOTIFY nobody heard.
+      () => this.wake(),
+    );
     this.every(this.opts.pollMs, () => this.wake());
     this.leaseTimer = this.every(this.opts.checkMs, () => this.leases.check([...this.running.values()]));
     this.every(this.opts.sweepMs, () => this.sweep());
@@ -119,7 +150,7 @@ export class Worker {
 
   private every(ms: number, fn: () => unknown): NodeJS.Timeout {
     const timer = setInterval(() => {
-      Promise.resolve(fn()).catch((error) => this.opts.logger?.warn({ err: error }, 'worker timer failed'));
+      Promise.resolve(fn()).catch((error) => this.outage.report(error, 'a periodic check'));
     }, ms);
     timer.unref();
     this.timers.push(timer);
@@ -146,7 +177,7 @@ export class Worker {
     this.claiming += free;
     this.wakeRequested = false;
     const claim = this.claimFor(free)
-      .catch((error) => this.opts.logger?.error({ err: error }, 'claiming failed'))
+      .catch((error) => this.outage.report(error, 'claiming'))
       .finally(() => this.inFlight.delete(claim));
     this.inFlight.add(claim);
   }
@@ -155,6 +186,7 @@ export class Worker {
     let jobs: Job[];
     try {
       jobs = await claimJobs(this.db, this.claimOptions, slots);
+      this.outage.succeeded();
     } finally {
       // Counted down before anything else runs, so a slot freed meanwhile is seen as free.
       this.claiming -= slots;
@@ -166,11 +198,13 @@ export class Worker {
   private async take(jobs: readonly Job[], slots: number): Promise<void> {
     if (this.stopping) {
       for (const job of jobs) {
-        await releaseJob(
-          this.db,
-          { jobId: job.id, leaseToken: job.leaseToken! },
-          this.id,
-          ABORT_REASONS.draining,
+        await this.outage.untilWritten('giving a job back', () =>
+          releaseJob(
+            this.db,
+            { jobId: job.id, leaseToken: job.leaseToken! },
+            this.id,
+            ABORT_REASONS.draining,
+          ),
         );
       }
       return;
@@ -221,13 +255,17 @@ export class Worker {
     }
     this.wake();
     if (controller.signal.reason === ABORT_REASONS.draining) {
-      await releaseJob(this.db, lease, this.id, ABORT_REASONS.draining);
+      await this.outage.untilWritten('giving a job back', () =>
+        releaseJob(this.db, lease, this.id, ABORT_REASONS.draining),
+      );
     } else if (failure !== null) {
-      await this.reportFailure(lease, failure);
+      await this.outage.untilWritten('recording a failure', () => this.reportFailure(lease, failure));
     } else {
-      const result = outcome?.apply
-        ? await completeJobWith(this.db, lease, this.id, completion, outcome.apply)
-        : await completeJob(this.db, lease, this.id, completion);
+      const result = await this.outage.untilWritten('recording a result', () =>
+        outcome?.apply
+          ? completeJobWith(this.db, lease, this.id, completion, outcome.apply)
+          : completeJob(this.db, lease, this.id, completion),
+      );
       if (!result.accepted) this.warnRefused(job.id);
     }
   }
@@ -237,7 +275,9 @@ export class Worker {
     const slots = this.stopping ? 0 : batch.length;
     let result: CompletedAndClaimed;
     try {
-      result = await completeAndClaim(this.db, batch, this.claimOptions, slots);
+      result = await this.outage.untilWritten('recording results', () =>
+        completeAndClaim(this.db, batch, this.claimOptions, slots),
+      );
     } finally {
       this.claiming -= batch.length;
     }
@@ -260,7 +300,11 @@ export class Worker {
   }
 
   private async sweep(): Promise<void> {
-    await heartbeatWorker(this.db, this.id);
+    const ctx = { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id };
+    if (!(await heartbeatWorker(this.db, this.id))) await reviveWorker(ctx, this.id);
+    this.outage.succeeded();
+    // Another worker silent for two leases is gone (killed, or its machine is).
+    await markLostWorkers(ctx, this.opts.leaseSeconds * 2);
     const recovered = await reclaimExpiredJobs(this.db, this.id);
     if (recovered > 0) {
       this.opts.logger?.info({ recovered }, 'requeued jobs whose lease expired');
@@ -280,6 +324,8 @@ export class Worker {
     const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
     if (!finished) {
       for (const entry of this.running.values()) entry.controller.abort(ABORT_REASONS.draining);
+      // Writes still waiting for the database stop waiting: their jobs' leases will expire and requeue them.
+      this.outage.abandon();
       await all();
     }
     if (this.leaseTimer) clearInterval(this.leaseTimer);
@@ -288,7 +334,7 @@ export class Worker {
       { db: this.db, settings: { autoTriggerAgents: false }, actor: this.id },
       this.id,
       'stopped',
-    );
+    ).catch((error) => this.outage.report(error, 'marking the worker stopped'));
   }
 }
 

@@ -195,7 +195,14 @@ describe('public routes', () => {
       expect(Number.isInteger(count) && (count as number) >= 0, String(count)).toBe(true);
     const here = detectSandbox({ allowUnsandboxed: false });
     const sandbox = { available: here.available, problem: here.problem, allow_unsandboxed: false };
-    const shape = { version: 'test', database: TEST_DB_KIND, migrations, workers: [], sandbox };
+    const connection = {
+      reachable: true,
+      listening: true,
+      outages: 0,
+      down_since: null,
+      listener_pid: TEST_DB_KIND === 'postgres' ? expect.any(Number) : null,
+    };
+    const shape = { version: 'test', database: TEST_DB_KIND, migrations, workers: [], sandbox, connection };
     expect(first).toEqual({ ...shape, queue, uptime_seconds: first.uptime_seconds });
 
     await fixture(); // one more held dev job

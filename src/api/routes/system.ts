@@ -14,10 +14,16 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
       config: { permission: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Version, database, migration level, queue depth, workers, uptime, agent sandbox',
+        summary:
+          'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox (503 while the database is out of reach)',
       },
     },
-    async () => toApi(await systemStatus(deps.database, deps.startedAt, deps.version, deps.sandbox)),
+    async (_request, reply) => {
+      const status = await systemStatus(deps.database, deps.startedAt, deps.version, deps.sandbox);
+      // A load balancer's health check sees an outage; a person still reads the whole answer.
+      if (!status.connection.reachable) reply.code(503);
+      return toApi(status);
+    },
   );
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
