@@ -55,7 +55,7 @@ export class OutageLog {
   succeeded(): void {
     if (this.since === null) return;
     const seconds = Math.round((Date.now() - this.since) / 1000);
-    this.options.logger?.info(
+    this.options.logger?.warn(
       `database reachable again after ${seconds} s (${this.failures} operations failed meanwhile)`,
     );
     this.since = null;

@@ -73,8 +73,9 @@ export async function waitFor<T>(
 
 const idArray = (ids: number[]) => `{${ids.join(',')}}`;
 
-export async function openQueueHarness(name: string): Promise<QueueHarness> {
-  const database = await openTestDatabase();
+/** `url`: a PostgreSQL server of the test's own instead of a fresh database on the shared one. */
+export async function openQueueHarness(name: string, url?: string): Promise<QueueHarness> {
+  const database = await openTestDatabase(url ? { url } : {});
   const ctx: ServiceContext = { db: database.db, settings: { autoTriggerAgents: false }, actor: 'test' };
   const dataDir = mkdtempSync(join(tmpdir(), 'wh-queue-'));
   const live = new Set<WorkerProcess>();

@@ -1,111 +1,15 @@
-/**
- * `wh serve` as a real process: it prints where it listens and how to log in, owns its data folder, stops
- * cleanly on SIGTERM, keeps its token and data across a restart, and refuses a bad environment.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const STRIPPED = [
-  'DATABASE_URL',
-  'WH_DATA_DIR',
-  'PORT',
-  'HOST',
-  'LLM_TIMEOUT',
-  'AUTO_TRIGGER_AGENTS',
-  'LOG_LEVEL',
-];
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Wh {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<Exit>;
-}
-
-interface Started {
-  wh: Wh;
-  base: string;
-  loginUrl: string;
-  token: string;
-}
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wh-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function wh(args: string[], env: Record<string, string>): Wh {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !STRIPPED.includes(key)));
-  const child = spawn(process.execPath, ['bin/wh.js', ...args], {
-    cwd: ROOT,
-    env: { ...base, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Starts `wh serve` on an ephemeral port and waits for its login line. */
-async function startServe(dataDir: string): Promise<Started> {
-  const server = wh(['serve'], { WH_DATA_DIR: dataDir, PORT: '0' });
-  const loginLine = /^Log in: (http:\/\/localhost:(\d+)\/ui\/\?token=(wh_\S+))$/m;
-  const ready = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const check = () => {
-      const match = server.stdout().match(loginLine);
-      if (match) resolve(match);
-    };
-    server.child.stdout?.on('data', check);
-    server.exited.then((exit) =>
-      reject(new Error(`wh serve exited early (${exit.code}): ${server.stderr()}${server.stdout()}`)),
-    );
-    check();
-  });
-  const match = await within(ready, 20_000, 'wh serve login line');
-  const port = match[2]!;
-  expect(server.stdout()).toMatch(new RegExp(`^Workhorse \\S+ on http://localhost:${port} `, 'm'));
-  return { wh: server, base: `http://127.0.0.1:${port}`, loginUrl: match[1]!, token: match[3]! };
-}
-
-async function stop(server: Wh): Promise<Exit> {
-  server.child.kill('SIGTERM');
-  return within(server.exited, 10_000, 'wh serve after SIGTERM');
-}
+import {
+  killChildren,
+  removeTempDirs,
+  startServe,
+  stop,
+  tempDir,
+  wh,
+  within,
+} from '../support/wh-process.ts';
 
 function authed(token: string, init: RequestInit = {}): RequestInit {
   return {
@@ -114,14 +18,8 @@ function authed(token: string, init: RequestInit = {}): RequestInit {
   };
 }
 
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-});
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(killChildren);
+afterAll(removeTempDirs);
 
 describe('wh serve', () => {
   it('serves, owns its data folder, stops cleanly and restarts with the same token and data', async () => {

@@ -14,7 +14,15 @@ export interface TestDatabase extends Database {
   readonly url: string | null;
 }
 
-export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(
+  options: { poolSize?: number; url?: string } = {},
+): Promise<TestDatabase> {
+  if (options.url) {
+    // A server of the test's own (one it stops and restarts): its database, migrated here.
+    const database = await openDatabase({ url: options.url, poolSize: options.poolSize ?? 10 });
+    await migrateDatabase(database);
+    return Object.assign(database, { url: options.url });
+  }
   if (TEST_DB_KIND === 'pglite') {
     const database = await openDatabase({});
     await migrateDatabase(database);
