@@ -1,12 +1,14 @@
 /** `wh`: the Workhorse command line. */
 import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
+import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
 import { describeSandbox } from '../server/agent-setup.ts';
 import { openConfiguredDatabase } from '../server/open.ts';
 import { serve } from '../server/serve.ts';
 import { VERSION } from '../server/version.ts';
 import { runWorkerProcess } from '../server/work.ts';
-import { fail, parsePositiveInt, runCommand } from './run-command.ts';
+import { createToken } from '../services/tokens.ts';
+import { fail, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
 
 const program = new Command()
   .name('wh')
@@ -30,7 +32,9 @@ program
       process.stdout.write(`Agents: ${describeSandbox(server.sandbox)}\n`);
       if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
       else
-        process.stdout.write(`Admin token: see ${settings.dataDir}/admin-token, or make one with the API.\n`);
+        process.stdout.write(
+          `Admin token: this database has one, but not the one in ${settings.dataDir}/admin-token; make another with: wh token create --role admin\n`,
+        );
       const stop = async () => {
         await server.stop();
         process.exit(0);
@@ -86,6 +90,29 @@ program
       const opened = await openConfiguredDatabase(loadSettings());
       await opened.close();
       process.stdout.write('migrations applied\n');
+      return 'done';
+    }),
+  );
+
+const token = program.command('token').description('API tokens, made on the server machine');
+token
+  .command('create')
+  .description('make an API token directly in the database (recovers a lost admin token); prints it once')
+  .requiredOption('--role <role>', `its role: ${TOKEN_ROLES.join(', ')}`, parseTokenRole)
+  .option('--name <name>', 'what it is for (shown in token lists)')
+  .action((options: { role: TokenRole; name?: string }) =>
+    runCommand(async () => {
+      const settings = loadSettings();
+      const opened = await openConfiguredDatabase(settings);
+      try {
+        const made = await createToken(
+          { db: opened.database.db, settings, actor: 'wh token create' },
+          { name: options.name ?? `${options.role} (wh token create)`, role: options.role },
+        );
+        process.stdout.write(`${made.token}\n`);
+      } finally {
+        await opened.close();
+      }
       return 'done';
     }),
   );

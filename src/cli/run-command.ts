@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { SettingsError } from '../config/settings.ts';
+import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
 import { isAppError } from '../errors/app-error.ts';
 import { DataDirLockedError } from '../server/data-dir-lock.ts';
 import { WorkerNeedsPostgresError } from '../server/work.ts';
@@ -42,4 +43,10 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new InvalidArgumentError('expected a whole number of at least 1');
   return parsed;
+}
+
+export function parseTokenRole(value: string): TokenRole {
+  if (!(TOKEN_ROLES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${TOKEN_ROLES.join(', ')}`);
+  return value as TokenRole;
 }

@@ -1,21 +1,24 @@
 /**
- * One process owns a PGlite data folder. The lock is a file holding the owner's pid, created exclusively;
- * a lock left by a process that no longer exists is taken over.
+ * One process owns a PGlite data folder. It holds an OS lock (flock) on `wh.lock` for as long as it lives:
+ * the kernel drops it when the process ends, however it ends, so a stale lock cannot exist and a pid that
+ * another process reused cannot block a start. The pid written in the file only names the owner in the
+ * error message; it is never trusted.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { tryLock, unlock } from 'fs-native-extensions';
 
 export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface DataDirLock {
@@ -23,25 +26,36 @@ export interface DataDirLock {
   release(): void;
 }
 
+/**
+ * Creates the data folder if needed, readable by its owner only (it holds the database, tokens and
+ * worktrees): a folder other users could read is tightened to 700.
+ */
+export function ensurePrivateDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
+}
+
 export function lockDataDir(dataDir: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDataDir(dataDir);
   const path = join(dataDir, 'wh.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return { path, release: () => rmSync(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new DataDirLockedError(
-          `the data folder ${dataDir} is in use by another Workhorse process (pid ${owner}); stop it, or set WH_DATA_DIR to another folder, or use DATABASE_URL=postgres://... to share one database between processes`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
+  const fd = openSync(path, 'a+', 0o600);
+  if (!tryLock(fd)) {
+    closeSync(fd);
+    const owner = readFileSync(path, 'utf8').trim();
+    throw new DataDirLockedError(
+      `the data folder ${dataDir} is in use by another Workhorse process${owner ? ` (pid ${owner})` : ''}; stop it, or set WH_DATA_DIR to another folder, or use DATABASE_URL=postgres://... to share one database between processes`,
+    );
   }
-  throw new DataDirLockedError(`could not lock the data folder ${dataDir}`);
+  ftruncateSync(fd, 0);
+  writeSync(fd, `${process.pid}\n`, 0);
+  let held = true;
+  return {
+    path,
+    release() {
+      if (!held) return;
+      held = false;
+      unlock(fd);
+      closeSync(fd);
+    },
+  };
 }

@@ -19,12 +19,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new token value: `wh_` and 24 random bytes. */
+export function newTokenValue(): string {
+  return `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * Stores a token. `token` may be made beforehand (`newTokenValue`), so that it is kept somewhere safe before
+ * it exists: the admin token is written to its file first.
+ */
 export function createToken(
   ctx: ServiceContext,
-  input: { name: string; role: TokenRole },
+  input: { name: string; role: TokenRole; token?: string },
 ): Promise<{ token: string; record: ApiToken }> {
   return inTransaction(ctx, async (tx) => {
-    const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+    const token = input.token ?? newTokenValue();
     registerSecret(token);
     const [row] = await tx
       .insert(apiTokens)
