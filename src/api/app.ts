@@ -15,8 +15,9 @@ import { errors } from '../errors/catalogue.ts';
 import { registerAuth } from './auth.ts';
 import { registerDashboard } from './dashboard.ts';
 import type { Api, ApiDeps } from './deps.ts';
-import { registerErrorHandling } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { EventHub } from './event-hub.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerFindingRoutes } from './routes/findings.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -39,11 +40,14 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
     bodyLimit: 2 * 1024 * 1024,
     // Live event streams stay open; closing the server must not wait for browsers to hang up.
     forceCloseConnections: true,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   acceptEmptyJsonBodies(app);
   registerErrorHandling(app);
+  registerInputGuard(app);
   await app.register(fastifyCookie);
   registerAuth(app, deps.database.db);
   await app.register(fastifySwagger, {
@@ -76,16 +80,18 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   return app;
 }
 
-/** `curl -X POST -H 'Content-Type: application/json' url` with no body means "no fields", not an error. */
+/**
+ * `curl -X POST -H 'Content-Type: application/json' url` with no body means "no fields", not an error. Any
+ * other body goes through Fastify's own parser, which refuses `__proto__` and `constructor.prototype` keys.
+ */
 function acceptEmptyJsonBodies(app: Api): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(errors.badJson((error as Error).message), undefined);
-    }
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    parse(request, String(body), (error, value) => {
+      if (error) done(errors.badJson(error.message), undefined);
+      else done(null, value);
+    });
   });
 }

@@ -2,7 +2,9 @@
  * Every error leaves the API as `{error: {code, message, details}}`. Client mistakes are 4xx with the
  * offending field named; anything unexpected is a logged 500 that shows no stack trace.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
@@ -54,4 +56,46 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const shaped = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
     return reply.code(404).send(shaped.toJSON());
   });
+}
+
+/**
+ * Errors Fastify's router raises before any handler (a bad percent-encoding, a path segment over the length
+ * limit), in the documented shape.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const shaped = toAppError(error);
+  void reply.code(shaped.status).send(shaped.toJSON());
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'WH_HEADERS_TOO_LARGE',
+    message: 'the request line or headers are too large (the URL is too long?)',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'WH_REQUEST_TIMEOUT',
+    message: 'the request took too long to arrive',
+  },
+};
+
+/**
+ * What Node's HTTP parser refuses (malformed requests, oversized headers), answered in the documented shape
+ * on the raw socket, as no request exists yet.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    code: 'WH_BAD_REQUEST',
+    message: 'the request is not valid HTTP',
+  };
+  const body = JSON.stringify({ error: { code: known.code, message: known.message, details: {} } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { TokenRole } from '../domain/access.ts';
+import type { ApprovalKind, ApprovalState } from '../domain/approvals.ts';
 import type { JobKind, JobState } from '../domain/job-states.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
 import type { FindingSource, FindingStatus, Severity } from '../domain/severity.ts';
@@ -241,23 +242,32 @@ export const findings = pgTable(
   (t) => [index('findings_run_idx').on(t.runId), index('findings_task_idx').on(t.taskId)],
 );
 
-export const approvals = pgTable('approvals', {
-  id: serial('id').primaryKey(),
-  runId: integer('run_id')
-    .notNull()
-    .references(() => runs.id),
-  kind: text('kind').$type<'deploy' | 'escalation'>().notNull(),
-  /** What the decision is about: an escalated task and its held job. */
-  taskId: integer('task_id').references(() => tasks.id),
-  jobId: bigint('job_id', { mode: 'number' }).references(() => jobs.id),
-  state: text('state').$type<'pending' | 'approved' | 'rejected'>().notNull().default('pending'),
-  requestedBy: text('requested_by').notNull(),
-  reason: text('reason').notNull().default(''),
-  decidedBy: text('decided_by'),
-  decisionNote: text('decision_note'),
-  decidedAt: tstz('decided_at'),
-  createdAt: createdAt(),
-});
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    kind: text('kind').$type<ApprovalKind>().notNull(),
+    /** What the decision is about: an escalated task and its held job. */
+    taskId: integer('task_id').references(() => tasks.id),
+    jobId: bigint('job_id', { mode: 'number' }).references(() => jobs.id),
+    state: text('state').$type<ApprovalState>().notNull().default('pending'),
+    requestedBy: text('requested_by').notNull(),
+    reason: text('reason').notNull().default(''),
+    decidedBy: text('decided_by'),
+    decisionNote: text('decision_note'),
+    decidedAt: tstz('decided_at'),
+    createdAt: createdAt(),
+  },
+  // A task waits for one decision at a time.
+  (t) => [
+    uniqueIndex('approvals_one_pending_escalation_uq')
+      .on(t.taskId)
+      .where(sql`${t.state} = 'pending' and ${t.kind} = 'escalation'`),
+  ],
+);
 
 export const events = pgTable(
   'events',

@@ -1,4 +1,5 @@
 /** Jobs as people see them: list, read, retry, cancel, and enqueue generic work. */
+
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs } from '../db/schema.ts';
@@ -6,8 +7,9 @@ import { canMoveJob, isRetryable, type JobState } from '../domain/job-states.ts'
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { voidApprovalsOfJobs } from './steps/escalate.ts';
 import { type Job, type JobSummary, readyState, summarizeJob } from './steps/jobs.ts';
-import { loadActiveRun, loadTask } from './steps/load.ts';
+import { loadActiveRun, loadRun, loadTask } from './steps/load.ts';
 
 export async function getJob(db: Queryable, jobId: number): Promise<Job> {
   const [job] = await db.select().from(jobs).where(eq(jobs.id, jobId));
@@ -96,12 +98,19 @@ export function cancelJob(ctx: ServiceContext, jobId: number): Promise<Job> {
       .where(and(eq(jobs.id, jobId), eq(jobs.state, job.state)))
       .returning()) as [Job | undefined];
     if (!cancelled) throw errors.illegalJobMove(jobId, (await getJob(tx, jobId)).state, 'cancelled');
+    const voided = await voidApprovalsOfJobs(
+      tx,
+      [jobId],
+      `its job was cancelled by ${ctx.actor ?? 'system'}`,
+    );
+    const run = await loadRun(tx, job.runId);
     await appendEvent(tx, ctx.actor, {
       type: 'job.cancelled',
+      projectId: run.projectId,
       runId: job.runId,
       taskId: job.taskId,
       jobId,
-      payload: { from: job.state },
+      payload: { from: job.state, ...(voided.length > 0 ? { voided_approvals: voided } : {}) },
     });
     return cancelled;
   });

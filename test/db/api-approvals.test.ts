@@ -218,4 +218,43 @@ describe('escalations and approval decisions', () => {
     await ok('POST', `/api/runs/${runId}/resume`, {});
     expect(await jobOf(approval.job_id)).toMatchObject({ state: 'queued', heldByPause: false });
   });
+
+  it('voids a pending escalation when its held job is cancelled: nobody can approve a job that is gone', async () => {
+    const taskId = await newTask(await run(), 'cancelled under its escalation');
+    await escalate(taskId);
+    const approval = await pendingFor(taskId);
+    const cancelled = await ok('POST', `/api/jobs/${approval.job_id}/cancel`);
+    expect(cancelled.state).toBe('cancelled');
+    const { items } = await ok('GET', '/api/approvals?state=void');
+    expect(items.find((item: Json) => item.id === approval.id)).toMatchObject({
+      state: 'void',
+      decided_by: 'workhorse',
+    });
+    const late = await call('POST', `/api/approvals/${approval.id}/decide`, { decision: 'approve' });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('WH_APPROVAL_DECIDED');
+    const [event] = await api.database.db
+      .select({ payload: events.payload })
+      .from(events)
+      .where(and(eq(events.type, 'job.cancelled'), eq(events.jobId, approval.job_id)));
+    expect(event!.payload).toMatchObject({ voided_approvals: [approval.id] });
+  });
+
+  it('keeps one pending escalation per task: a newer one replaces the older, and a killed run voids it', async () => {
+    const runId = await run();
+    const taskId = await newTask(runId, 'escalated twice');
+    await escalate(taskId);
+    const first = await pendingFor(taskId);
+    // Moved on by hand and failed again: a second escalation of the same task.
+    await ok('POST', `/api/tasks/${taskId}/set-stage`, { stage: 'qa' });
+    await ok('POST', `/api/tasks/${taskId}/advance-stage`, { result: 'fail', notes: 'again' });
+    const second = await pendingFor(taskId);
+    expect(second.id).not.toBe(first.id);
+    const { items } = await ok('GET', '/api/approvals?state=void');
+    expect(items.map((item: Json) => item.id)).toContain(first.id);
+
+    await ok('POST', `/api/runs/${runId}/kill`);
+    const after = await ok('GET', '/api/approvals?state=pending');
+    expect(after.items.filter((item: Json) => item.task_id === taskId)).toEqual([]);
+  });
 });

@@ -94,7 +94,7 @@ const HUGE = 99_999_999_999;
 const issue = (field: string, message: string) => ({ issues: [{ field, message }] });
 const RESULT_OPTIONS = 'Invalid option: expected one of "pass"|"fail"';
 const STAGE_OPTIONS = 'Invalid option: expected one of "none"|"dev"|"qa"|"sec"|"docs"|"complete"';
-const NOT_A_NUMBER = 'Invalid input: expected number, received NaN';
+const NOT_DIGITS = 'expected a positive whole number, digits only';
 const TOO_BIG = 'Too big: expected number to be <=2147483647';
 
 const notFound = (name: string, request: BadCase['request'], entity: string, id = 999_999): BadCase => ({
@@ -144,15 +144,28 @@ const cases: BadCase[] = [
     'run',
   ),
   // Ids past the 32-bit id columns cannot name a row: refused as invalid before they reach the database.
-  invalid('task id beyond 2^31', () => ['GET', `/api/tasks/${HUGE}`], 'params.id', TOO_BIG),
+  invalid(
+    'task id beyond 2^31',
+    () => ['GET', `/api/tasks/${HUGE}`],
+    'params.id',
+    'expected at most 2147483647',
+  ),
   invalid(
     'run for a project id beyond 2^31',
     () => ['POST', '/api/runs', { project_id: HUGE, goal: 'g' }],
     'body.project_id',
     TOO_BIG,
   ),
-  invalid('non-numeric task id', () => ['GET', '/api/tasks/abc'], 'params.id', NOT_A_NUMBER),
-  invalid('non-numeric run id', () => ['POST', '/api/runs/abc/kill'], 'params.id', NOT_A_NUMBER),
+  invalid('non-numeric task id', () => ['GET', '/api/tasks/abc'], 'params.id', NOT_DIGITS),
+  invalid('non-numeric run id', () => ['POST', '/api/runs/abc/kill'], 'params.id', NOT_DIGITS),
+  ...['+1', '00001', '%201', '0x10', '1e3', '-1', '0'].map((id) =>
+    invalid(
+      `task id written ${JSON.stringify(id)}`,
+      () => ['GET', `/api/tasks/${id}`],
+      'params.id',
+      NOT_DIGITS,
+    ),
+  ),
   invalid(
     'bad stage in set-stage',
     (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, { stage: 'review' }],
@@ -183,6 +196,76 @@ const cases: BadCase[] = [
     'body.title',
     'Invalid input: expected string, received undefined',
   ),
+  // Text PostgreSQL cannot hold, refused by name before any route sees it.
+  invalid(
+    'a NUL byte in a title',
+    (f) => ['POST', '/api/tasks', { run_id: f.runId, title: 'a\u0000b' }],
+    'body.title',
+    'contains a NUL character',
+  ),
+  invalid(
+    'a lone surrogate deep in project settings',
+    () => [
+      'POST',
+      '/api/projects',
+      { name: 'x', repository: '/r', settings: { roles: { dev: { model: 'a\ud800' } } } },
+    ],
+    'body.settings.roles.dev.model',
+    'contains a lone surrogate (not valid Unicode)',
+  ),
+  invalid(
+    'a NUL byte in a key',
+    (f) => ['POST', `/api/tasks/${f.qaId}/advance-stage`, { result: 'pass', 'no\u0000te': 1 }],
+    'body.no\u0000te',
+    'its name contains a NUL character',
+  ),
+  invalid(
+    'a NUL byte in a query string',
+    () => ['GET', '/api/runs?phase=%00'],
+    'query.phase',
+    'contains a NUL character',
+  ),
+  invalid(
+    'settings nested 5,000 deep',
+    () => [
+      'POST',
+      '/api/role-configs/dev',
+      `{"prompt":"p","settings":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    ],
+    `body.settings${'.a'.repeat(31)}`,
+    'nested deeper than 32 levels',
+  ),
+  // Numbers the columns cannot hold (int4), refused by their schema.
+  invalid(
+    'a version of 2^31',
+    (f) => ['POST', `/api/tasks/${f.qaId}/advance-stage`, { result: 'pass', version: 2 ** 31 }],
+    'body.version',
+    TOO_BIG,
+  ),
+  invalid(
+    'a finding line of 2^31',
+    (f) => ['POST', '/api/findings', { run_id: f.runId, severity: 'low', issue: 'i', line: 2 ** 31 }],
+    'body.line',
+    TOO_BIG,
+  ),
+  invalid(
+    'an agent timeout past a week',
+    () => [
+      'POST',
+      '/api/projects',
+      { name: 'slow', repository: '/r', settings: { roles: { dev: { timeoutSeconds: 10 ** 9 } } } },
+    ],
+    'body.settings.roles.dev.timeoutSeconds',
+    'Too big: expected number to be <=604800',
+  ),
+  {
+    name: 'a __proto__ key',
+    request: () => ['POST', '/api/projects', '{"name":"p","repository":"/r","__proto__":{"admin":true}}'],
+    status: 400,
+    code: 'WH_BAD_JSON',
+    message: /^the request body is not valid JSON: /,
+    details: () => ({}),
+  },
   {
     name: 'invalid JSON body',
     request: (f) => ['POST', `/api/tasks/${f.qaId}/advance-stage`, '{"result": pa'],

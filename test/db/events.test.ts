@@ -2,7 +2,7 @@
  * Every state-changing service appends exactly one event in its transaction, naming the project, run and
  * task it touched and the actor; a call that throws appends none and changes nothing.
  */
-import { asc, desc, gt } from 'drizzle-orm';
+import { asc, desc, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiTokens,
@@ -21,7 +21,9 @@ import { decideApproval, listApprovals } from '../../src/services/approvals.ts';
 import { createBugReport, setBugReportStatus } from '../../src/services/bug-reports.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createFinding, setFindingStatus } from '../../src/services/findings.ts';
+import { cancelJob } from '../../src/services/jobs.ts';
 import { createProject, updateProject } from '../../src/services/projects.ts';
+import { markLostWorkers, registerWorker, reviveWorker } from '../../src/services/queue/workers.ts';
 import {
   activateRoleVersion,
   saveRoleConfig,
@@ -244,6 +246,40 @@ const CASES: Case[] = [
     escalate,
   ),
   c('revokeToken', 'token.revoked', (f) => revokeToken(ctx, f.tokenId), none),
+  c(
+    'cancelJob of a job an escalation waits on (the approval is void in the same change)',
+    'job.cancelled',
+    async (f) => {
+      const approval = (await listApprovals(database.db, { runId: f.run.id, limit: 1, offset: 0 })).items[0]!;
+      await cancelJob(ctx, approval.jobId!);
+      return approval;
+    },
+    ofTask,
+    escalate,
+  ),
+  c(
+    'markLostWorkers',
+    'worker.lost',
+    () => markLostWorkers(ctx, 1800),
+    none,
+    async () => {
+      const id = uniqueName('lost-worker');
+      await registerWorker(ctx, { id, host: 'gone', pid: 1, concurrency: 1 });
+      await database.db.execute(
+        sql`update workers set last_heartbeat_at = now() - interval '1 hour' where id = ${id}`,
+      );
+    },
+  ),
+  c(
+    'reviveWorker',
+    'worker.returned',
+    () => reviveWorker(ctx, 'returning-worker'),
+    none,
+    async () => {
+      await registerWorker(ctx, { id: 'returning-worker', host: 'back', pid: 2, concurrency: 1 });
+      await database.db.execute(sql`update workers set stopped_at = now() where id = 'returning-worker'`);
+    },
+  ),
 ];
 
 describe('one event per state change', () => {

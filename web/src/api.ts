@@ -3,6 +3,7 @@
  * token ever lives in page script. Errors arrive as `{error: {code, message, details}}` and become ApiError.
  */
 
+import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { JobState } from '../../src/domain/job-states.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -21,8 +22,7 @@ export { STAGES, type Stage } from '../../src/domain/stages.ts';
 export const BUG_STATUSES = ['open', 'triaged', 'closed'] as const;
 export type BugStatus = (typeof BUG_STATUSES)[number];
 
-export const APPROVAL_STATES = ['pending', 'approved', 'rejected'] as const;
-export type ApprovalState = (typeof APPROVAL_STATES)[number];
+export { APPROVAL_STATES, type ApprovalState } from '../../src/domain/approvals.ts';
 export type Decision = 'approve' | 'reject';
 
 export const ROLE_NAMES = ['pm', 'dev', 'qa', 'sec', 'docs', 'director', 'cicd'] as const;

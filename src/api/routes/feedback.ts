@@ -1,10 +1,12 @@
 /** Bug reports, approvals and the events log: what people file, decide and read back. */
+
 import { z } from 'zod';
+import { APPROVAL_STATES } from '../../domain/approvals.ts';
 import { decideApproval, listApprovals } from '../../services/approvals.ts';
 import { createBugReport, listBugReports, setBugReportStatus } from '../../services/bug-reports.ts';
 import { listEvents } from '../../services/events.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
+import { afterId, decimal, idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 const bugStatus = z.enum(['open', 'triaged', 'closed']);
@@ -68,7 +70,7 @@ export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['approvals'],
         querystring: z.object({
-          state: z.enum(['pending', 'approved', 'rejected']).optional(),
+          state: z.enum(APPROVAL_STATES).optional(),
           run_id: optionalId,
           ...paging,
         }),
@@ -108,8 +110,8 @@ export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
         summary:
           'The event log in id order (page with after_id=<last id seen>), or newest first with order=desc (page with before_id)',
         querystring: z.object({
-          after_id: z.coerce.number().int().min(0).optional(),
-          before_id: z.coerce.number().int().min(1).optional(),
+          after_id: afterId.optional(),
+          before_id: decimal(Number.MAX_SAFE_INTEGER).optional(),
           order: z.enum(['asc', 'desc']).default('asc'),
           run_id: optionalId,
           project_id: optionalId,

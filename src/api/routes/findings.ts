@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../domain/severity.ts';
 import { createFinding, getFinding, listFindings, setFindingStatus } from '../../services/findings.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { bodyId, idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
+import { bodyId, idParams, MAX_INT4, nonEmpty, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
@@ -46,7 +46,7 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
           severity: z.enum(SEVERITIES),
           issue: nonEmpty(2000),
           file: z.string().max(1000).nullable().optional(),
-          line: z.number().int().min(0).nullable().optional(),
+          line: z.number().int().min(0).max(MAX_INT4).nullable().optional(),
           recommendation: z.string().max(20_000).optional(),
         }),
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createProject, getProject, listProjects, updateProject } from '../../services/projects.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, nonEmpty } from '../schemas.ts';
+import { idParams, MAX_TIMEOUT_SECONDS, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const command = z.string().trim().max(2000).nullable().optional();
@@ -24,7 +24,7 @@ const projectBody = z.object({
           z.object({
             backend: z.string().max(100).optional(),
             model: z.string().max(200).optional(),
-            timeoutSeconds: z.number().int().positive().optional(),
+            timeoutSeconds: z.number().int().positive().max(MAX_TIMEOUT_SECONDS).optional(),
             binary: z.string().max(2000).optional(),
             baseUrl: z
               .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })

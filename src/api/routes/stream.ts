@@ -5,17 +5,33 @@
  */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { errors } from '../../errors/catalogue.ts';
 import { type Event, listEvents } from '../../services/events.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import type { EventHub } from '../event-hub.ts';
-import { optionalId } from '../schemas.ts';
+import { afterId, optionalId } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const HEARTBEAT_MS = 15_000;
 const BACKLOG_LIMIT = 5000;
+/** What may wait unsent for one client; a client that reads slower than that is disconnected (it resumes). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 function write(res: ServerResponse, event: Event): void {
+  if (res.destroyed) return;
   res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toApi(event))}\n\n`);
+  // Never buffer for ever: it reconnects with Last-Event-ID and reads the rest from the table.
+  if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+}
+
+/** `Last-Event-ID` is read like `after_id`: plain digits, or it is refused before the stream opens. */
+function lastEventId(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const parsed = afterId.safeParse(Array.isArray(header) ? header[0] : header);
+  if (parsed.success) return parsed.data;
+  throw errors.validation(`headers.last-event-id: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+    issues: [{ field: 'headers.last-event-id', message: parsed.error.issues[0]?.message ?? 'invalid' }],
+  });
 }
 
 export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): void {
@@ -29,14 +45,13 @@ export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): vo
         querystring: z.object({
           run_id: optionalId,
           project_id: optionalId,
-          after_id: z.coerce.number().int().min(0).optional(),
+          after_id: afterId.optional(),
         }),
       },
     },
     async (request, reply) => {
       const { run_id: runId, project_id: projectId } = request.query;
-      const header = Number(request.headers['last-event-id']);
-      const afterId = Number.isInteger(header) && header >= 0 ? header : request.query.after_id;
+      const resumeAfter = lastEventId(request.headers['last-event-id']) ?? request.query.after_id;
       const matches = (event: Event) =>
         (runId === undefined || event.runId === runId) &&
         (projectId === undefined || event.projectId === projectId);
@@ -57,7 +72,7 @@ export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): vo
         sent.add(event.id);
         write(res, event);
       };
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => !res.destroyed && res.write(': ping\n\n'), HEARTBEAT_MS);
       const subscribed = hub.subscribe((event) => {
         if (!matches(event)) return;
         if (live) deliver(event);
@@ -71,14 +86,21 @@ export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): vo
       await subscribed;
 
       res.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ last_id: hub.lastId })}\n\n`);
-      if (afterId !== undefined) {
-        const backlog = await listEvents(deps.database.db, {
-          afterId,
-          runId,
-          projectId,
-          limit: BACKLOG_LIMIT,
-        });
-        for (const event of backlog) deliver(event);
+      if (resumeAfter !== undefined) {
+        try {
+          const backlog = await listEvents(deps.database.db, {
+            afterId: resumeAfter,
+            runId,
+            projectId,
+            limit: BACKLOG_LIMIT,
+          });
+          for (const event of backlog) deliver(event);
+        } catch (error) {
+          // The headers are sent: no error can be answered now. Hang up; the client resumes from its last id.
+          request.log.warn({ err: error }, 'event stream backlog failed; closing the stream');
+          res.destroy();
+          return;
+        }
       }
       live = true;
       for (const event of pending.splice(0)) deliver(event);

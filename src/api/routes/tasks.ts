@@ -4,7 +4,7 @@ import { summarizeJob } from '../../services/steps/jobs.ts';
 import { advanceStage, type StageChange, setStage } from '../../services/task-stages.ts';
 import { createTask, getTask, listTasks, taskQueue, updateTask } from '../../services/tasks.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { bodyId, idParams, nonEmpty, optionalId, paging, priority } from '../schemas.ts';
+import { bodyId, idParams, MAX_INT4, nonEmpty, optionalId, paging, priority } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
 const stage = z.enum(STAGES);
@@ -12,6 +12,7 @@ const version = z
   .number()
   .int()
   .positive()
+  .max(MAX_INT4)
   .optional()
   .describe('expected task version; a stale one gets 409');
 

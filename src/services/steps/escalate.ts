@@ -2,7 +2,7 @@
  * A task that keeps going back to dev is not converging: after MAX_LOOP_BACKS trips its next dev job is held
  * and a person is asked to decide (an escalation approval) whether it goes on.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { approvals, jobs } from '../../db/schema.ts';
 import type { Job } from './jobs.ts';
@@ -15,6 +15,20 @@ export interface Escalation {
   approvalId: number;
   /** The task's next dev job, now held for the decision. */
   job: Job | null;
+}
+
+/**
+ * Settles the pending approvals about these jobs as void: what they asked about (a held job) is gone.
+ * Returns their ids, for the event of the change that cancelled the jobs.
+ */
+export async function voidApprovalsOfJobs(tx: Tx, jobIds: readonly number[], why: string): Promise<number[]> {
+  if (jobIds.length === 0) return [];
+  const voided = await tx
+    .update(approvals)
+    .set({ state: 'void', decidedBy: 'workhorse', decisionNote: why, decidedAt: sql`now()` })
+    .where(and(eq(approvals.state, 'pending'), inArray(approvals.jobId, [...jobIds])))
+    .returning({ id: approvals.id });
+  return voided.map((row) => row.id).sort((a, b) => a - b);
 }
 
 export async function escalateWhenLooping(
@@ -30,6 +44,22 @@ export async function escalateWhenLooping(
         .where(eq(jobs.id, change.job.id))
         .returning()
     : [];
+  // One decision at a time per task: an older escalation still pending is replaced by this one.
+  await tx
+    .update(approvals)
+    .set({
+      state: 'void',
+      decidedBy: 'workhorse',
+      decisionNote: 'superseded by a newer escalation of the same task',
+      decidedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(approvals.taskId, change.task.id),
+        eq(approvals.kind, 'escalation'),
+        eq(approvals.state, 'pending'),
+      ),
+    );
   const [approval] = await tx
     .insert(approvals)
     .values({

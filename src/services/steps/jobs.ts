@@ -2,12 +2,13 @@
  * Job steps used inside a service's transaction. They write no event themselves: the calling service's
  * one event describes the whole change, including the jobs it opened or cancelled.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { jobs, runs } from '../../db/schema.ts';
 import type { JobKind, JobState } from '../../domain/job-states.ts';
 import type { WorkStage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
+import { voidApprovalsOfJobs } from './escalate.ts';
 
 export type Job = typeof jobs.$inferSelect;
 /** A job without its log and report: what lists and task views carry. */
@@ -67,21 +68,26 @@ export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob
   return row!;
 }
 
-/** Cancels every open job of a task (its old stage's work) and returns their ids. */
-export async function cancelTaskJobs(tx: Tx, taskId: number, reason: string): Promise<number[]> {
+/**
+ * Cancels the open jobs `where` selects and returns their ids; approvals still waiting on one of them are
+ * void in the same transaction (nobody may approve a job that no longer exists).
+ */
+async function cancelOpenJobs(tx: Tx, where: SQL, reason: string): Promise<number[]> {
   const rows = await tx
     .update(jobs)
     .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(jobs.taskId, taskId), inArray(jobs.state, OPEN_STATES)))
+    .where(and(where, inArray(jobs.state, OPEN_STATES)))
     .returning({ id: jobs.id });
-  return rows.map((row) => row.id).sort((a, b) => a - b);
+  const ids = rows.map((row) => row.id).sort((a, b) => a - b);
+  await voidApprovalsOfJobs(tx, ids, `its job was cancelled: ${reason}`);
+  return ids;
 }
 
-export async function cancelRunJobs(tx: Tx, runId: number, reason: string): Promise<number[]> {
-  const rows = await tx
-    .update(jobs)
-    .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(jobs.runId, runId), inArray(jobs.state, OPEN_STATES)))
-    .returning({ id: jobs.id });
-  return rows.map((row) => row.id).sort((a, b) => a - b);
+/** Cancels every open job of a task (its old stage's work) and returns their ids. */
+export function cancelTaskJobs(tx: Tx, taskId: number, reason: string): Promise<number[]> {
+  return cancelOpenJobs(tx, eq(jobs.taskId, taskId), reason);
+}
+
+export function cancelRunJobs(tx: Tx, runId: number, reason: string): Promise<number[]> {
+  return cancelOpenJobs(tx, eq(jobs.runId, runId), reason);
 }
