@@ -45,6 +45,15 @@ const brokenFiles = report.testResults.filter(
 const failed = report.numFailedTests + failedSteps + brokenFiles;
 const skipped = report.numPendingTests + report.numTodoTests;
 
+// Each skip says why in its name (a missing PostgreSQL server, Chromium or bubblewrap): show them.
+const skippedNames = report.testResults.flatMap((file) =>
+  file.assertionResults
+    .filter((test) => test.status === 'pending' || test.status === 'skipped' || test.status === 'todo')
+    .map((test) => test.fullName),
+);
+for (const name of skippedNames.slice(0, 10)) process.stdout.write(`skipped: ${name}\n`);
+if (skippedNames.length > 10) process.stdout.write(`skipped: ... and ${skippedNames.length - 10} more\n`);
+
 if (failedSteps > 0)
   process.stdout.write(`\n${failedSteps} check step(s) failed (typecheck or lint), counted as failures\n`);
 if (ci && skipped > 0)

@@ -14,7 +14,7 @@ export function urlFor(database: string): string {
 }
 
 export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     return await fn(client);
