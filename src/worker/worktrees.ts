@@ -3,7 +3,7 @@
  * (itself cut from the project's default branch). Nothing is lost when a worktree goes: uncommitted work is
  * first saved as a commit under refs/wh/wip/task-<id>/<attempt>.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Checkout,
@@ -55,6 +55,7 @@ export async function ensureWorktree(
   const known = findCheckout(repo, path);
   if (known) return known;
   rmSync(path, { recursive: true, force: true });
+  forgetAdminEntries(repo, path);
   await inRepository(repo, ['worktree', 'prune']);
   mkdirSync(join(path, '..'), { recursive: true });
   if (branch === null) await inRepository(repo, ['worktree', 'add', '--detach', path, base]);
@@ -63,6 +64,33 @@ export async function ensureWorktree(
   const made = findCheckout(repo, path);
   if (!made) throw new Error(`git made no worktree at ${path}`);
   return made;
+}
+
+/**
+ * Removes the repository's records of a worktree at `path` whose folder is gone, even a record still marked
+ * "initializing" (a `worktree add` killed half way), which `git worktree prune` would keep and which would
+ * then refuse the branch as "already checked out". Only for paths Workhorse owns.
+ */
+function forgetAdminEntries(repo: Repository, path: string): void {
+  const admin = join(repo.gitDir, 'worktrees');
+  if (!existsSync(admin)) return;
+  const link = join(path, '.git');
+  for (const name of readdirSync(admin)) {
+    const gitdirFile = join(admin, name, 'gitdir');
+    if (existsSync(gitdirFile) && readFileSync(gitdirFile, 'utf8').trim() === link)
+      rmSync(join(admin, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes git's lock files a killed process left on a checkout (its index and HEAD) and on `branches`.
+ * Only for a caller that holds the checkout exclusively (a job's lease on its task, the run's merge lock):
+ * for anyone else a lock file may be a live git's.
+ */
+export function clearStaleGitLocks(repo: Repository, checkout: Checkout, branches: readonly string[]): void {
+  for (const file of ['index.lock', 'HEAD.lock']) rmSync(join(checkout.gitDir, file), { force: true });
+  for (const branch of branches)
+    rmSync(join(repo.gitDir, 'refs', 'heads', `${branch}.lock`), { force: true });
 }
 
 export interface TaskWorktree extends Checkout {

@@ -7,7 +7,7 @@
  * nth run for a (role, task title) pair plays the nth matching step (the last one again when they run out);
  * the counts are kept in `<recipe>.state.json`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AgentBackend, AgentEvent, AgentSummary, StreamParser } from '../types.ts';
 import { num, parseJsonLine, str } from './json.ts';
@@ -84,6 +84,16 @@ interface RecipeStep {
 
 type Pick = { step: RecipeStep; visit: number } | { error: string };
 
+function readState(statePath: string): Record<string, number> {
+  try {
+    return existsSync(statePath)
+      ? (JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, number>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The step this run plays, counting the run in the recipe's state file. */
 export function pickStep(recipePath: string, role: string, taskTitle: string): Pick {
   if (!recipePath || !existsSync(recipePath))
@@ -96,10 +106,7 @@ export function pickStep(recipePath: string, role: string, taskTitle: string): P
     return { error: `scripted agent: ${recipePath} is not valid JSON: ${(error as Error).message}` };
   }
   const statePath = `${recipePath}.state.json`;
-  const state = (existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : {}) as Record<
-    string,
-    number
-  >;
+  const state = readState(statePath);
   const key = `${role}::${taskTitle}`;
   const seen = state[key] ?? 0;
   const title = taskTitle.toLowerCase();
@@ -110,7 +117,10 @@ export function pickStep(recipePath: string, role: string, taskTitle: string): P
   );
   const step = matching[Math.min(seen, matching.length - 1)];
   state[key] = seen + 1;
-  writeFileSync(statePath, JSON.stringify(state, null, 2));
+  // Whole or not at all: several worker processes may play one recipe.
+  const temporary = `${statePath}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state, null, 2));
+  renameSync(temporary, statePath);
   if (!step)
     return { error: `scripted agent: the recipe has no step for role ${role} and task "${taskTitle}"` };
   return { step, visit: seen + 1 };

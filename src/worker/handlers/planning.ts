@@ -13,11 +13,13 @@ import { JobFailure, type JobHandler } from '../handler.ts';
 import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
-import { ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
+import { clearStaleGitLocks, ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
 
 async function planningWorktree(repo: Repository, workspace: string, runId: number, runBranch: string) {
   const checkout = await ensureWorktree(repo, worktreePath(workspace, runId, 'planning'), null, runBranch);
+  // The planning job's lease makes it the one user of this checkout.
+  clearStaleGitLocks(repo, checkout, []);
   await inCheckout(checkout, ['checkout', '-q', '--detach', runBranch]);
   await inCheckout(checkout, ['reset', '--hard', '-q']);
   return checkout;

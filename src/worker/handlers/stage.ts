@@ -20,6 +20,7 @@ import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
 import {
+  clearStaleGitLocks,
   discardChanges,
   discardedRef,
   ensureRunBranch,
@@ -148,6 +149,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       context.task.id,
       context.run.branch!,
     );
+    // This job's lease makes it the one worker on this task: a git lock left here is a killed one's.
+    clearStaleGitLocks(repo, wt, [wt.branch]);
     removeReports(wt.path);
     // Every stage after DEV judges what is committed on the task branch, nothing left over.
     if (context.job.stage !== 'dev')
