@@ -5,7 +5,7 @@
  * With CI=true a skipped test fails the run: tests that need PostgreSQL or Chromium must run there.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const REPORT = 'test-results/vitest.json';
 const ci = process.env.CI === 'true';
@@ -18,6 +18,8 @@ function step(title, command, args) {
 
 mkdirSync('test-results', { recursive: true });
 rmSync(REPORT, { force: true });
+for (const file of readdirSync('test-results').filter((name) => name.startsWith('figures-')))
+  rmSync(`test-results/${file}`);
 
 let failedSteps = 0;
 failedSteps += step('typecheck', 'npx', ['tsc', '--noEmit']) === 0 ? 0 : 1;
@@ -44,6 +46,12 @@ const brokenFiles = report.testResults.filter(
 ).length;
 const failed = report.numFailedTests + failedSteps + brokenFiles;
 const skipped = report.numPendingTests + report.numTodoTests;
+
+// What the chaos and fuzz tests measured, for the record (and the closing note).
+for (const file of readdirSync('test-results')
+  .filter((name) => name.startsWith('figures-'))
+  .sort())
+  process.stdout.write(`\n${readFileSync(`test-results/${file}`, 'utf8').trim()}\n`);
 
 // Each skip says why in its name (a missing PostgreSQL server, Chromium or bubblewrap): show them.
 const skippedNames = report.testResults.flatMap((file) =>

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { type ClaimOptions, claimJobs } from '../services/queue/claim-job.ts';
 import { type CompletedAndClaimed, completeAndClaim } from '../services/queue/complete-and-claim.ts';
 import {
@@ -257,6 +258,11 @@ export class Worker {
     if (controller.signal.reason === ABORT_REASONS.draining) {
       await this.outage.untilWritten('giving a job back', () =>
         releaseJob(this.db, lease, this.id, ABORT_REASONS.draining),
+      );
+    } else if (failure !== null && isConnectionError(failure)) {
+      // The database dropped under the handler: not the job's failure, so it costs no attempt.
+      await this.outage.untilWritten('giving a job back', () =>
+        releaseJob(this.db, lease, this.id, 'the database connection dropped while it ran'),
       );
     } else if (failure !== null) {
       await this.outage.untilWritten('recording a failure', () => this.reportFailure(lease, failure));

@@ -4,7 +4,4 @@
  */
 import { it } from 'vitest';
 
-it.skip(
-  `PostgreSQL tests: ${process.env.WH_PG_MISSING ?? 'no server'}. Start one (trust auth, database test) on 127.0.0.1:5432, or point WH_TEST_PG_URL at one`,
-  () => {},
-);
+it.skip(`PostgreSQL tests: ${process.env.WH_PG_MISSING ?? 'no server'}. Start one (trust auth, database test) on 127.0.0.1:5432, or point WH_TEST_PG_URL at one`, () => {});
