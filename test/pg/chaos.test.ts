@@ -30,7 +30,8 @@ describe('chaos', () => {
     expect(figures.workersExitedOnTheirOwn).toBe(0);
     expect(figures.connectionDrops).toBe(5);
     expect(figures.serverRestarts).toBe(1);
-    expect(figures.connectionsAtEnd).toBeLessThanOrEqual(figures.connectionsAtStart);
+    // A leak would add connections with every drop, restart and kill; a pool's size moves by one.
+    expect(figures.connectionsAtEnd).toBeLessThanOrEqual(figures.connectionsAtStart + 1);
     expect(figures.longestReclaimSeconds).toBeLessThanOrEqual(45);
   });
 });
