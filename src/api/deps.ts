@@ -11,6 +11,7 @@ import type { SandboxStatus } from '../agents/sandbox.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Database } from '../db/client.ts';
 import type { ServiceContext } from '../services/context.ts';
+import type { StreamLimits } from './stream-guard.ts';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDeps {
@@ -20,6 +21,8 @@ export interface ApiDeps {
   version: string;
   /** Whether this process can confine agents, as found at start. */
   sandbox: SandboxStatus;
+  /** How much may wait unsent for a live-stream client, and for how long (defaults: 4 MB, 10 s). */
+  streamLimits?: Partial<StreamLimits>;
 }
 
 export type Api = FastifyInstance<

@@ -2,6 +2,7 @@
 import type { SandboxStatus } from '../../src/agents/sandbox.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { Api } from '../../src/api/deps.ts';
+import type { StreamLimits } from '../../src/api/stream-guard.ts';
 import { TOKEN_ROLES, type TokenRole } from '../../src/domain/access.ts';
 import { detectSandbox } from '../../src/server/agent-setup.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -20,7 +21,11 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { autoTriggerAgents?: boolean; sandbox?: SandboxStatus } = {},
+  options: {
+    autoTriggerAgents?: boolean;
+    sandbox?: SandboxStatus;
+    streamLimits?: Partial<StreamLimits>;
+  } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase({ poolSize: 25 });
   const settings = { autoTriggerAgents: options.autoTriggerAgents ?? false };
@@ -35,6 +40,7 @@ export async function startTestApi(
     startedAt: new Date(),
     version: 'test',
     sandbox: options.sandbox ?? detectSandbox({ allowUnsandboxed: false }),
+    ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),
   });
   return {
     app,

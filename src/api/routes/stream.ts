@@ -11,17 +11,14 @@ import type { Api, ApiDeps } from '../deps.ts';
 import type { EventHub } from '../event-hub.ts';
 import { afterId, optionalId } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
+import { DEFAULT_STREAM_LIMITS, SlowClientGuard } from '../stream-guard.ts';
 
 const HEARTBEAT_MS = 15_000;
 const BACKLOG_LIMIT = 5000;
-/** What may wait unsent for one client; a client that reads slower than that is disconnected (it resumes). */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
-function write(res: ServerResponse, event: Event): void {
+function write(res: ServerResponse, event: Event, guard: SlowClientGuard): void {
   if (res.destroyed) return;
   res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toApi(event))}\n\n`);
-  // Never buffer for ever: it reconnects with Last-Event-ID and reads the rest from the table.
-  if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+  guard.wrote();
 }
 
 /** `Last-Event-ID` is read like `after_id`: plain digits, or it is refused before the stream opens. */
@@ -64,13 +61,15 @@ export function registerStreamRoutes(app: Api, deps: ApiDeps, hub: EventHub): vo
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
+      // Never buffer for ever: a client that cannot keep up is disconnected, and resumes from its last id.
+      const guard = new SlowClientGuard(res, { ...DEFAULT_STREAM_LIMITS, ...deps.streamLimits });
       const sent = new Set<number>();
       const pending: Event[] = [];
       let live = false;
       const deliver = (event: Event) => {
         if (sent.has(event.id)) return;
         sent.add(event.id);
-        write(res, event);
+        write(res, event, guard);
       };
       const heartbeat = setInterval(() => !res.destroyed && res.write(': ping\n\n'), HEARTBEAT_MS);
       const subscribed = hub.subscribe((event) => {
