@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opencodeBackend } from '../../src/agents/backends/opencode.ts';
 import { runAgent } from '../../src/agents/runner.ts';
@@ -16,6 +17,7 @@ import type { AgentBackend } from '../../src/agents/types.ts';
 import { git } from '../../src/worker/git.ts';
 import { cliBin } from '../support/model-server/run-cli.ts';
 
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'wh-opencode-fallback-'));
 const worktree = join(root, 'worktree');
 const found = findBubblewrap();
@@ -65,7 +67,8 @@ async function run(backend: AgentBackend, timeoutSeconds: number) {
     confinement: {
       bwrap,
       worktree,
-      programDirs: [],
+      // Workhorse's own folder, as in production: the CLI's launcher finds its binary under node_modules.
+      programDirs: [REPO_ROOT],
       hidden: [],
       gitDirs: [],
       network: true,
