@@ -17,6 +17,27 @@ declare module 'fastify' {
   interface FastifyRequest {
     token: ApiToken | null;
   }
+  interface FastifyInstance {
+    /** Every route and the permission it takes, in the order registered. */
+    routePermissions: RoutePermission[];
+  }
+}
+
+export interface RoutePermission {
+  method: string;
+  url: string;
+  permission: Permission | 'public';
+}
+
+/**
+ * Routes that do not say are admin-only (fail closed), except the dashboard's static files, which hold no
+ * data: the API checks every data request.
+ */
+function permissionOf(
+  url: string | undefined,
+  declared: Permission | 'public' | undefined,
+): Permission | 'public' {
+  return declared ?? (!url || url.startsWith('/ui/') ? 'public' : 'admin');
 }
 
 function bearerOf(request: FastifyRequest): string | null {
@@ -28,12 +49,22 @@ function bearerOf(request: FastifyRequest): string | null {
 
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('token', null);
+  app.decorate('routePermissions', [] as RoutePermission[]);
+  // Recorded as routes are added, so tests (and readers) can see what each one takes.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routePermissions.push({
+        method,
+        url: route.url,
+        permission: permissionOf(route.url, route.config?.permission),
+      });
+    }
+  });
   app.addHook('onRequest', async (request) => {
-    // Routes that do not say are admin-only (fail closed), except unmatched ones (they fall through to the
-    // 404 handler) and the dashboard's static files, which hold no data: the API checks every data request.
-    const url = request.routeOptions.url;
-    const permission =
-      request.routeOptions.config?.permission ?? (!url || url.startsWith('/ui/') ? 'public' : 'admin');
+    // An unmatched request falls through to the 404 handler: no route, no data.
+    const permission = permissionOf(request.routeOptions.url, request.routeOptions.config?.permission);
     if (permission === 'public') return;
     const bearer = bearerOf(request);
     const token = bearer ? await findToken(db, bearer) : null;
