@@ -12,7 +12,14 @@ import { enqueueJob, getJob, type NewGenericJob, retryJob } from '../../src/serv
 import { createProject } from '../../src/services/projects.ts';
 import { claimJob, claimJobs } from '../../src/services/queue/claim-job.ts';
 import { completeAndClaim } from '../../src/services/queue/complete-and-claim.ts';
-import { completeJob, failJob, reclaimExpiredJobs, releaseJob } from '../../src/services/queue/finish-job.ts';
+import {
+  completeJob,
+  completeJobWith,
+  failJob,
+  reclaimExpiredJobs,
+  releaseJob,
+} from '../../src/services/queue/finish-job.ts';
+import { appendJobLog } from '../../src/services/queue/job-log.ts';
 import { type Lease, renewLeases } from '../../src/services/queue/lease.ts';
 import { createRun, setPaused } from '../../src/services/runs.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -120,6 +127,62 @@ describe('the queue services', () => {
     expect(await renewLeases(database.db, [lease], 30)).toEqual(new Set());
     expect(await completeJob(database.db, lease, 'w-fence')).toEqual({ accepted: false });
     expect(await eventsOf(id, 'job.succeeded')).toHaveLength(1);
+  });
+
+  it('a job reclaimed by a second worker: every write of the first, still running, changes nothing', async () => {
+    const id = await enqueue(await newRun(), 'test.taken-over');
+    const first = leaseOf(await claimer('test.taken-over', 'w-first')());
+    await backdateLease(id);
+    expect(await reclaimExpiredJobs(database.db, 'sweeper')).toBe(1);
+    await skipBackoff(id);
+    const second = leaseOf(await claimer('test.taken-over', 'w-second')());
+    expect(await getJob(database.db, id)).toMatchObject({
+      state: 'running',
+      attempt: 2,
+      leaseOwner: 'w-second',
+    });
+    const before = await getJob(database.db, id);
+    const outputsBefore = (await eventsOf(id, 'job.output')).length;
+
+    // The first worker, unaware, writes everything a running job writes.
+    let applied = false;
+    const apply = async () => {
+      applied = true;
+      return { type: 'test.applied' };
+    };
+    expect(await appendJobLog(database.db, first, 'w-first', 'late output\n')).toBe(false);
+    expect(await renewLeases(database.db, [first], 30)).toEqual(new Set());
+    expect(await completeJobWith(database.db, first, 'w-first', { report: { late: true } }, apply)).toEqual({
+      accepted: false,
+    });
+    expect(applied).toBe(false);
+    expect(await completeJob(database.db, first, 'w-first', { report: { late: true } })).toEqual({
+      accepted: false,
+    });
+    expect(await failJob(database.db, first, 'w-first', { error: 'late' })).toEqual({ accepted: false });
+    expect(await releaseJob(database.db, first, 'w-first', 'late')).toEqual({ accepted: false });
+    const batch = await completeAndClaim(
+      database.db,
+      [{ lease: first, completion: { report: { late: true } } }],
+      { workerId: 'w-first', kinds: ['test.taken-over'], leaseSeconds: 30 },
+      1,
+    );
+    expect(batch.completed.has(id)).toBe(false);
+
+    expect(await getJob(database.db, id)).toEqual(before);
+    expect(await eventsOf(id, 'job.output')).toHaveLength(outputsBefore);
+    expect((await eventsOf(id, 'job.stale_write_refused')).map((event) => event.actor)).toEqual([
+      'w-first',
+      'w-first',
+      'w-first',
+      'w-first',
+      'w-first',
+    ]);
+    // The second worker's writes are the ones that count.
+    expect(await appendJobLog(database.db, second, 'w-second', 'its output\n')).toBe(true);
+    const done = await completeJobWith(database.db, second, 'w-second', { report: { ok: true } }, apply);
+    expect(done).toMatchObject({ accepted: true, job: { state: 'succeeded', log: 'its output\n' } });
+    expect(applied).toBe(true);
   });
 
   it('reclaims an expired lease at the next attempt with backoff, or as dead when attempts are used', async () => {
