@@ -42,7 +42,7 @@ export function claimUpdate(options: ClaimOptions, limit: number): SQL {
 /** The `job.claimed` event rows for the jobs in `claimed`, a CTE of claimed job rows, in claim order. */
 export function claimedEvents(claimed: string, workerId: string): SQL {
   return sql`
-      select 'job.claimed', run_id, task_id, id, ${workerId},
+      select 'job.claimed', (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'worker', lease_owner)
         from ${sql.identifier(claimed)}
        order by priority desc, id`;
@@ -60,7 +60,7 @@ export async function claimJobs(db: Queryable, options: ClaimOptions, limit: num
     sql`
     with claimed as (${claimUpdate(options, limit)}),
     event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
       ${claimedEvents('claimed', options.workerId)}
     )
     select * from claimed`,

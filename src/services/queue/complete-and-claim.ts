@@ -37,7 +37,7 @@ export async function completeAndClaim(
     with done as (${succeedUpdate(finished)}),
     claimed as (${claimUpdate(claim, limit)}),
     event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
       (${succeededEvents('done', claim.workerId)})
       union all
       (${claimedEvents('claimed', claim.workerId)})

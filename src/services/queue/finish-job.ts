@@ -97,7 +97,7 @@ export function succeedUpdate(finished: readonly Finished[]): SQL {
 /** The `job.succeeded` event rows for the jobs in `done`, a CTE of succeeded job rows. */
 export function succeededEvents(done: string, workerId: string): SQL {
   return sql`
-      select 'job.succeeded', run_id, task_id, id, ${workerId},
+      select 'job.succeeded', (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'exit_code', exit_code)
         from ${sql.identifier(done)}
        order by id`;
@@ -112,7 +112,7 @@ export function completeJob(db: Queryable, lease: Lease, workerId: string, compl
     sql`
     with done as (${succeedUpdate([{ lease, completion }])}),
     event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
       ${succeededEvents('done', workerId)}
     )
     select * from done`,
@@ -193,9 +193,9 @@ export function failJob(db: Queryable, lease: Lease, workerId: string, failure: 
          and jobs.state = 'running'
       returning jobs.*
     ), event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
       select case state when 'queued' then 'job.retry_scheduled' when 'held' then 'job.retry_scheduled' when 'dead' then 'job.dead' else 'job.failed' end,
-             run_id, task_id, id, ${workerId},
+             (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'error', last_error, 'run_at', run_at)
         from failed
     )
@@ -220,8 +220,8 @@ export function releaseJob(db: Queryable, lease: Lease, workerId: string, reason
          and jobs.state = 'running'
       returning jobs.*
     ), event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
-      select 'job.released', run_id, task_id, id, ${workerId},
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
+      select 'job.released', (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'reason', ${reason}::text)
         from released
     )
@@ -248,8 +248,9 @@ export async function reclaimExpiredJobs(db: Queryable, actor: string): Promise<
        where r.id = jobs.run_id and jobs.state = 'running' and jobs.lease_expires_at < now()
       returning jobs.*
     ), event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
-      select case state when 'dead' then 'job.dead' else 'job.lease_expired' end, run_id, task_id, id, ${actor},
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
+      select case state when 'dead' then 'job.dead' else 'job.lease_expired' end, (select project_id from runs where runs.id = run_id),
+             run_id, task_id, id, ${actor},
              jsonb_build_object('kind', kind, 'attempt', attempt, 'error', last_error)
         from expired
     )

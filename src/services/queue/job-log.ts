@@ -23,8 +23,8 @@ export async function appendJobLog(
        where id = ${lease.jobId} and lease_token = ${lease.leaseToken} and state = 'running'
       returning id, run_id, task_id
     ), event as (
-      insert into events (type, run_id, task_id, job_id, actor, payload)
-      select 'job.output', run_id, task_id, id, ${workerId},
+      insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
+      select 'job.output', (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
              jsonb_build_object('chunk', ${chunk.slice(-EVENT_CHUNK_CHARS)}::text, 'chars', ${chunk.length}::int)
         from appended
     )

@@ -43,8 +43,8 @@ export async function recordRefusedWrite(
   what: string,
 ): Promise<void> {
   await db.execute(sql`
-    insert into events (type, run_id, task_id, job_id, actor, payload)
-    select 'job.stale_write_refused', run_id, task_id, id, ${workerId},
+    insert into events (type, project_id, run_id, task_id, job_id, actor, payload)
+    select 'job.stale_write_refused', (select project_id from runs where runs.id = run_id), run_id, task_id, id, ${workerId},
            jsonb_build_object('what', ${what}::text, 'state', state, 'attempt', attempt)
       from jobs where id = ${lease.jobId}`);
 }
