@@ -8,8 +8,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvals, findings, jobs } from '../../src/db/schema.ts';
 import { decideApproval } from '../../src/services/approvals.ts';
+import { claimJobs } from '../../src/services/queue/claim-job.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
+import { triggerAgent, triggerPipeline } from '../../src/services/triggers.ts';
 import {
   type AgentWorld,
   runEvents,
@@ -57,8 +59,15 @@ describe('an escalation, through the worker', () => {
     const found = await world.database.db.select().from(findings).where(eq(findings.taskId, task!.id));
     expect(found.map((finding) => finding.issue)).toContain('DEV left no changes on the task branch');
 
-    // The worker leaves the held job alone for as long as nobody decides.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Nothing releases the held job while nobody decides: not a trigger, not the pipeline, not a claim.
+    await expect(triggerAgent(world.ctx, run.id, 'dev')).rejects.toThrow(/no held dev jobs to trigger/);
+    expect((await triggerPipeline(world.ctx, run.id)).releasedJobIds).not.toContain(approval!.jobId);
+    const claimable = await claimJobs(
+      world.database.db,
+      { workerId: 'probe', kinds: ['stage'], leaseSeconds: 30 },
+      10,
+    );
+    expect(claimable).toEqual([]);
     const [held] = await world.database.db.select().from(jobs).where(eq(jobs.id, approval!.jobId!));
     expect(held).toMatchObject({ state: 'held', stage: 'dev', startedAt: null });
 

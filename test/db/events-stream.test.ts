@@ -18,6 +18,7 @@ async function readStream(
   headers: Record<string, string>,
   until: (events: StreamEvent[]) => boolean,
   deadlineMs = 5000,
+  onReady?: () => void,
 ): Promise<StreamEvent[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
@@ -42,6 +43,7 @@ async function readStream(
             .filter((line) => line && !line.startsWith(':'))
             .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
         );
+        if (fields.event === 'ready') onReady?.();
         if (fields.data) {
           events.push({
             id: fields.id ? Number(fields.id) : null,
@@ -87,13 +89,20 @@ describe('GET /api/events/stream', () => {
     const project = await post('/api/projects', { name: 'stream', repository: '/tmp/stream' });
     const run = await post('/api/runs', { project_id: project.id, goal: 'watch', skip_planning: true });
     const other = await post('/api/runs', { project_id: project.id, goal: 'elsewhere', skip_planning: true });
+    // The stream says it is ready once it is subscribed: writes after that cannot be missed.
+    let ready: () => void = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
     const reading = readStream(
       `${base}/api/events/stream?run_id=${run.id}`,
       api.tokens.viewer,
       {},
       (events) => events.some((event) => event.type === 'task.created'),
+      5000,
+      ready,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscribed;
     await post('/api/tasks', { run_id: other.id, title: 'not mine' });
     await post('/api/tasks', { run_id: run.id, title: 'mine' });
     const events = await reading;
