@@ -113,8 +113,14 @@ describe('advance', () => {
     ALL_RESULTS.map((result) => [from, result, ADVANCE[from][result]] as const),
   );
 
-  it('covers every stage x result pair', () => {
-    expect(cases).toHaveLength(12);
+  it('moves each stage on each result exactly as the table says, as a whole', () => {
+    const moves = ALL_STAGES.map((from) =>
+      ALL_RESULTS.map((result) => {
+        const move = advance(from, result);
+        return move.ok ? { to: move.to, loopBack: move.loopBack } : null;
+      }),
+    );
+    expect(moves).toEqual(ALL_STAGES.map((from) => ALL_RESULTS.map((result) => ADVANCE[from][result])));
   });
 
   it.each(cases)('advance(%s, %s) -> %o', (from, result, expected) => {
@@ -148,8 +154,11 @@ describe('setStage', () => {
     ALL_STAGES.map((to) => [from, to, SET_STAGE[from][to]] as const),
   );
 
-  it('covers every from x to pair', () => {
-    expect(cases).toHaveLength(36);
+  it('allows from each stage exactly its row of the table, as a whole', () => {
+    for (const from of ALL_STAGES)
+      expect(ALL_STAGES.filter((to) => setStage(from, to).ok)).toEqual(
+        ALL_STAGES.filter((to) => SET_STAGE[from][to]),
+      );
   });
 
   it.each(cases)('setStage(%s, %s) allowed=%s', (from, to, allowed) => {
