@@ -81,7 +81,7 @@ describe('canMoveJob', () => {
 
   it('allows from each state exactly its row of the table, as a whole', () => {
     for (const from of ALL_STATES)
-      expect(ALL_STATES.filter((to) => canMoveJob(from, to))).toEqual(ALLOWED[from]);
+      expect(ALL_STATES.filter((to) => canMoveJob(from, to)).sort()).toEqual([...ALLOWED[from]].sort());
   });
 
   it.each(cases)('canMoveJob(%s, %s) -> %s', (from, to, expected) => {
