@@ -1,1 +1,0 @@
-ALTER TABLE "jobs" ADD COLUMN "held_by_pause" boolean DEFAULT false NOT NULL;
