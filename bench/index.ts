@@ -1,0 +1,5 @@
+/** `npm run bench`: every benchmark in turn. */
+await import('./queue.ts');
+await import('./wake-up.ts');
+await import('./events.ts');
+await import('./dashboard.ts');

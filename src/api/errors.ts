@@ -1,0 +1,101 @@
+/**
+ * Every error leaves the API as `{error: {code, message, details}}`. Client mistakes are 4xx with the
+ * offending field named; anything unexpected is a logged 500 that shows no stack trace.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isConnectionError } from '../db/connection-errors.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import { errors } from '../errors/catalogue.ts';
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+function validationError(context: string | undefined, issues: ValidationIssue[]): AppError {
+  const where = context ?? 'request';
+  const fields = issues.map((issue) => ({
+    field: [where, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+    message: issue.message ?? 'invalid',
+  }));
+  const message = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+  return errors.validation(message || `invalid ${where}`, { issues: fields });
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return validationError(error.validationContext, error.validation as ValidationIssue[]);
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    return errors.badJson(error.message);
+  }
+  if (isConnectionError(error)) return errors.databaseUnavailable();
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return new AppError(
+      `WH_${(error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, '')}`,
+      status,
+      error.message,
+    );
+  }
+  return new AppError('WH_INTERNAL', 500, 'internal error; the server log has the details');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const shaped = toAppError(error);
+    // An outage is logged where the connection is watched (once), not once per request.
+    if (shaped.status >= 500 && shaped.status !== 503) request.log.error({ err: error }, 'request failed');
+    return reply.code(shaped.status).send(shaped.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const shaped = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
+    return reply.code(404).send(shaped.toJSON());
+  });
+}
+
+/**
+ * Errors Fastify's router raises before any handler (a bad percent-encoding, a path segment over the length
+ * limit), in the documented shape.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const shaped = toAppError(error);
+  void reply.code(shaped.status).send(shaped.toJSON());
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'WH_HEADERS_TOO_LARGE',
+    message: 'the request line or headers are too large (the URL is too long?)',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'WH_REQUEST_TIMEOUT',
+    message: 'the request took too long to arrive',
+  },
+};
+
+/**
+ * What Node's HTTP parser refuses (malformed requests, oversized headers), answered in the documented shape
+ * on the raw socket, as no request exists yet.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    code: 'WH_BAD_REQUEST',
+    message: 'the request is not valid HTTP',
+  };
+  const body = JSON.stringify({ error: { code: known.code, message: known.message, details: {} } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { JOB_STATES } from '../../domain/job-states.ts';
+import { cancelJob, getJob, listJobs, retryJob } from '../../services/jobs.ts';
+import { type Api, type ApiDeps, contextFor } from '../deps.ts';
+import { bigIdParams, optionalId, paging } from '../schemas.ts';
+import { page, toApi } from '../serialize.ts';
+
+export function registerJobRoutes(app: Api, deps: ApiDeps): void {
+  const db = deps.database.db;
+
+  app.get(
+    '/api/jobs',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Jobs, newest first (without their logs)',
+        querystring: z.object({
+          state: z.enum(JOB_STATES).optional(),
+          run_id: optionalId,
+          task_id: optionalId,
+          ...paging,
+        }),
+      },
+    },
+    async (request) => {
+      const { state, run_id, task_id, limit, offset } = request.query;
+      return page(
+        await listJobs(db, { state, runId: run_id, taskId: task_id, limit, offset }),
+        limit,
+        offset,
+      );
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id',
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['jobs'], summary: 'A job with its log and report', params: bigIdParams },
+    },
+    async (request) => toApi(await getJob(db, request.params.id)),
+  );
+
+  app.post(
+    '/api/jobs/:id/retry',
+    {
+      config: { permission: 'operate' },
+      schema: { tags: ['jobs'], summary: 'Queue a failed, cancelled or dead job again', params: bigIdParams },
+    },
+    async (request) => toApi(await retryJob(contextFor(deps, request), request.params.id)),
+  );
+
+  app.post(
+    '/api/jobs/:id/cancel',
+    {
+      config: { permission: 'operate' },
+      schema: { tags: ['jobs'], summary: 'Cancel a held, queued or running job', params: bigIdParams },
+    },
+    async (request) => toApi(await cancelJob(contextFor(deps, request), request.params.id)),
+  );
+}

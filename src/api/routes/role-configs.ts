@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ROLE_NAMES } from '../../db/seed/default-roles.ts';
+import {
+  activateRoleVersion,
+  listActiveRoleConfigs,
+  listRoleVersions,
+  saveRoleConfig,
+} from '../../services/role-configs.ts';
+import { type Api, type ApiDeps, contextFor } from '../deps.ts';
+import { bodyId, optionalId } from '../schemas.ts';
+import { toApi } from '../serialize.ts';
+
+const roleParams = z.object({ role: z.enum(ROLE_NAMES) });
+const scopeQuery = z.object({ project_id: optionalId });
+
+export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
+  const db = deps.database.db;
+
+  app.get(
+    '/api/role-configs',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['role-configs'],
+        summary: 'The active version of every role',
+        querystring: scopeQuery,
+      },
+    },
+    async (request) => ({ items: toApi(await listActiveRoleConfigs(db, request.query.project_id ?? null)) }),
+  );
+
+  app.get(
+    '/api/role-configs/:role',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['role-configs'],
+        summary: 'Every version of a role, newest first',
+        params: roleParams,
+        querystring: scopeQuery,
+      },
+    },
+    async (request) => ({
+      items: toApi(await listRoleVersions(db, request.params.role, request.query.project_id ?? null)),
+    }),
+  );
+
+  app.post(
+    '/api/role-configs/:role',
+    {
+      config: { permission: 'operate' },
+      schema: {
+        tags: ['role-configs'],
+        summary: 'Save a new version of a role and make it active',
+        params: roleParams,
+        body: z.object({
+          prompt: z.string().trim().min(1).max(100_000),
+          settings: z.record(z.string(), z.unknown()).optional(),
+          project_id: bodyId.nullable().optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const saved = await saveRoleConfig(contextFor(deps, request), request.params.role, {
+        prompt: request.body.prompt,
+        settings: request.body.settings,
+        projectId: request.body.project_id ?? null,
+      });
+      reply.code(201);
+      return toApi(saved);
+    },
+  );
+
+  app.post(
+    '/api/role-configs/:role/activate',
+    {
+      config: { permission: 'operate' },
+      schema: {
+        tags: ['role-configs'],
+        summary: 'Make an earlier version active again (roll back)',
+        params: roleParams,
+        body: z.object({
+          version: bodyId,
+          project_id: bodyId.nullable().optional(),
+        }),
+      },
+    },
+    async (request) =>
+      toApi(
+        await activateRoleVersion(
+          contextFor(deps, request),
+          request.params.role,
+          request.body.version,
+          request.body.project_id ?? null,
+        ),
+      ),
+  );
+}

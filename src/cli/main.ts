@@ -1,0 +1,121 @@
+/** `wh`: the Workhorse command line. */
+import { Command } from 'commander';
+import { loadSettings } from '../config/settings.ts';
+import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
+import { describeSandbox } from '../server/agent-setup.ts';
+import { openConfiguredDatabase } from '../server/open.ts';
+import { serve } from '../server/serve.ts';
+import { VERSION } from '../server/version.ts';
+import { runWorkerProcess } from '../server/work.ts';
+import { createToken } from '../services/tokens.ts';
+import { fail, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
+
+const program = new Command()
+  .name('wh')
+  .description('Workhorse: run AI coding agents through DEV -> QA -> SEC -> DOCS -> COMPLETE')
+  .version(VERSION);
+
+program
+  .command('serve')
+  .description('start the API, dashboard and a worker (embedded PGlite unless DATABASE_URL is set)')
+  .option('--no-worker', 'run no jobs in this process (PostgreSQL, with separate `wh worker` processes)')
+  .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
+  .action((options: { worker: boolean; concurrency: number }) =>
+    runCommand(async () => {
+      const settings = loadSettings();
+      const server = await serve(settings, {
+        worker: options.worker,
+        workerConcurrency: options.concurrency,
+      });
+      const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
+      process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
+      process.stdout.write(`Agents: ${describeSandbox(server.sandbox)}\n`);
+      if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
+      else
+        process.stdout.write(
+          `Admin token: this database has one, but not the one in ${settings.dataDir}/admin-token; make another with: wh token create --role admin\n`,
+        );
+      const stop = async () => {
+        await server.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return 'keep-running';
+    }),
+  );
+
+program
+  .command('worker')
+  .description('run jobs from a PostgreSQL database (DATABASE_URL); SIGTERM drains, a second SIGINT forces')
+  .option('-c, --concurrency <n>', 'jobs run at once', parsePositiveInt, 2)
+  .option(
+    '--grace-seconds <n>',
+    'on SIGTERM, how long running jobs may finish before they are requeued',
+    parsePositiveInt,
+    30,
+  )
+  .option('--lease-seconds <n>', 'how long a claim holds without renewal', parsePositiveInt, 30)
+  .option(
+    '--max-outage-seconds <n>',
+    'exit (code 3) when the database stays out of reach this long (default: wait for ever)',
+    parsePositiveInt,
+  )
+  .option('--handlers <module>', 'a module exporting extra job handlers')
+  .action(
+    (options: {
+      concurrency: number;
+      graceSeconds: number;
+      leaseSeconds: number;
+      maxOutageSeconds?: number;
+      handlers?: string;
+    }) =>
+      runCommand(async () => {
+        await runWorkerProcess(loadSettings(), {
+          concurrency: options.concurrency,
+          graceSeconds: options.graceSeconds,
+          leaseSeconds: options.leaseSeconds,
+          maxOutageSeconds: options.maxOutageSeconds,
+          handlersModule: options.handlers,
+        });
+        return 'keep-running';
+      }),
+  );
+
+program
+  .command('migrate')
+  .description('apply database migrations and load default role prompts, then exit')
+  .action(() =>
+    runCommand(async () => {
+      const opened = await openConfiguredDatabase(loadSettings());
+      await opened.close();
+      process.stdout.write('migrations applied\n');
+      return 'done';
+    }),
+  );
+
+const token = program.command('token').description('API tokens, made on the server machine');
+token
+  .command('create')
+  .description('make an API token directly in the database (recovers a lost admin token); prints it once')
+  .requiredOption('--role <role>', `its role: ${TOKEN_ROLES.join(', ')}`, parseTokenRole)
+  .option('--name <name>', 'what it is for (shown in token lists)')
+  .action((options: { role: TokenRole; name?: string }) =>
+    runCommand(async () => {
+      const settings = loadSettings();
+      const opened = await openConfiguredDatabase(settings);
+      try {
+        const made = await createToken(
+          { db: opened.database.db, settings, actor: 'wh token create' },
+          { name: options.name ?? `${options.role} (wh token create)`, role: options.role },
+        );
+        process.stdout.write(`${made.token}\n`);
+      } finally {
+        await opened.close();
+      }
+      return 'done';
+    }),
+  );
+
+program.showHelpAfterError('(run wh --help for usage)');
+program.parseAsync().catch(fail);

@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ADD COLUMN "held_by_pause" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,356 @@
+/**
+ * The one Drizzle schema. Change it only together with a generated migration (`npm run db:generate`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { TokenRole } from '../domain/access.ts';
+import type { ApprovalKind, ApprovalState } from '../domain/approvals.ts';
+import type { JobKind, JobState } from '../domain/job-states.ts';
+import type { RunPhase } from '../domain/run-phases.ts';
+import type { FindingSource, FindingStatus, Severity } from '../domain/severity.ts';
+import type { Stage } from '../domain/stages.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true });
+
+/** How a project's (or one role's) agents are confined. */
+export interface SandboxSettings {
+  /** "none" gives agents and gates no network at all; "on" (the default) lets them reach their model API. */
+  network?: 'on' | 'none';
+}
+
+/** One role's agent in a project. */
+export interface ProjectRoleSettings {
+  backend?: string;
+  model?: string;
+  timeoutSeconds?: number;
+  binary?: string;
+  /** A model endpoint of the user's own (a local or company gateway) instead of the CLI's provider. */
+  baseUrl?: string;
+  /** The name of Workhorse's environment variable holding that endpoint's key. */
+  apiKeyEnv?: string;
+  sandbox?: SandboxSettings;
+}
+
+export interface ProjectSettings {
+  /** Per-role overrides of the agent backend, model and timeout. */
+  roles?: Record<string, ProjectRoleSettings>;
+  /** Confinement of every role's agents; `allowUnsandboxed` lets them run where bubblewrap cannot. */
+  sandbox?: SandboxSettings & { allowUnsandboxed?: boolean };
+  /** The recipe file the scripted backend plays (demos and tests). */
+  scriptedRecipe?: string;
+  /** Environment variable names this project explicitly passes to its agents. */
+  passEnv?: string[];
+}
+
+export const projects = pgTable('projects', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  repository: text('repository').notNull(),
+  defaultBranch: text('default_branch').notNull().default('main'),
+  testCommand: text('test_command'),
+  lintCommand: text('lint_command'),
+  buildCommand: text('build_command'),
+  deployCommand: text('deploy_command'),
+  settings: jsonb('settings').$type<ProjectSettings>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: serial('id').primaryKey(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    goal: text('goal').notNull(),
+    phase: text('phase').$type<RunPhase>().notNull().default('planning'),
+    paused: boolean('paused').notNull().default(false),
+    branch: text('branch'),
+    /** Stage transitions the run may still make on its own after trigger-pipeline; null when not set. */
+    autoAdvanceRemaining: integer('auto_advance_remaining'),
+    killedAt: tstz('killed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('runs_project_idx').on(t.projectId)],
+);
+
+/** Every phase a run has entered, and when: the run's timeline. */
+export const runPhaseChanges = pgTable(
+  'run_phase_changes',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    /** Null for the phase a run starts in. */
+    fromPhase: text('from_phase').$type<RunPhase>(),
+    toPhase: text('to_phase').$type<RunPhase>().notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [index('run_phase_changes_run_idx').on(t.runId, t.id)],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    acceptance: jsonb('acceptance').$type<string[]>().notNull().default([]),
+    files: jsonb('files').$type<string[]>().notNull().default([]),
+    priority: integer('priority').notNull().default(5),
+    pipelineStage: text('pipeline_stage').$type<Stage>().notNull().default('none'),
+    version: integer('version').notNull().default(1),
+    loopBacks: integer('loop_backs').notNull().default(0),
+    source: text('source').$type<'pm' | 'manual' | 'finding'>().notNull().default('manual'),
+    notes: text('notes').notNull().default(''),
+    completedAt: tstz('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('tasks_run_stage_idx').on(t.runId, t.pipelineStage),
+    check('tasks_priority_range', sql`${t.priority} between 1 and 10`),
+  ],
+);
+
+export const taskDependencies = pgTable(
+  'task_dependencies',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    dependsOnTaskId: integer('depends_on_task_id')
+      .notNull()
+      .references(() => tasks.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.dependsOnTaskId] }),
+    index('task_deps_on_idx').on(t.dependsOnTaskId),
+  ],
+);
+
+export const roleConfigs = pgTable(
+  'role_configs',
+  {
+    id: serial('id').primaryKey(),
+    role: text('role').notNull(),
+    projectId: integer('project_id').references(() => projects.id),
+    version: integer('version').notNull(),
+    prompt: text('prompt').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    active: boolean('active').notNull().default(false),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('role_configs_version_uq').on(t.role, sql`coalesce(${t.projectId}, 0)`, t.version),
+    uniqueIndex('role_configs_active_uq')
+      .on(t.role, sql`coalesce(${t.projectId}, 0)`)
+      .where(sql`${t.active}`),
+  ],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').$type<JobKind>().notNull(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    taskId: integer('task_id').references(() => tasks.id),
+    stage: text('stage').$type<Stage>(),
+    role: text('role').notNull(),
+    state: text('state').$type<JobState>().notNull(),
+    /** Held only because its run is paused: resuming the run queues it again. */
+    heldByPause: boolean('held_by_pause').notNull().default(false),
+    priority: integer('priority').notNull().default(5),
+    attempt: integer('attempt').notNull().default(1),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    runAt: tstz('run_at').notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseToken: uuid('lease_token'),
+    leaseExpiresAt: tstz('lease_expires_at'),
+    backend: text('backend'),
+    roleConfigId: integer('role_config_id').references(() => roleConfigs.id),
+    exitCode: integer('exit_code'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    costUsd: doublePrecision('cost_usd'),
+    log: text('log').notNull().default(''),
+    /** Input for the job's handler (for agent jobs: the backend options it was queued with). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    report: jsonb('report'),
+    lastError: text('last_error'),
+    startedAt: tstz('started_at'),
+    finishedAt: tstz('finished_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('jobs_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.state} = 'queued'`),
+    index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
+    index('jobs_run_idx').on(t.runId),
+    index('jobs_task_idx').on(t.taskId),
+  ],
+);
+
+export const findings = pgTable(
+  'findings',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    taskId: integer('task_id').references(() => tasks.id),
+    jobId: integer('job_id'),
+    source: text('source').$type<FindingSource>().notNull(),
+    severity: text('severity').$type<Severity>().notNull(),
+    issue: text('issue').notNull(),
+    file: text('file'),
+    line: integer('line'),
+    recommendation: text('recommendation').notNull().default(''),
+    status: text('status').$type<FindingStatus>().notNull().default('open'),
+    fixTaskId: integer('fix_task_id').references(() => tasks.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('findings_run_idx').on(t.runId), index('findings_task_idx').on(t.taskId)],
+);
+
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    kind: text('kind').$type<ApprovalKind>().notNull(),
+    /** What the decision is about: an escalated task and its held job. */
+    taskId: integer('task_id').references(() => tasks.id),
+    jobId: bigint('job_id', { mode: 'number' }).references(() => jobs.id),
+    state: text('state').$type<ApprovalState>().notNull().default('pending'),
+    requestedBy: text('requested_by').notNull(),
+    reason: text('reason').notNull().default(''),
+    decidedBy: text('decided_by'),
+    decisionNote: text('decision_note'),
+    decidedAt: tstz('decided_at'),
+    createdAt: createdAt(),
+  },
+  // A task waits for one decision at a time.
+  (t) => [
+    uniqueIndex('approvals_one_pending_escalation_uq')
+      .on(t.taskId)
+      .where(sql`${t.state} = 'pending' and ${t.kind} = 'escalation'`),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    projectId: integer('project_id'),
+    runId: integer('run_id'),
+    taskId: integer('task_id'),
+    jobId: integer('job_id'),
+    actor: text('actor'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_run_idx').on(t.runId, t.id)],
+);
+
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: serial('id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  eventTypes: jsonb('event_types').$type<string[]>().notNull().default([]),
+  projectId: integer('project_id').references(() => projects.id),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id),
+    eventId: integer('event_id').notNull(),
+    attempt: integer('attempt').notNull().default(1),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    nextAttemptAt: tstz('next_attempt_at'),
+    deliveredAt: tstz('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
+
+export const bugReports = pgTable('bug_reports', {
+  id: serial('id').primaryKey(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  pageUrl: text('page_url'),
+  browserInfo: text('browser_info'),
+  status: text('status').$type<'open' | 'triaged' | 'closed'>().notNull().default('open'),
+  reporter: text('reporter'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const apiTokens = pgTable('api_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').$type<TokenRole>().notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: tstz('last_used_at'),
+  revokedAt: tstz('revoked_at'),
+});
+
+export const workers = pgTable('workers', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  concurrency: integer('concurrency').notNull(),
+  startedAt: tstz('started_at').notNull().defaultNow(),
+  lastHeartbeatAt: tstz('last_heartbeat_at').notNull().defaultNow(),
+  stoppedAt: tstz('stopped_at'),
+});
+
+/**
+ * Processes with live event subscribers (open dashboards). New events are announced with NOTIFY only while
+ * some row here is unexpired: a queue running flat out with nobody watching pays nothing for the feed.
+ */
+export const liveListeners = pgTable('live_listeners', {
+  processId: text('process_id').primaryKey(),
+  expiresAt: tstz('expires_at').notNull(),
+});

@@ -1,0 +1,51 @@
+/**
+ * Job states. `held` waits for a human trigger; `queued` waits for a worker; `dead` has used all its attempts.
+ */
+export const JOB_STATES = Object.freeze([
+  'held',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'dead',
+] as const);
+export type JobState = (typeof JOB_STATES)[number];
+
+export const JOB_KINDS = Object.freeze(['planning', 'stage', 'integration_test', 'deploy'] as const);
+export type JobKind = (typeof JOB_KINDS)[number];
+
+const FINAL: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];
+const OPEN: readonly JobState[] = ['held', 'queued', 'running'];
+
+const ALLOWED: Readonly<Record<JobState, readonly JobState[]>> = Object.freeze({
+  held: ['queued', 'cancelled'],
+  queued: ['running', 'held', 'cancelled'],
+  running: ['succeeded', 'failed', 'queued', 'dead', 'cancelled'],
+  succeeded: [],
+  failed: ['queued'],
+  cancelled: ['queued'],
+  dead: ['queued'],
+});
+
+export function isJobState(value: unknown): value is JobState {
+  return typeof value === 'string' && (JOB_STATES as readonly string[]).includes(value);
+}
+
+export function isFinal(state: JobState): boolean {
+  return FINAL.includes(state);
+}
+
+/** Open jobs still hold a claim on their task's stage. */
+export function isOpen(state: JobState): boolean {
+  return OPEN.includes(state);
+}
+
+export function canMoveJob(from: JobState, to: JobState): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** A final job that did not succeed may be retried by a person. */
+export function isRetryable(state: JobState): boolean {
+  return state === 'failed' || state === 'cancelled' || state === 'dead';
+}

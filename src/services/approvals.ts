@@ -1,0 +1,116 @@
+/**
+ * Approvals: requests for a person's decision, and the decisions. An escalation (a task that keeps going
+ * back to dev) holds the task's next dev job: approving releases it, rejecting cancels it and leaves the
+ * task for a person. Deploy approvals arrive with the CICD flow.
+ */
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../db/client.ts';
+import { approvals, jobs } from '../db/schema.ts';
+import { errors } from '../errors/catalogue.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import { appendEvent } from './events.ts';
+import { readyState } from './steps/jobs.ts';
+import { loadRun } from './steps/load.ts';
+
+export type Approval = typeof approvals.$inferSelect;
+export type Decision = 'approve' | 'reject';
+
+export async function listApprovals(
+  db: Queryable,
+  filter: {
+    state?: Approval['state'] | undefined;
+    runId?: number | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: Approval[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(approvals.state, filter.state));
+  if (filter.runId !== undefined) conditions.push(eq(approvals.runId, filter.runId));
+  const where = and(...conditions);
+  const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(approvals).where(where);
+  const items = await db
+    .select()
+    .from(approvals)
+    .where(where)
+    .orderBy(desc(approvals.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return { items, total: count?.total ?? 0 };
+}
+
+export interface DecisionInput {
+  decision: Decision;
+  note?: string | undefined;
+}
+
+export function decideApproval(
+  ctx: ServiceContext,
+  approvalId: number,
+  input: DecisionInput,
+): Promise<Approval> {
+  return inTransaction(ctx, async (tx) => {
+    const [pending] = await tx.select().from(approvals).where(eq(approvals.id, approvalId)).for('update');
+    if (!pending) throw errors.notFound('approval', approvalId);
+    if (pending.state !== 'pending') throw errors.approvalDecided(approvalId, pending.state);
+    const effect =
+      pending.kind === 'escalation' ? await settleEscalation(tx, ctx, pending, input.decision) : {};
+    const [decided] = await tx
+      .update(approvals)
+      .set({
+        state: input.decision === 'approve' ? 'approved' : 'rejected',
+        decidedBy: ctx.actor,
+        decisionNote: input.note ?? null,
+        decidedAt: sql`now()`,
+      })
+      .where(eq(approvals.id, approvalId))
+      .returning();
+    const run = await loadRun(tx, decided!.runId);
+    await appendEvent(tx, ctx.actor, {
+      type: 'approval.decided',
+      projectId: run.projectId,
+      runId: decided!.runId,
+      taskId: decided!.taskId,
+      jobId: decided!.jobId,
+      payload: {
+        approval_id: approvalId,
+        kind: decided!.kind,
+        state: decided!.state,
+        note: decided!.decisionNote,
+        ...effect,
+      },
+    });
+    return decided!;
+  });
+}
+
+/** The escalated task's held job goes on (approve) or is cancelled (reject); a job no longer held is left. */
+async function settleEscalation(
+  tx: Tx,
+  ctx: ServiceContext,
+  approval: Approval,
+  decision: Decision,
+): Promise<Record<string, unknown>> {
+  if (approval.jobId === null) return {};
+  const [job] = await tx.select().from(jobs).where(eq(jobs.id, approval.jobId)).for('update');
+  if (job?.state !== 'held') return { job_state: job?.state ?? null };
+  if (decision === 'approve') {
+    const run = await loadRun(tx, approval.runId);
+    const [released] = await tx
+      .update(jobs)
+      .set({ ...readyState(run), runAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(jobs.id, job.id))
+      .returning({ state: jobs.state });
+    return { job_state: released!.state };
+  }
+  await tx
+    .update(jobs)
+    .set({
+      state: 'cancelled',
+      lastError: `escalation rejected by ${ctx.actor}`,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(jobs.id, job.id));
+  return { job_state: 'cancelled' };
+}

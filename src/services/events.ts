@@ -1,0 +1,62 @@
+/**
+ * The events log: one row per state change, written in the same transaction as the change.
+ * It is the audit trail, the live feed and the webhook outbox.
+ */
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { redactKnownValue } from '../config/known-secrets.ts';
+import type { Queryable, Tx } from '../db/client.ts';
+import { events } from '../db/schema.ts';
+
+export type Event = typeof events.$inferSelect;
+
+export interface EventInput {
+  type: string;
+  projectId?: number | null;
+  runId?: number | null;
+  taskId?: number | null;
+  jobId?: number | null;
+  payload?: Record<string, unknown>;
+}
+
+export async function appendEvent(tx: Tx, actor: string | null, input: EventInput): Promise<Event> {
+  const [row] = await tx
+    .insert(events)
+    .values({
+      type: input.type,
+      projectId: input.projectId ?? null,
+      runId: input.runId ?? null,
+      taskId: input.taskId ?? null,
+      jobId: input.jobId ?? null,
+      actor,
+      // Payloads quote people and agents (titles, findings, errors): known secrets never reach the feed.
+      payload: redactKnownValue(input.payload ?? {}),
+    })
+    .returning();
+  return row!;
+}
+
+export interface EventFilter {
+  afterId?: number | undefined;
+  /** Newest first, below this id: for "what happened lately" views. */
+  beforeId?: number | undefined;
+  newestFirst?: boolean;
+  runId?: number | undefined;
+  projectId?: number | undefined;
+  taskId?: number | undefined;
+  limit: number;
+}
+
+export async function listEvents(db: Queryable, filter: EventFilter): Promise<Event[]> {
+  const conditions: SQL[] = [];
+  if (filter.afterId !== undefined) conditions.push(gt(events.id, filter.afterId));
+  if (filter.beforeId !== undefined) conditions.push(lt(events.id, filter.beforeId));
+  if (filter.runId !== undefined) conditions.push(eq(events.runId, filter.runId));
+  if (filter.projectId !== undefined) conditions.push(eq(events.projectId, filter.projectId));
+  if (filter.taskId !== undefined) conditions.push(eq(events.taskId, filter.taskId));
+  return db
+    .select()
+    .from(events)
+    .where(and(...conditions))
+    .orderBy(filter.newestFirst ? desc(events.id) : asc(events.id))
+    .limit(filter.limit);
+}

@@ -1,0 +1,200 @@
+/** Runs: one goal for one project, from planning to deployed (or failed, or killed). */
+import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { jobs, runs, tasks } from '../db/schema.ts';
+import type { RunPhase } from '../domain/run-phases.ts';
+import { runStage, STAGES, type Stage } from '../domain/stages.ts';
+import { errors } from '../errors/catalogue.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import { appendEvent } from './events.ts';
+import { type RunUsage, usageOf } from './run-usage.ts';
+import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
+import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
+import { enterPhase, recordFirstPhase } from './steps/phases.ts';
+
+export interface TaskProgress {
+  runId: number;
+  total: number;
+  complete: number;
+  percent: number;
+  blocked: number;
+  stage: Stage;
+  byStage: Record<Stage, number>;
+}
+
+export interface RunView extends Run {
+  stage: Stage;
+  progress: TaskProgress;
+  usage: RunUsage;
+}
+
+export interface NewRun {
+  projectId: number;
+  goal: string;
+  /** Start building at once with manually added tasks, without a PM planning job. */
+  skipPlanning?: boolean | undefined;
+}
+
+export function createRun(ctx: ServiceContext, input: NewRun): Promise<{ run: Run; job: Job | null }> {
+  return inTransaction(ctx, async (tx) => {
+    const project = await loadProject(tx, input.projectId);
+    const phase: RunPhase = input.skipPlanning ? 'building' : 'planning';
+    const [inserted] = await tx
+      .insert(runs)
+      .values({ projectId: project.id, goal: input.goal, phase })
+      .returning();
+    const [run] = (await tx
+      .update(runs)
+      .set({ branch: `wh/run-${inserted!.id}` })
+      .where(eq(runs.id, inserted!.id))
+      .returning()) as [Run];
+    await recordFirstPhase(tx, run);
+    const job = input.skipPlanning
+      ? null
+      : await openJob(tx, ctx, run, { kind: 'planning', role: 'pm', priority: 10 });
+    await appendEvent(tx, ctx.actor, {
+      type: 'run.created',
+      projectId: project.id,
+      runId: run.id,
+      jobId: job?.id ?? null,
+      payload: { goal: run.goal, phase, branch: run.branch, job_id: job?.id ?? null },
+    });
+    return { run, job };
+  });
+}
+
+/** Kill is a soft delete: the run is marked, its open jobs cancelled, and it is hidden from lists. */
+export function killRun(
+  ctx: ServiceContext,
+  runId: number,
+): Promise<{ run: Run; cancelledJobIds: number[] }> {
+  return inTransaction(ctx, async (tx) => {
+    const [current] = await tx.select().from(runs).where(eq(runs.id, runId)).for('update');
+    if (!current) throw errors.notFound('run', runId);
+    const run = await enterPhase(tx, current, 'killed', { killedAt: sql`now()` });
+    const cancelledJobIds = await cancelRunJobs(tx, runId, 'run killed');
+    await appendEvent(tx, ctx.actor, {
+      type: 'run.killed',
+      projectId: run.projectId,
+      runId,
+      payload: { previous_phase: current.phase, cancelled_job_ids: cancelledJobIds },
+    });
+    return { run, cancelledJobIds };
+  });
+}
+
+/**
+ * Pausing keeps every job: queued ones are held (marked as held by the pause) and resuming queues them
+ * again. Running jobs finish; nothing new starts while the run is paused.
+ */
+export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): Promise<Run> {
+  return inTransaction(ctx, async (tx) => {
+    const current = await loadActiveRun(tx, runId);
+    const [run] = (await tx
+      .update(runs)
+      .set({ paused, updatedAt: sql`now()` })
+      .where(eq(runs.id, runId))
+      .returning()) as [Run];
+    const moved = await tx
+      .update(jobs)
+      .set({ ...readyState(run), updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(jobs.runId, runId),
+          paused ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'held'), eq(jobs.heldByPause, true)),
+        ),
+      )
+      .returning({ id: jobs.id });
+    await appendEvent(tx, ctx.actor, {
+      type: paused ? 'run.paused' : 'run.resumed',
+      projectId: run.projectId,
+      runId,
+      payload: { was_paused: current.paused, job_ids: moved.map((job) => job.id) },
+    });
+    return run;
+  });
+}
+
+export async function taskProgress(db: Queryable, runId: number): Promise<TaskProgress> {
+  await loadRun(db, runId);
+  return (await progressOf(db, [runId])).get(runId)!;
+}
+
+export async function getRun(db: Queryable, runId: number): Promise<RunView> {
+  const run = await loadRun(db, runId);
+  const progress = (await progressOf(db, [runId])).get(runId)!;
+  const usage = (await usageOf(db, [runId])).get(runId)!;
+  return { ...run, stage: progress.stage, progress, usage };
+}
+
+export interface RunFilter {
+  projectId?: number | undefined;
+  phase?: RunPhase | undefined;
+  includeKilled: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function listRuns(
+  db: Queryable,
+  filter: RunFilter,
+): Promise<{ items: RunView[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.projectId !== undefined) conditions.push(eq(runs.projectId, filter.projectId));
+  if (filter.phase !== undefined) conditions.push(eq(runs.phase, filter.phase));
+  if (!filter.includeKilled) conditions.push(isNull(runs.killedAt));
+  const where = and(...conditions);
+  const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(runs).where(where);
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(where)
+    .orderBy(desc(runs.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const ids = rows.map((run) => run.id);
+  const progress = await progressOf(db, ids);
+  const usage = await usageOf(db, ids);
+  return {
+    items: rows.map((run) => ({
+      ...run,
+      stage: progress.get(run.id)!.stage,
+      progress: progress.get(run.id)!,
+      usage: usage.get(run.id)!,
+    })),
+    total: count?.total ?? 0,
+  };
+}
+
+async function progressOf(db: Queryable, runIds: number[]): Promise<Map<number, TaskProgress>> {
+  const counts =
+    runIds.length === 0
+      ? []
+      : await db
+          .select({
+            runId: tasks.runId,
+            stage: tasks.pipelineStage,
+            count: sql<number>`count(*)::int`,
+          })
+          .from(tasks)
+          .where(inArray(tasks.runId, runIds))
+          .groupBy(tasks.runId, tasks.pipelineStage);
+  const result = new Map<number, TaskProgress>();
+  for (const runId of runIds) {
+    const mine = counts.filter((row) => row.runId === runId);
+    const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
+    for (const row of mine) byStage[row.stage] = row.count;
+    const total = mine.reduce((sum, row) => sum + row.count, 0);
+    const complete = byStage.complete;
+    result.set(runId, {
+      runId,
+      total,
+      complete,
+      percent: total === 0 ? 0 : Math.round((complete / total) * 100),
+      blocked: byStage.none,
+      stage: runStage(mine.filter((row) => row.count > 0).map((row) => row.stage)),
+      byStage,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,75 @@
+/**
+ * A task that keeps going back to dev is not converging: after MAX_LOOP_BACKS trips its next dev job is held
+ * and a person is asked to decide (an escalation approval) whether it goes on.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { approvals, jobs } from '../../db/schema.ts';
+import type { Job } from './jobs.ts';
+import type { StageChange } from './move-task.ts';
+
+/** After this many trips back to dev a task stops and waits for a person: it is not converging. */
+export const MAX_LOOP_BACKS = 5;
+
+export interface Escalation {
+  approvalId: number;
+  /** The task's next dev job, now held for the decision. */
+  job: Job | null;
+}
+
+/**
+ * Settles the pending approvals about these jobs as void: what they asked about (a held job) is gone.
+ * Returns their ids, for the event of the change that cancelled the jobs.
+ */
+export async function voidApprovalsOfJobs(tx: Tx, jobIds: readonly number[], why: string): Promise<number[]> {
+  if (jobIds.length === 0) return [];
+  const voided = await tx
+    .update(approvals)
+    .set({ state: 'void', decidedBy: 'workhorse', decisionNote: why, decidedAt: sql`now()` })
+    .where(and(eq(approvals.state, 'pending'), inArray(approvals.jobId, [...jobIds])))
+    .returning({ id: approvals.id });
+  return voided.map((row) => row.id).sort((a, b) => a - b);
+}
+
+export async function escalateWhenLooping(
+  tx: Tx,
+  change: StageChange,
+  runId: number,
+): Promise<Escalation | null> {
+  if (change.task.loopBacks < MAX_LOOP_BACKS) return null;
+  const [held] = change.job
+    ? await tx
+        .update(jobs)
+        .set({ state: 'held', heldByPause: false, updatedAt: sql`now()` })
+        .where(eq(jobs.id, change.job.id))
+        .returning()
+    : [];
+  // One decision at a time per task: an older escalation still pending is replaced by this one.
+  await tx
+    .update(approvals)
+    .set({
+      state: 'void',
+      decidedBy: 'workhorse',
+      decisionNote: 'superseded by a newer escalation of the same task',
+      decidedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(approvals.taskId, change.task.id),
+        eq(approvals.kind, 'escalation'),
+        eq(approvals.state, 'pending'),
+      ),
+    );
+  const [approval] = await tx
+    .insert(approvals)
+    .values({
+      runId,
+      kind: 'escalation',
+      taskId: change.task.id,
+      jobId: change.job?.id ?? null,
+      requestedBy: 'workhorse',
+      reason: `task ${change.task.id} "${change.task.title}" went back to dev ${change.task.loopBacks} times; its next dev job is held until someone decides`,
+    })
+    .returning({ id: approvals.id });
+  return { approvalId: approval!.id, job: held ?? null };
+}

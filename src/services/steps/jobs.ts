@@ -1,0 +1,93 @@
+/**
+ * Job steps used inside a service's transaction. They write no event themselves: the calling service's
+ * one event describes the whole change, including the jobs it opened or cancelled.
+ */
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { jobs, runs } from '../../db/schema.ts';
+import type { JobKind, JobState } from '../../domain/job-states.ts';
+import type { WorkStage } from '../../domain/stages.ts';
+import type { ServiceContext } from '../context.ts';
+import { voidApprovalsOfJobs } from './escalate.ts';
+
+export type Job = typeof jobs.$inferSelect;
+/** A job without its log and report: what lists and task views carry. */
+export type JobSummary = Omit<Job, 'log' | 'report'>;
+
+export function summarizeJob({ log: _log, report: _report, ...summary }: Job): JobSummary {
+  return summary;
+}
+type Run = typeof runs.$inferSelect;
+
+const OPEN_STATES: JobState[] = ['held', 'queued', 'running'];
+
+/**
+ * A new job is queued when agents trigger automatically or the run still has auto-advance budget left
+ * from trigger-pipeline (which this spends); otherwise it is held for a person to trigger.
+ */
+async function initialState(tx: Tx, ctx: ServiceContext, run: Run): Promise<JobState> {
+  if (ctx.settings.autoTriggerAgents) return 'queued';
+  const [spent] = await tx
+    .update(runs)
+    .set({ autoAdvanceRemaining: sql`${runs.autoAdvanceRemaining} - 1` })
+    .where(and(eq(runs.id, run.id), sql`${runs.autoAdvanceRemaining} > 0`))
+    .returning({ id: runs.id });
+  return spent ? 'queued' : 'held';
+}
+
+/**
+ * Work that is ready to run is `queued`, unless its run is paused: then it is held, marked so that resuming
+ * the run queues it. Workers therefore only ever look at `queued`.
+ */
+export function readyState(run: Pick<Run, 'paused'>): { state: JobState; heldByPause: boolean } {
+  return run.paused ? { state: 'held', heldByPause: true } : { state: 'queued', heldByPause: false };
+}
+
+export interface NewJob {
+  kind: JobKind;
+  role: string;
+  taskId?: number | null;
+  stage?: WorkStage | null;
+  priority?: number;
+}
+
+export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob): Promise<Job> {
+  const initial = await initialState(tx, ctx, run);
+  const [row] = await tx
+    .insert(jobs)
+    .values({
+      kind: job.kind,
+      role: job.role,
+      runId: run.id,
+      taskId: job.taskId ?? null,
+      stage: job.stage ?? null,
+      priority: job.priority ?? 5,
+      ...(initial === 'queued' ? readyState(run) : { state: 'held' as const }),
+    })
+    .returning();
+  return row!;
+}
+
+/**
+ * Cancels the open jobs `where` selects and returns their ids; approvals still waiting on one of them are
+ * void in the same transaction (nobody may approve a job that no longer exists).
+ */
+async function cancelOpenJobs(tx: Tx, where: SQL, reason: string): Promise<number[]> {
+  const rows = await tx
+    .update(jobs)
+    .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(where, inArray(jobs.state, OPEN_STATES)))
+    .returning({ id: jobs.id });
+  const ids = rows.map((row) => row.id).sort((a, b) => a - b);
+  await voidApprovalsOfJobs(tx, ids, `its job was cancelled: ${reason}`);
+  return ids;
+}
+
+/** Cancels every open job of a task (its old stage's work) and returns their ids. */
+export function cancelTaskJobs(tx: Tx, taskId: number, reason: string): Promise<number[]> {
+  return cancelOpenJobs(tx, eq(jobs.taskId, taskId), reason);
+}
+
+export function cancelRunJobs(tx: Tx, runId: number, reason: string): Promise<number[]> {
+  return cancelOpenJobs(tx, eq(jobs.runId, runId), reason);
+}

@@ -1,0 +1,190 @@
+/** Tasks: create, edit, read. Stage moves live in task-stages.ts. */
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
+import { acceptsTaskWork } from '../domain/run-phases.ts';
+import type { Stage } from '../domain/stages.ts';
+import { errors } from '../errors/catalogue.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import { appendEvent } from './events.ts';
+import { incompleteDependencies, replaceDependencies } from './steps/dependencies.ts';
+import { insertTask, type NewTask } from './steps/insert-task.ts';
+import { type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
+import { loadActiveRun, loadTask, type Task } from './steps/load.ts';
+import { enterStage } from './steps/stages.ts';
+
+export interface TaskView extends Task {
+  dependsOn: number[];
+  blockedBy: number[];
+  currentJob: JobSummary | null;
+}
+
+export type { NewTask } from './steps/insert-task.ts';
+
+/** A new task enters dev at once unless it waits for dependencies, in which case it has no job yet. */
+export function createTask(ctx: ServiceContext, input: NewTask): Promise<{ task: Task; job: Job | null }> {
+  return inTransaction(ctx, async (tx) => {
+    const run = await loadActiveRun(tx, input.runId);
+    if (!acceptsTaskWork(run.phase)) throw errors.runNotActive(run.id, run.phase);
+    const { task, job, blockedBy } = await insertTask(tx, ctx, run, input);
+    await appendEvent(tx, ctx.actor, {
+      type: 'task.created',
+      projectId: run.projectId,
+      runId: run.id,
+      taskId: task.id,
+      jobId: job?.id ?? null,
+      payload: {
+        title: task.title,
+        stage: task.pipelineStage,
+        blocked_by: blockedBy,
+        job_id: job?.id ?? null,
+      },
+    });
+    return { task, job };
+  });
+}
+
+export interface TaskEdit {
+  title?: string | undefined;
+  description?: string | undefined;
+  priority?: number | undefined;
+  acceptance?: string[] | undefined;
+  files?: string[] | undefined;
+  dependsOn?: number[] | undefined;
+  version?: number | undefined;
+}
+
+/**
+ * Edits a task. New unfinished dependencies send a task that has not completed back to waiting (its open
+ * jobs cancelled); removing the last one lets a waiting task enter dev.
+ */
+export function updateTask(ctx: ServiceContext, taskId: number, edit: TaskEdit): Promise<Task> {
+  return inTransaction(ctx, async (tx) => {
+    const current = await loadTask(tx, taskId);
+    const run = await loadActiveRun(tx, current.runId);
+    const version = edit.version ?? current.version;
+    const [updated] = await tx
+      .update(tasks)
+      .set({
+        title: edit.title ?? current.title,
+        description: edit.description ?? current.description,
+        priority: edit.priority ?? current.priority,
+        acceptance: edit.acceptance ?? current.acceptance,
+        files: edit.files ?? current.files,
+        version: sql`${tasks.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(tasks.id, taskId), eq(tasks.version, version)))
+      .returning();
+    if (!updated) throw errors.versionConflict(taskId, version, (await loadTask(tx, taskId)).version);
+    let task = updated;
+    let stageChange: { from: Stage; to: Stage } | null = null;
+    if (edit.dependsOn) {
+      await replaceDependencies(tx, task, edit.dependsOn);
+      const blocked = (await incompleteDependencies(tx, task.id)).length > 0;
+      const to: Stage | null =
+        blocked && task.pipelineStage !== 'none' && task.pipelineStage !== 'complete'
+          ? 'none'
+          : !blocked && task.pipelineStage === 'none'
+            ? 'dev'
+            : null;
+      if (to) {
+        [task] = (await tx
+          .update(tasks)
+          .set({ pipelineStage: to })
+          .where(eq(tasks.id, taskId))
+          .returning()) as [Task];
+        await enterStage(tx, ctx, run, { ...task, pipelineStage: current.pipelineStage }, to);
+        stageChange = { from: current.pipelineStage, to };
+      }
+    }
+    await appendEvent(tx, ctx.actor, {
+      type: 'task.updated',
+      projectId: run.projectId,
+      runId: run.id,
+      taskId,
+      payload: { changes: Object.keys(edit).filter((key) => key !== 'version'), stage_change: stageChange },
+    });
+    return task;
+  });
+}
+
+export async function getTask(db: Queryable, taskId: number): Promise<TaskView> {
+  const [view] = await withDetails(db, [await loadTask(db, taskId)]);
+  return view!;
+}
+
+export interface TaskFilter {
+  runId?: number | undefined;
+  stage?: Stage | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listTasks(
+  db: Queryable,
+  filter: TaskFilter,
+): Promise<{ items: TaskView[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.runId !== undefined) conditions.push(eq(tasks.runId, filter.runId));
+  if (filter.stage !== undefined) conditions.push(eq(tasks.pipelineStage, filter.stage));
+  const where = and(...conditions);
+  const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(tasks).where(where);
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(where)
+    .orderBy(asc(tasks.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return { items: await withDetails(db, rows), total: count?.total ?? 0 };
+}
+
+/** The seed's work queue: a stage's tasks in live runs, highest priority first. */
+export async function taskQueue(
+  db: Queryable,
+  filter: { runId?: number | undefined; stage: Stage },
+): Promise<TaskView[]> {
+  const conditions: SQL[] = [eq(tasks.pipelineStage, filter.stage), isNull(runs.killedAt)];
+  if (filter.runId !== undefined) conditions.push(eq(tasks.runId, filter.runId));
+  const rows = await db
+    .select({ task: tasks })
+    .from(tasks)
+    .innerJoin(runs, eq(runs.id, tasks.runId))
+    .where(and(...conditions))
+    .orderBy(desc(tasks.priority), asc(tasks.id));
+  return withDetails(
+    db,
+    rows.map((row) => row.task),
+  );
+}
+
+async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((task) => task.id);
+  const deps = await db
+    .select({
+      taskId: taskDependencies.taskId,
+      on: taskDependencies.dependsOnTaskId,
+      stage: tasks.pipelineStage,
+    })
+    .from(taskDependencies)
+    .innerJoin(tasks, eq(tasks.id, taskDependencies.dependsOnTaskId))
+    .where(inArray(taskDependencies.taskId, ids))
+    .orderBy(asc(taskDependencies.dependsOnTaskId));
+  const openJobs = await db
+    .select()
+    .from(jobs)
+    .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, ['held', 'queued', 'running'])))
+    .orderBy(desc(jobs.id));
+  return rows.map((task) => {
+    const mine = deps.filter((dep) => dep.taskId === task.id);
+    const current = openJobs.find((job) => job.taskId === task.id);
+    return {
+      ...task,
+      dependsOn: mine.map((dep) => dep.on),
+      blockedBy: mine.filter((dep) => dep.stage !== 'complete').map((dep) => dep.on),
+      currentJob: current ? summarizeJob(current) : null,
+    };
+  });
+}

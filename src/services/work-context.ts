@@ -1,0 +1,43 @@
+/** Everything a worker reads before running a job's agent: one read, no writes. */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { findings } from '../db/schema.ts';
+import type { Finding } from './findings.ts';
+import { activeRoleConfig, type RoleConfig } from './role-configs.ts';
+import type { Job } from './steps/jobs.ts';
+import { loadProject, loadRun, loadTask, type Project, type Run, type Task } from './steps/load.ts';
+
+export interface WorkContext {
+  job: Job;
+  run: Run;
+  project: Project;
+  task: Task | null;
+  roleConfig: RoleConfig | null;
+  /** Open findings on the task, from reviewers and gates: what it must fix. */
+  findings: Finding[];
+  /** The Director's open notes on the task, for the next prompt. */
+  directorNotes: string[];
+}
+
+export async function loadWorkContext(db: Queryable, job: Job): Promise<WorkContext> {
+  const run = await loadRun(db, job.runId);
+  const project = await loadProject(db, run.projectId);
+  const task = job.taskId === null ? null : await loadTask(db, job.taskId);
+  const roleConfig = await activeRoleConfig(db, job.role, project.id);
+  const open = task
+    ? await db
+        .select()
+        .from(findings)
+        .where(and(eq(findings.taskId, task.id), eq(findings.status, 'open')))
+        .orderBy(asc(findings.id))
+    : [];
+  return {
+    job,
+    run,
+    project,
+    task,
+    roleConfig,
+    findings: open.filter((finding) => finding.source !== 'director'),
+    directorNotes: open.filter((finding) => finding.source === 'director').map((finding) => finding.issue),
+  };
+}

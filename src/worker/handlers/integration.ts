@@ -1,0 +1,44 @@
+/**
+ * The integration test job: the project's test command on the run branch with every task merged. With no
+ * test command configured there is nothing to run, and the run is ready for commit on its tasks' evidence.
+ */
+import { applyIntegrationResult } from '../../services/integration-results.ts';
+import { loadWorkContext } from '../../services/work-context.ts';
+import { confinementFor } from '../confinement.ts';
+import { runGate } from '../gates.ts';
+import { inCheckout } from '../git.ts';
+import type { JobHandler } from '../handler.ts';
+import { withIntegrationWorktree } from '../merge.ts';
+import { localRepository } from '../repository.ts';
+import { type AgentWorkOptions, resultContext } from '../run-agent-for-job.ts';
+import { clearStaleGitLocks, ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
+
+export function createIntegrationHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    const { project } = context;
+    const repo = await localRepository(project.id, project.repository, options.workspace);
+    await ensureRunBranch(repo, context.run.branch!, project.defaultBranch);
+    const gate = await withIntegrationWorktree(options.workspace, context.run.id, async () => {
+      const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, context.run.branch!);
+      clearStaleGitLocks(repo, worktree, [context.run.branch!]);
+      await inCheckout(worktree, ['reset', '--hard', '-q', context.run.branch!]);
+      await inCheckout(worktree, ['clean', '-fdq']);
+      if (!project.testCommand) return null;
+      return runGate('test', project.testCommand, {
+        cwd: worktree.path,
+        timeoutSeconds: options.llmTimeoutSeconds,
+        passEnv: project.settings.passEnv ?? [],
+        signal: run.signal,
+        hostEnv: options.hostEnv,
+        confinement: confinementFor(options, context, worktree.path, repo, 'test'),
+      });
+    });
+    const ctx = resultContext(run, options);
+    return {
+      report: { gate },
+      usage: { exitCode: gate?.exitCode ?? null },
+      apply: (tx, job) => applyIntegrationResult(tx, ctx, job, gate),
+    };
+  };
+}

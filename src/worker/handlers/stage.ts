@@ -1,0 +1,186 @@
+/**
+ * The stage job: one task's dev, qa, sec or docs, run by an agent in the task's worktree and judged by
+ * evidence (the agent's exit, its report, the project's gates, Workhorse's own checks), never by its word.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReportFinding } from '../../domain/reports.ts';
+import { ALL_REPORT_FILES, REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
+import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
+import { judgeStage } from '../../domain/verdict.ts';
+import { applyStageVerdict } from '../../services/stage-results.ts';
+import { loadRun } from '../../services/steps/load.ts';
+import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
+import { confinementFor } from '../confinement.ts';
+import { runGate } from '../gates.ts';
+import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
+import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
+import { mergeTaskIntoRun } from '../merge.ts';
+import { loadReport } from '../report-file.ts';
+import { localRepository } from '../repository.ts';
+import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
+import {
+  clearStaleGitLocks,
+  discardChanges,
+  discardedRef,
+  ensureRunBranch,
+  ensureTaskWorktree,
+  removeWorktree,
+  saveWip,
+  type TaskWorktree,
+} from '../worktrees.ts';
+import { failedAgentError } from './agent-failure.ts';
+
+/** Report files are evidence for Workhorse, not part of the change: they never reach a commit. */
+function removeReports(worktree: string): void {
+  for (const file of ALL_REPORT_FILES) rmSync(join(worktree, file), { force: true });
+}
+
+const DOC_PATH = /(^|\/)(readme|changelog|docs?\/)|\.mdx?$/i;
+const EXPORT_LINE = /^[+-](?!\+\+|--).*\b(export|module\.exports|public)\b/m;
+
+/** A change to an exported (public) interface must come with a documentation change. */
+async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
+  const files = await changedFiles(wt, wt.base);
+  const code = files.filter((file) => !DOC_PATH.test(file));
+  if (files.some((file) => DOC_PATH.test(file)) || code.length === 0) return [];
+  if (!EXPORT_LINE.test(await diffOf(wt, wt.base))) return [];
+  return [
+    {
+      severity: 'high',
+      issue: 'the task changed a public interface (exported code) but no documentation changed',
+      file: code[0] ?? null,
+      line: null,
+      recommendation: 'document the changed interface in the README or docs/, or in the module doc comments',
+    },
+  ];
+}
+
+async function collectEvidence(
+  context: WorkContext,
+  wt: TaskWorktree,
+  repo: Repository,
+  options: AgentWorkOptions,
+  signal: AbortSignal,
+) {
+  const stage = context.job.stage!;
+  const reportFile = stage === 'qa' || stage === 'sec' || stage === 'docs' ? REPORT_FILES[stage] : null;
+  // Read before anything else touches the worktree; parsed (and judged) below.
+  const parsed = reportFile ? loadReport(reviewReportSchema, wt.path, reportFile) : null;
+  removeReports(wt.path);
+  // Reviewers judge; they do not change the code. Whatever they changed is set aside before the gates run,
+  // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
+  const discarded =
+    stage === 'qa' || stage === 'sec'
+      ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
+      : [];
+  const gateOptions = (name: string) => ({
+    cwd: wt.path,
+    timeoutSeconds: options.llmTimeoutSeconds,
+    passEnv: context.project.settings.passEnv ?? [],
+    signal,
+    hostEnv: options.hostEnv,
+    confinement: confinementFor(options, context, wt.path, repo, name),
+  });
+  const gates: GateResult[] = [];
+  const checks: ReportFinding[] = [];
+  const p = context.project;
+  if (stage === 'dev' || stage === 'docs') {
+    await commitAll(
+      wt,
+      `wh(${stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage} agent.`,
+    );
+  }
+  if (stage === 'dev') {
+    if ((await commitsAhead(wt, wt.base)) === 0) {
+      checks.push({
+        severity: 'high',
+        issue: 'DEV left no changes on the task branch',
+        file: null,
+        line: null,
+        recommendation: 'implement the task and leave the change in the worktree',
+      });
+    }
+    if (p.lintCommand) gates.push(await runGate('lint', p.lintCommand, gateOptions('lint')));
+    if (p.buildCommand) gates.push(await runGate('build', p.buildCommand, gateOptions('build')));
+  }
+  if (stage === 'qa' && p.testCommand) gates.push(await runGate('test', p.testCommand, gateOptions('test')));
+  if (stage === 'docs') checks.push(...(await docsCheck(wt)));
+  const evidence: StageEvidence = {
+    report: {
+      required: reportFile !== null,
+      file: reportFile ?? '',
+      parsed: parsed?.ok ? parsed.value : null,
+      error: parsed && !parsed.ok ? parsed.error : null,
+    },
+    gates,
+    checks,
+  };
+  return { evidence, discarded };
+}
+
+/**
+ * An agent that stopped early leaves its partial work saved: DEV's at its WIP ref (the next attempt goes
+ * on from the files as they are). When its run was killed, the worktree goes, after saving what it held.
+ */
+async function keepWorkInProgress(
+  run: JobRunContext,
+  context: WorkContext,
+  repo: Repository,
+  wt: TaskWorktree,
+) {
+  const { task, job } = context;
+  const current = await loadRun(run.db, context.run.id);
+  if (current.killedAt) await removeWorktree(repo, wt.path, task!.id, job.attempt);
+  else if (job.stage === 'dev') await saveWip(wt, task!.id, job.attempt);
+}
+
+export function createStageHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    if (!context.task || !context.job.stage)
+      throw new PermanentJobError('a stage job needs a task and a stage');
+    const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
+    await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
+    const wt = await ensureTaskWorktree(
+      repo,
+      options.workspace,
+      context.run.id,
+      context.task.id,
+      context.run.branch!,
+    );
+    // This job's lease makes it the one worker on this task: a git lock left here is a killed one's.
+    clearStaleGitLocks(repo, wt, [wt.branch]);
+    removeReports(wt.path);
+    // Every stage after DEV judges what is committed on the task branch, nothing left over.
+    if (context.job.stage !== 'dev')
+      await discardChanges(wt, context.task.id, discardedRef(context.task.id, context.job.id));
+    const agent = await runAgentForJob(run, context, wt.path, repo, options);
+    const usage = usageOf(agent);
+    if (!agent.result.summary.ok) {
+      await keepWorkInProgress(run, context, repo, wt);
+      throw failedAgentError(agent.result, usage);
+    }
+    const { evidence, discarded } = await collectEvidence(context, wt, repo, options, run.signal);
+    let verdict = judgeStage(evidence);
+    if (verdict.pass && context.job.stage === 'docs') {
+      const merged = await mergeTaskIntoRun(
+        repo,
+        options.workspace,
+        context.run.id,
+        context.run.branch!,
+        wt.branch,
+      );
+      if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
+    }
+    return {
+      report: {
+        verdict,
+        agent: { final_text: agent.result.summary.finalText.slice(-2000) },
+        ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
+      },
+      usage,
+      apply: (tx, job) => applyStageVerdict(tx, resultContext(run, options), job, verdict),
+    };
+  };
+}

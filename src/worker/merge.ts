@@ -1,0 +1,95 @@
+/**
+ * Merging a completed task's branch into its run's branch, in the run's integration worktree. Merges of one
+ * run are serialized: in this process by a promise chain, between the worker processes of this machine by
+ * an OS file lock (they share the data folder, and so the worktree). A conflict is aborted and reported, and
+ * the task goes back to dev with it.
+ */
+import { join } from 'node:path';
+import type { ReportFinding } from '../domain/reports.ts';
+import { withFileLock } from './file-lock.ts';
+import { inCheckout, inCheckoutOk, type Repository } from './git.ts';
+import { clearStaleGitLocks, ensureRunWorktree, worktreePath } from './worktrees.ts';
+
+const locks = new Map<number, Promise<unknown>>();
+
+function serialized<T>(runId: number, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(runId) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(fn);
+  locks.set(runId, next);
+  return next.finally(() => {
+    if (locks.get(runId) === next) locks.delete(runId);
+  });
+}
+
+export type MergeResult = { ok: true; head: string } | { ok: false; finding: ReportFinding };
+
+export function mergeTaskIntoRun(
+  repo: Repository,
+  workspace: string,
+  runId: number,
+  runBranch: string,
+  taskBranch: string,
+): Promise<MergeResult> {
+  return withIntegrationWorktree(workspace, runId, () =>
+    merge(repo, workspace, runId, runBranch, taskBranch),
+  );
+}
+
+/**
+ * Runs `fn` as the one user of a run's integration worktree, among this process's jobs and this machine's
+ * worker processes (merges, and the run's test).
+ */
+export function withIntegrationWorktree<T>(
+  workspace: string,
+  runId: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const lockFile = join(worktreePath(workspace, runId, 'integration'), '..', '.integration.lock');
+  return serialized(runId, () => withFileLock(lockFile, fn));
+}
+
+async function merge(
+  repo: Repository,
+  workspace: string,
+  runId: number,
+  runBranch: string,
+  taskBranch: string,
+): Promise<MergeResult> {
+  const worktree = await ensureRunWorktree(repo, workspace, runId, runBranch);
+  // Holding the run's merge lock: a git lock file left here is a killed merge's, not a live one's.
+  clearStaleGitLocks(repo, worktree, [runBranch]);
+  // Another process may have moved the run branch; the worktree's checkout follows it. What a test run
+  // left untracked here would otherwise stop a merge that adds the same path.
+  await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
+  await inCheckout(worktree, ['clean', '-fdq']);
+  let failure: unknown;
+  try {
+    await inCheckout(worktree, [
+      'merge',
+      '--no-ff',
+      '--no-edit',
+      '-m',
+      `wh: merge ${taskBranch}`,
+      taskBranch,
+    ]);
+    return { ok: true, head: await inCheckout(worktree, ['rev-parse', 'HEAD']) };
+  } catch (error) {
+    failure = error;
+  }
+  const conflicts = (await inCheckout(worktree, ['diff', '--name-only', '--diff-filter=U']))
+    .split('\n')
+    .filter(Boolean);
+  await inCheckoutOk(worktree, ['merge', '--abort']);
+  // A merge that failed for another reason is Workhorse's problem to show, not the task's to fix.
+  if (conflicts.length === 0) throw failure;
+  return {
+    ok: false,
+    finding: {
+      severity: 'high',
+      issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ')}`,
+      file: conflicts[0] ?? null,
+      line: null,
+      recommendation: `merge ${runBranch} into the task branch, resolve the conflicts, and keep the tests passing`,
+    },
+  };
+}

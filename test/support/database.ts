@@ -1,0 +1,44 @@
+/**
+ * The database a test file runs on: PGlite in memory, or its own PostgreSQL database, chosen by the
+ * vitest project (WH_TEST_DB). The same tests run on both.
+ */
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { createDatabase, dropDatabase, uniqueName } from './postgres.ts';
+
+export const TEST_DB_KIND = process.env.WH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+export interface TestDatabase extends Database {
+  /** The postgres:// URL of this file's database; null on PGlite. */
+  readonly url: string | null;
+}
+
+export async function openTestDatabase(
+  options: { poolSize?: number; url?: string } = {},
+): Promise<TestDatabase> {
+  if (options.url) {
+    // A server of the test's own (one it stops and restarts): its database, migrated here.
+    const database = await openDatabase({ url: options.url, poolSize: options.poolSize ?? 10 });
+    await migrateDatabase(database);
+    return Object.assign(database, { url: options.url });
+  }
+  if (TEST_DB_KIND === 'pglite') {
+    const database = await openDatabase({});
+    await migrateDatabase(database);
+    return Object.assign(database, { url: null });
+  }
+  const template = inject('pgTemplate');
+  if (!template) throw new Error(inject('pgMissingReason'));
+  const name = uniqueName('wh_test');
+  const url = await createDatabase(name, template);
+  const database = await openDatabase({ url, poolSize: options.poolSize ?? 10 });
+  return {
+    ...database,
+    url,
+    async close() {
+      await database.close();
+      await dropDatabase(name);
+    },
+  };
+}

@@ -1,0 +1,406 @@
+/**
+ * A typed fetch client for the Workhorse API. The session rides on the HttpOnly `wh_token` cookie, so no
+ * token ever lives in page script. Errors arrive as `{error: {code, message, details}}` and become ApiError.
+ */
+
+import type { ApprovalState } from '../../src/domain/approvals.ts';
+import type { JobState } from '../../src/domain/job-states.ts';
+import type { RunPhase } from '../../src/domain/run-phases.ts';
+import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
+import type { Stage } from '../../src/domain/stages.ts';
+
+export { JOB_STATES, type JobState } from '../../src/domain/job-states.ts';
+export { RUN_PHASES, type RunPhase } from '../../src/domain/run-phases.ts';
+export {
+  FINDING_STATUSES,
+  type FindingStatus,
+  SEVERITIES,
+  type Severity,
+} from '../../src/domain/severity.ts';
+export { STAGES, type Stage } from '../../src/domain/stages.ts';
+
+export const BUG_STATUSES = ['open', 'triaged', 'closed'] as const;
+export type BugStatus = (typeof BUG_STATUSES)[number];
+
+export { APPROVAL_STATES, type ApprovalState } from '../../src/domain/approvals.ts';
+export type Decision = 'approve' | 'reject';
+
+export const ROLE_NAMES = ['pm', 'dev', 'qa', 'sec', 'docs', 'director', 'cicd'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export type Permission = 'read' | 'report' | 'operate' | 'approve' | 'work' | 'admin';
+
+export interface Session {
+  name: string;
+  role: string;
+  permissions: Permission[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Project {
+  id: number;
+  name: string;
+  repository: string;
+  default_branch: string;
+  test_command: string | null;
+  lint_command: string | null;
+  build_command: string | null;
+  deploy_command: string | null;
+  settings: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ProjectInput = Pick<
+  Project,
+  | 'name'
+  | 'repository'
+  | 'default_branch'
+  | 'test_command'
+  | 'lint_command'
+  | 'build_command'
+  | 'deploy_command'
+>;
+
+export interface TaskProgress {
+  run_id: number;
+  total: number;
+  complete: number;
+  percent: number;
+  blocked: number;
+  stage: Stage;
+  by_stage: Record<Stage, number>;
+}
+
+export interface Run {
+  id: number;
+  project_id: number;
+  goal: string;
+  phase: RunPhase;
+  paused: boolean;
+  branch: string | null;
+  auto_advance_remaining: number | null;
+  killed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  stage: Stage;
+  progress: TaskProgress;
+  usage: RunUsage;
+}
+
+/** One entry of a run's timeline: the phase it entered, from which, and when. */
+export interface PhaseChange {
+  from_phase: RunPhase | null;
+  to_phase: RunPhase;
+  at: string;
+}
+
+/** What a run's agents used: every attempt counts; costs as the agent CLIs reported them. */
+export interface RunUsage {
+  agent_jobs: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+  unpriced_jobs: number;
+}
+
+export interface Job {
+  id: number;
+  kind: string;
+  run_id: number;
+  task_id: number | null;
+  stage: Stage | null;
+  role: string;
+  state: JobState;
+  held_by_pause: boolean;
+  priority: number;
+  attempt: number;
+  max_attempts: number;
+  backend: string | null;
+  exit_code: number | null;
+  last_error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobDetail extends Job {
+  log: string;
+  report: unknown;
+}
+
+export interface Task {
+  id: number;
+  run_id: number;
+  title: string;
+  description: string;
+  acceptance: string[];
+  files: string[];
+  priority: number;
+  pipeline_stage: Stage;
+  version: number;
+  loop_backs: number;
+  source: string;
+  notes: string;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  depends_on: number[];
+  blocked_by: number[];
+  current_job: Job | null;
+}
+
+export interface Finding {
+  id: number;
+  run_id: number;
+  task_id: number | null;
+  job_id: number | null;
+  source: string;
+  severity: Severity;
+  issue: string;
+  file: string | null;
+  line: number | null;
+  recommendation: string;
+  status: FindingStatus;
+  fix_task_id: number | null;
+  created_at: string;
+}
+
+export interface BugReport {
+  id: number;
+  title: string;
+  description: string;
+  page_url: string | null;
+  browser_info: string | null;
+  status: BugStatus;
+  reporter: string | null;
+  created_at: string;
+}
+
+export interface RoleConfig {
+  id: number;
+  role: RoleName;
+  project_id: number | null;
+  version: number;
+  prompt: string;
+  settings: Record<string, unknown>;
+  active: boolean;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A decision Workhorse waits on: an escalated task (its next dev job is held) or a deploy. */
+export interface Approval {
+  id: number;
+  run_id: number;
+  kind: 'escalation' | 'deploy';
+  task_id: number | null;
+  job_id: number | null;
+  state: ApprovalState;
+  requested_by: string;
+  reason: string;
+  decided_by: string | null;
+  decision_note: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface Worker {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  last_heartbeat_at: string;
+}
+
+export interface Status {
+  version: string;
+  database: string;
+  queue: Record<JobState, number>;
+  workers: Worker[];
+  uptime_seconds: number;
+  sandbox: SandboxStatus;
+}
+
+/** Whether the server can confine agents in bubblewrap, and what happens when it cannot. */
+export interface SandboxStatus {
+  available: boolean;
+  problem: string | null;
+  allow_unsandboxed: boolean;
+}
+
+export interface WhEvent {
+  id: number;
+  type: string;
+  project_id: number | null;
+  run_id: number | null;
+  task_id: number | null;
+  job_id: number | null;
+  actor: string | null;
+  payload: Record<string, unknown>;
+  created_at: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let unauthorized: () => void = () => {};
+
+/** Called when any request answers 401: the session is gone (logged out elsewhere, token revoked). */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(withQuery(path, query), init);
+  const text = await response.text();
+  const json: unknown = text ? safeJson(text) : null;
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    if (response.status === 401 && path !== '/api/session') unauthorized();
+    throw new ApiError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? (response.statusText || 'request failed'),
+      error?.details ?? null,
+    );
+  }
+  return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { error: { message: text.slice(0, 300) } };
+  }
+}
+
+const get = <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query);
+const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+
+/** Every page of a list endpoint, 500 at a time (the API's largest page). */
+async function all<T>(path: string, query: Query): Promise<T[]> {
+  const items: T[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await get<Page<T>>(path, { ...query, limit: 500, offset });
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) return items;
+  }
+}
+
+export const api = {
+  session: () => get<Session>('/api/session'),
+  logout: () => post<{ logged_out: boolean }>('/api/session/logout'),
+  status: () => get<Status>('/api/status'),
+
+  projects: () => get<{ items: Project[] }>('/api/projects'),
+  project: (id: number) => get<Project>(`/api/projects/${id}`),
+  createProject: (input: ProjectInput) => post<Project>('/api/projects', input),
+  updateProject: (id: number, input: Partial<ProjectInput>) => patch<Project>(`/api/projects/${id}`, input),
+
+  runs: (query: {
+    project_id?: number;
+    phase?: RunPhase;
+    include_killed?: boolean;
+    limit: number;
+    offset: number;
+  }) => get<Page<Run>>('/api/runs', query),
+  run: (id: number) => get<Run>(`/api/runs/${id}`),
+  runPhases: (id: number) => get<{ items: PhaseChange[] }>(`/api/runs/${id}/phases`),
+  createRun: (input: { project_id: number; goal: string; skip_planning: boolean }) =>
+    post<Run>('/api/runs', input),
+  killRun: (id: number) => post<{ run: Run }>(`/api/runs/${id}/kill`),
+  pauseRun: (id: number) => post<Run>(`/api/runs/${id}/pause`),
+  resumeRun: (id: number) => post<Run>(`/api/runs/${id}/resume`),
+  triggerAgent: (id: number, role?: RoleName) =>
+    post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-agent`, role ? { role } : {}),
+  triggerPipeline: (id: number, maxIterations: number) =>
+    post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-pipeline`, {
+      max_iterations: maxIterations,
+    }),
+
+  allTasks: (runId: number) => all<Task>('/api/tasks', { run_id: runId }),
+  task: (id: number) => get<Task>(`/api/tasks/${id}`),
+  createTask: (input: { run_id: number; title: string; description?: string; priority?: number }) =>
+    post<Task>('/api/tasks', input),
+  setStage: (id: number, stage: Stage, version?: number) =>
+    post<{ task: Task }>(`/api/tasks/${id}/set-stage`, { stage, version }),
+
+  jobs: (query: { task_id?: number; run_id?: number; limit?: number }) => get<Page<Job>>('/api/jobs', query),
+  job: (id: number) => get<JobDetail>(`/api/jobs/${id}`),
+  retryJob: (id: number) => post<Job>(`/api/jobs/${id}/retry`),
+
+  findings: (query: {
+    run_id?: number;
+    task_id?: number;
+    severity?: Severity | '';
+    status?: FindingStatus | '';
+    limit?: number;
+    offset?: number;
+  }) => get<Page<Finding>>('/api/findings', query),
+  setFindingStatus: (id: number, status: FindingStatus) => patch<Finding>(`/api/findings/${id}`, { status }),
+
+  bugReports: (query: { status?: BugStatus | ''; limit?: number; offset?: number }) =>
+    get<Page<BugReport>>('/api/bug-reports', query),
+  createBugReport: (input: { title: string; description: string; page_url: string; browser_info: string }) =>
+    post<BugReport>('/api/bug-reports', input),
+  setBugStatus: (id: number, status: BugStatus) => patch<BugReport>(`/api/bug-reports/${id}`, { status }),
+
+  roleConfigs: () => get<{ items: RoleConfig[] }>('/api/role-configs'),
+  roleVersions: (role: RoleName) => get<{ items: RoleConfig[] }>(`/api/role-configs/${role}`),
+  saveRole: (role: RoleName, prompt: string) => post<RoleConfig>(`/api/role-configs/${role}`, { prompt }),
+  activateRole: (role: RoleName, version: number) =>
+    post<RoleConfig>(`/api/role-configs/${role}/activate`, { version }),
+
+  pendingApprovals: () => get<Page<Approval>>('/api/approvals', { state: 'pending', limit: 1 }),
+  /** Newest first. */
+  approvals: (query: { state?: ApprovalState; run_id?: number; limit?: number; offset?: number }) =>
+    get<Page<Approval>>('/api/approvals', query),
+  allApprovals: (state: ApprovalState) => all<Approval>('/api/approvals', { state }),
+  decideApproval: (id: number, decision: Decision, note?: string) =>
+    post<Approval>(`/api/approvals/${id}/decide`, note ? { decision, note } : { decision }),
+  events: (query: { after_id?: number; limit?: number }) =>
+    get<{ items: WhEvent[]; next_after_id: number | null }>('/api/events', query),
+};
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 403) return `Not allowed: ${error.message}`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,167 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import type { Approval, Decision, Run, Task } from '../api.ts';
+import { dateTime, duration, timeAgo } from '../format.ts';
+import { Badge } from './Badge.tsx';
+import { Dialog } from './Dialog.tsx';
+
+interface Known {
+  approval: Approval;
+  /** The escalated task and the run, when their lookups have answered. */
+  task: Task | undefined;
+  run: Run | undefined;
+  now: number;
+}
+
+/** What the decision is about, linking to the task's panel on its run board. */
+function Subject({ approval, task }: Pick<Known, 'approval' | 'task'>) {
+  if (approval.task_id === null) return <strong>{approval.kind === 'deploy' ? 'Deploy' : 'Approval'}</strong>;
+  return (
+    <Link to={`/run/${approval.run_id}/?task=${approval.task_id}`} className="run-title">
+      Task #{approval.task_id}
+      {task ? `: ${task.title}` : ''}
+    </Link>
+  );
+}
+
+/** The run it belongs to, the held job, and who asked. */
+function Where({ approval, run }: Pick<Known, 'approval' | 'run'>) {
+  return (
+    <p className="small muted break">
+      <Link to={`/run/${approval.run_id}/`}>
+        run #{approval.run_id}
+        {run ? `: ${run.goal}` : ''}
+      </Link>
+      {run?.killed_at ? ' (killed)' : ''}
+      {approval.job_id !== null ? ` · job #${approval.job_id}` : ''}
+      {` · requested by ${approval.requested_by}`}
+    </p>
+  );
+}
+
+/** What a decision does, per kind: shown once above the pending list. */
+export const DECISION_EFFECTS: Record<Approval['kind'], string> = {
+  escalation:
+    "Escalations: Approve releases the task's held dev job so dev tries again; Reject cancels it and leaves the task for a person.",
+  deploy: 'Deploys: Approve lets the deploy go ahead; Reject stops it.',
+};
+
+function NoteField({ id, note, onChange }: { id: number; note: string; onChange: (note: string) => void }) {
+  return (
+    <label className="field">
+      <span>
+        Note <span className="muted">(optional, kept with the decision)</span>
+        <span className="visually-hidden"> for approval #{id}</span>
+      </span>
+      <textarea value={note} onChange={(e) => onChange(e.target.value)} rows={2} maxLength={2000} />
+    </label>
+  );
+}
+
+/** A request waiting for a person; with `canDecide`, the note, Approve and Reject (confirmed first). */
+export function PendingApproval(
+  props: Known & { canDecide: boolean; busy: boolean; onDecide: (decision: Decision, note: string) => void },
+) {
+  const { approval, task, run, now, canDecide, busy, onDecide } = props;
+  const [note, setNote] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <li className="item approval" data-approval-id={approval.id}>
+      <div className="item-head">
+        <span className="run-badges">
+          <Badge value={approval.kind} />
+          <Subject approval={approval} task={task} />
+        </span>
+        <span className="small muted nowrap" title={`requested ${dateTime(approval.created_at)}`}>
+          waiting {duration((now - new Date(approval.created_at).getTime()) / 1000)}
+        </span>
+      </div>
+      {approval.reason ? <p className="break">{approval.reason}</p> : null}
+      <Where approval={approval} run={run} />
+      {canDecide ? (
+        <div className="decision">
+          <NoteField id={approval.id} note={note} onChange={setNote} />
+          <div className="button-row">
+            <button
+              type="button"
+              className="button-primary"
+              disabled={busy}
+              onClick={() => onDecide('approve', note)}
+            >
+              Approve
+            </button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
+              Reject…
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <Dialog
+        open={confirming}
+        title={`Reject approval #${approval.id}?`}
+        onClose={() => setConfirming(false)}
+      >
+        <div className="stack">
+          <p>
+            {approval.kind === 'escalation'
+              ? `Rejecting cancels the held dev job${approval.job_id !== null ? ` #${approval.job_id}` : ''} of task #${approval.task_id}; the task stays where it is for a person to take over.`
+              : 'Rejecting stops this deploy.'}
+          </p>
+          <NoteField id={approval.id} note={note} onChange={setNote} />
+          <div className="form-actions">
+            <button type="button" data-autofocus onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button-danger"
+              disabled={busy}
+              onClick={() => {
+                setConfirming(false);
+                onDecide('reject', note);
+              }}
+            >
+              Reject
+            </button>
+          </div>
+        </div>
+      </Dialog>
+    </li>
+  );
+}
+
+/** A decided request: the outcome, who decided, their note and when. */
+export function DecidedApproval({ approval, task, run, now }: Known) {
+  return (
+    <li className="item approval" data-approval-id={approval.id}>
+      <div className="item-head">
+        <span className="run-badges">
+          <Badge value={approval.state} />
+          <Badge value={approval.kind} />
+          <Subject approval={approval} task={task} />
+        </span>
+        <span className="small muted nowrap" title={dateTime(approval.decided_at)}>
+          {timeAgo(approval.decided_at, now)}
+        </span>
+      </div>
+      <p className="small">
+        {approval.state === 'approved' ? 'Approved' : 'Rejected'} by{' '}
+        <strong>{approval.decided_by ?? '?'}</strong>
+        <span className="muted">
+          {' '}
+          · waited{' '}
+          {approval.decided_at
+            ? duration(
+                (new Date(approval.decided_at).getTime() - new Date(approval.created_at).getTime()) / 1000,
+              )
+            : '—'}
+        </span>
+      </p>
+      {approval.decision_note ? (
+        <blockquote className="decision-note">{approval.decision_note}</blockquote>
+      ) : null}
+      {approval.reason ? <p className="small muted break">{approval.reason}</p> : null}
+      <Where approval={approval} run={run} />
+    </li>
+  );
+}

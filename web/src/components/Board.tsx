@@ -1,0 +1,115 @@
+import { memo, useMemo, useState } from 'react';
+import type { Stage, Task } from '../api.ts';
+import { TaskCard } from './TaskCard.tsx';
+
+export const COLUMNS: { stage: Stage; title: string }[] = [
+  { stage: 'none', title: 'Waiting' },
+  { stage: 'dev', title: 'Dev' },
+  { stage: 'qa', title: 'QA' },
+  { stage: 'sec', title: 'Sec' },
+  { stage: 'docs', title: 'Docs' },
+  { stage: 'complete', title: 'Complete' },
+];
+
+/** Cards drawn per column before "show more": keeps the first paint of a huge column quick. */
+const PAGE = 200;
+
+function byPriority(a: Task, b: Task): number {
+  return b.priority - a.priority || a.id - b.id;
+}
+
+interface Props {
+  tasks: Map<number, Task>;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+}
+
+export function Board({ tasks, selectedId, onSelect }: Props) {
+  const columns = useMemo(() => {
+    const grouped = new Map<Stage, Task[]>(COLUMNS.map((column) => [column.stage, []]));
+    for (const task of tasks.values()) grouped.get(task.pipeline_stage)?.push(task);
+    for (const list of grouped.values()) list.sort(byPriority);
+    return grouped;
+  }, [tasks]);
+
+  return (
+    <>
+      <nav className="board-jump" aria-label="Jump to a stage">
+        {COLUMNS.map((column) => (
+          <button
+            key={column.stage}
+            type="button"
+            className="button-small"
+            onClick={() =>
+              document
+                .getElementById(`column-${column.stage}`)
+                ?.parentElement?.scrollIntoView({ inline: 'start', block: 'nearest' })
+            }
+          >
+            {column.title} <span className="count">{columns.get(column.stage)?.length ?? 0}</span>
+          </button>
+        ))}
+      </nav>
+      <section className="board" aria-label="Task board">
+        {COLUMNS.map((column) => (
+          <Column
+            key={column.stage}
+            stage={column.stage}
+            title={column.title}
+            tasks={columns.get(column.stage) ?? []}
+            selectedId={selectedId}
+            onSelect={onSelect}
+          />
+        ))}
+      </section>
+    </>
+  );
+}
+
+interface ColumnProps {
+  stage: Stage;
+  title: string;
+  tasks: Task[];
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+}
+
+function sameColumn(before: ColumnProps, after: ColumnProps): boolean {
+  if (before.onSelect !== after.onSelect || before.tasks.length !== after.tasks.length) return false;
+  const had = before.tasks.some((task) => task.id === before.selectedId);
+  const has = after.tasks.some((task) => task.id === after.selectedId);
+  if ((had || has) && before.selectedId !== after.selectedId) return false;
+  return before.tasks.every((task, index) => task === after.tasks[index]);
+}
+
+/** A column re-renders only when one of its tasks changed (same objects in the same order otherwise). */
+const Column = memo(function Column({ stage, title, tasks, selectedId, onSelect }: ColumnProps) {
+  const [shown, setShown] = useState(PAGE);
+  const headingId = `column-${stage}`;
+  return (
+    <div className={`column column-${stage}`} data-stage={stage}>
+      <h2 className="column-head" id={headingId}>
+        <span>{title}</span>
+        <span className="count">
+          {tasks.length}
+          <span className="visually-hidden"> tasks</span>
+        </span>
+      </h2>
+      {tasks.length === 0 ? <p className="column-empty">No tasks</p> : null}
+      <ul className="column-cards" aria-labelledby={headingId}>
+        {tasks.slice(0, shown).map((task) => (
+          <TaskCard key={task.id} task={task} selected={task.id === selectedId} onSelect={onSelect} />
+        ))}
+      </ul>
+      {tasks.length > shown ? (
+        <button
+          type="button"
+          className="button-quiet show-more"
+          onClick={() => setShown((n) => n + PAGE * 5)}
+        >
+          Show {Math.min(PAGE * 5, tasks.length - shown)} more
+        </button>
+      ) : null}
+    </div>
+  );
+}, sameColumn);

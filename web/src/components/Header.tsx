@@ -1,0 +1,73 @@
+import { NavLink } from 'react-router';
+import type { Session } from '../api.ts';
+import { useLiveState } from '../live.ts';
+import { BugWidget } from './BugWidget.tsx';
+
+const LINKS = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/projects/', label: 'Projects', end: false },
+  { to: '/runs/', label: 'Runs', end: false },
+  { to: '/approvals/', label: 'Approvals', end: false },
+  { to: '/bugs/', label: 'Bugs', end: false },
+  { to: '/roles/', label: 'Roles', end: false },
+];
+
+const SOON = ['Director'];
+
+const LIVE_TEXT = {
+  idle: '',
+  connecting: 'Connecting',
+  live: 'Live',
+  reconnecting: 'Reconnecting',
+  offline: 'Offline',
+} as const;
+
+export function Header({ session, onLogout }: { session: Session; onLogout: () => void }) {
+  const live = useLiveState();
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <NavLink to="/" className="brand" end>
+          <span className="brand-mark" aria-hidden="true">
+            W
+          </span>
+          Workhorse
+        </NavLink>
+        <nav className="mainnav" aria-label="Main">
+          <ul>
+            {LINKS.map((link) => (
+              <li key={link.to}>
+                <NavLink to={link.to} end={link.end}>
+                  {link.label}
+                </NavLink>
+              </li>
+            ))}
+            {SOON.map((name) => (
+              <li key={name}>
+                <span className="nav-soon" aria-disabled="true" title={`${name}: coming soon`}>
+                  {name} <small>soon</small>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="topbar-tools">
+          {live === 'idle' ? null : (
+            <span className={`live live-${live}`} role="status" title="Live updates">
+              <span className="live-dot" aria-hidden="true" />
+              <span className="live-text">{LIVE_TEXT[live]}</span>
+            </span>
+          )}
+          {session.permissions.includes('report') ? <BugWidget /> : null}
+          <span className="whoami" title={`Signed in as ${session.name} (${session.role})`}>
+            <span className="whoami-name">{session.name} </span>
+            <span className="role-tag">{session.role}</span>
+          </span>
+          <button type="button" className="button-quiet" onClick={onLogout}>
+            Log out
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,227 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, type Job, STAGES, type Stage, type Task } from '../api.ts';
+import { dateTime, label, timeAgo } from '../format.ts';
+import { useAction, useResource } from '../hooks.ts';
+import { useCan } from '../session.ts';
+import { Badge } from './Badge.tsx';
+import { type EventBus, JobLog } from './JobLog.tsx';
+import { Empty, ErrorNote } from './Notice.tsx';
+
+interface Props {
+  task: Task;
+  /** Bumped by the page when an event touches this task's jobs or findings. */
+  version: number;
+  editable: boolean;
+  subscribe: EventBus;
+  onClose: () => void;
+}
+
+function retryable(job: Job): boolean {
+  return job.state === 'failed' || job.state === 'cancelled' || job.state === 'dead';
+}
+
+/** A task's details, jobs, findings and the live log of its running (or latest) job. */
+export function TaskPanel({ task, version, editable, subscribe, onClose }: Props) {
+  const canOperate = useCan('operate') && editable;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const jobs = useResource(() => api.jobs({ task_id: task.id, limit: 50 }), [task.id, version]);
+  const findings = useResource(() => api.findings({ task_id: task.id, limit: 100 }), [task.id, version]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const action = useAction();
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: move focus when another task opens
+  useEffect(() => {
+    heading.current?.focus();
+    setPicked(null);
+  }, [task.id]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const list = jobs.data?.items ?? [];
+  // The log to show: the reader's pick, else the running job, else the latest that ran, else the newest.
+  const logJob =
+    picked ??
+    list.find((job) => job.state === 'running')?.id ??
+    list.find((job) => job.started_at !== null)?.id ??
+    list[0]?.id ??
+    null;
+
+  return (
+    <aside className="task-panel" aria-labelledby="task-panel-title">
+      <div className="task-panel-head">
+        <h2 id="task-panel-title" ref={heading} tabIndex={-1}>
+          <span className="muted">#{task.id}</span> {task.title}
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close task details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+
+      <dl className="facts facts-tight">
+        <div>
+          <dt>Stage</dt>
+          <dd>
+            <Badge value={task.pipeline_stage} />
+          </dd>
+        </div>
+        <div>
+          <dt>Priority</dt>
+          <dd>{task.priority}</dd>
+        </div>
+        <div>
+          <dt>Loop-backs</dt>
+          <dd>{task.loop_backs}</dd>
+        </div>
+        <div>
+          <dt>Source</dt>
+          <dd>{task.source}</dd>
+        </div>
+        {task.depends_on.length > 0 ? (
+          <div>
+            <dt>Depends on</dt>
+            <dd>
+              {task.depends_on.map((id) => `#${id}`).join(', ')}
+              {task.blocked_by.length > 0
+                ? ` (waiting for ${task.blocked_by.map((id) => `#${id}`).join(', ')})`
+                : ''}
+            </dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Updated</dt>
+          <dd title={dateTime(task.updated_at)}>{timeAgo(task.updated_at)}</dd>
+        </div>
+      </dl>
+
+      {canOperate ? <SetStage task={task} /> : null}
+
+      {task.description ? <p className="prewrap">{task.description}</p> : null}
+      {task.acceptance.length > 0 ? (
+        <>
+          <h3>Acceptance</h3>
+          <ul className="bullets">
+            {task.acceptance.map((item) => (
+              <li key={item}>{item}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h3>Notes</h3>
+      {task.notes ? <pre className="notes">{task.notes}</pre> : <Empty>No notes yet.</Empty>}
+
+      <h3>Jobs</h3>
+      <ErrorNote error={jobs.error ?? action.error} />
+      {jobs.data && list.length === 0 ? <Empty>No jobs for this task yet.</Empty> : null}
+      <ul className="job-list">
+        {list.map((job) => (
+          <li key={job.id} className={job.id === logJob ? 'job-row is-current' : 'job-row'}>
+            <div className="job-row-main">
+              <Badge value={job.state} />
+              <span>
+                #{job.id} {job.stage ? label(job.stage) : job.kind} · {job.role}
+              </span>
+              <span className="muted small">
+                {job.backend ?? 'no backend yet'} · attempt {job.attempt}/{job.max_attempts}
+              </span>
+            </div>
+            {job.last_error ? (
+              <p
+                className={job.state === 'failed' || job.state === 'dead' ? 'small job-error' : 'small muted'}
+              >
+                {job.last_error}
+              </p>
+            ) : null}
+            <div className="button-row">
+              <button
+                type="button"
+                className="button-small"
+                aria-pressed={job.id === logJob}
+                onClick={() => setPicked(job.id)}
+              >
+                Show log
+              </button>
+              {canOperate && retryable(job) ? (
+                <button
+                  type="button"
+                  className="button-small"
+                  disabled={action.busy}
+                  onClick={() => action.run(() => api.retryJob(job.id)).then(() => jobs.reload())}
+                >
+                  Retry
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+
+      {logJob !== null ? (
+        <>
+          <h3>Log of job #{logJob}</h3>
+          <JobLog jobId={logJob} subscribe={subscribe} />
+        </>
+      ) : null}
+
+      <h3>Findings</h3>
+      <ErrorNote error={findings.error} />
+      {findings.data && findings.data.items.length === 0 ? <Empty>No findings.</Empty> : null}
+      <ul className="finding-list">
+        {findings.data?.items.map((finding) => (
+          <li key={finding.id} className="finding">
+            <div className="finding-head">
+              <Badge value={finding.severity} />
+              <span className="muted small">
+                {finding.source} · {label(finding.status)}
+              </span>
+            </div>
+            <p>{finding.issue}</p>
+            {finding.file ? (
+              <code className="small">
+                {finding.file}
+                {finding.line !== null ? `:${finding.line}` : ''}
+              </code>
+            ) : null}
+            {finding.recommendation ? <p className="small muted">{finding.recommendation}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+function SetStage({ task }: { task: Task }) {
+  const [stage, setStage] = useState<Stage>(task.pipeline_stage);
+  const action = useAction();
+  useEffect(() => setStage(task.pipeline_stage), [task.pipeline_stage]);
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        action.run(() => api.setStage(task.id, stage, task.version));
+      }}
+    >
+      <label className="field field-inline">
+        <span>Move to stage</span>
+        <select value={stage} onChange={(e) => setStage(e.target.value as Stage)}>
+          {STAGES.map((value) => (
+            <option key={value} value={value}>
+              {value === 'none' ? 'waiting (none)' : value}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={action.busy || stage === task.pipeline_stage}>
+        Set stage
+      </button>
+      <ErrorNote error={action.error} />
+    </form>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * Live updates from `GET /api/events/stream` (Server-Sent Events). EventSource sends the session cookie
+ * and, on reconnect, Last-Event-ID, so the server replays what was missed. Pages refetch the resource an
+ * event touches, debounced, instead of polling.
+ */
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { WhEvent } from './api.ts';
+
+/**
+ * SSE delivers named events only to listeners of that name, so the client lists the types it knows.
+ * (A few are forward-looking: the API may add them; listening for an unknown name costs nothing.)
+ */
+export const EVENT_TYPES = [
+  'project.created',
+  'project.updated',
+  'run.created',
+  'run.killed',
+  'run.paused',
+  'run.resumed',
+  'run.planned',
+  'run.agent_triggered',
+  'run.pipeline_triggered',
+  'run.phase_changed',
+  'task.created',
+  'task.updated',
+  'task.stage_advanced',
+  'task.stage_set',
+  'task.stage_result',
+  'job.enqueued',
+  'job.claimed',
+  'job.released',
+  'job.succeeded',
+  'job.retry_scheduled',
+  'job.dead',
+  'job.failed',
+  'job.cancelled',
+  'job.retried',
+  'job.lease_expired',
+  'job.result_superseded',
+  'job.output',
+  'finding.created',
+  'finding.status_changed',
+  'bug_report.created',
+  'bug_report.status_changed',
+  'role_config.saved',
+  'role_config.activated',
+  'approval.requested',
+  'approval.decided',
+  'worker.started',
+  'worker.stopped',
+] as const;
+
+/** `idle`: the current page has no stream open (nothing live to show). */
+export type LiveState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+let liveState: LiveState = 'idle';
+const watchers = new Set<() => void>();
+
+function setLiveState(next: LiveState): void {
+  if (next === liveState) return;
+  liveState = next;
+  for (const watcher of watchers) watcher();
+}
+
+/** The stream's connection state, for the header's indicator. */
+export function useLiveState(): LiveState {
+  return useSyncExternalStore(
+    (watcher) => {
+      watchers.add(watcher);
+      return () => watchers.delete(watcher);
+    },
+    () => liveState,
+  );
+}
+
+export interface LiveFilter {
+  run_id?: number | undefined;
+  project_id?: number | undefined;
+}
+
+/**
+ * Subscribes to the event stream while the component is mounted. Returns `ready`: true once the stream is
+ * subscribed (or failed to connect), so a page can read its data after subscribing and miss nothing.
+ */
+export function useLive(
+  filter: LiveFilter,
+  onEvent: (event: WhEvent) => void,
+  onReady?: (lastId: number) => void,
+): boolean {
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  const readyHandler = useRef(onReady);
+  readyHandler.current = onReady;
+  const [ready, setReady] = useState(false);
+  const params = new URLSearchParams();
+  if (filter.run_id) params.set('run_id', String(filter.run_id));
+  if (filter.project_id) params.set('project_id', String(filter.project_id));
+  const query = params.toString();
+
+  useEffect(() => {
+    const source = new EventSource(`/api/events/stream${query ? `?${query}` : ''}`);
+    setLiveState('connecting');
+    // Should the stream not answer, show the data anyway.
+    const fallback = window.setTimeout(() => setReady(true), 1500);
+    const onReady = (message: MessageEvent<string>) => {
+      window.clearTimeout(fallback);
+      setLiveState('live');
+      setReady(true);
+      try {
+        readyHandler.current?.(Number((JSON.parse(message.data) as { last_id: number }).last_id) || 0);
+      } catch {
+        readyHandler.current?.(0);
+      }
+    };
+    const onMessage = (message: MessageEvent<string>) => {
+      try {
+        handler.current(JSON.parse(message.data) as WhEvent);
+      } catch (error) {
+        console.error('bad event', error);
+      }
+    };
+    source.addEventListener('ready', onReady);
+    for (const type of EVENT_TYPES) source.addEventListener(type, onMessage);
+    source.onerror = () => {
+      setLiveState(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting');
+      window.clearTimeout(fallback);
+      setReady(true);
+    };
+    return () => {
+      window.clearTimeout(fallback);
+      source.close();
+      setLiveState('idle');
+    };
+  }, [query]);
+
+  return ready;
+}
+
+/**
+ * A debounced trigger: calls within `ms` of the first one run `action` once, `ms` after that first call
+ * (so a steady stream of events still refetches every `ms`, never starves). Keys collected meanwhile
+ * (e.g. task ids) are handed over together.
+ */
+export function useDebounced<K = never>(action: (keys: Set<K>) => void, ms = 100): (key?: K) => void {
+  const latest = useRef(action);
+  latest.current = action;
+  const state = useRef<{ timer: number | null; keys: Set<K> }>({ timer: null, keys: new Set() });
+  useEffect(
+    () => () => {
+      if (state.current.timer !== null) window.clearTimeout(state.current.timer);
+    },
+    [],
+  );
+  const trigger = useRef((key?: K) => {
+    const current = state.current;
+    if (key !== undefined) current.keys.add(key);
+    if (current.timer !== null) return;
+    current.timer = window.setTimeout(() => {
+      const keys = current.keys;
+      current.keys = new Set();
+      current.timer = null;
+      latest.current(keys);
+    }, ms);
+  });
+  return trigger.current;
+}
+
+/** Events that change a run's phase or its progress counts (a task edit or a log line does not). */
+export function affectsProgress(type: string): boolean {
+  return (
+    type.startsWith('run.') ||
+    type === 'task.created' ||
+    type.startsWith('task.stage') ||
+    type === 'task.updated'
+  );
+}
+
+/** Events that end a job attempt: what a run has used (tokens, cost) may have changed. */
+export function endsAttempt(type: string): boolean {
+  return ['job.succeeded', 'job.failed', 'job.retry_scheduled', 'job.dead', 'job.lease_expired'].includes(
+    type,
+  );
+}
+
+/**
+ * Events that add or settle an approval: a decision, or a stage move that escalated a task (the approval is
+ * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it).
+ */
+export function affectsApprovals(event: WhEvent): boolean {
+  return (
+    event.type.startsWith('approval.') ||
+    (event.type.startsWith('task.stage') &&
+      event.payload.escalation_approval_id !== null &&
+      event.payload.escalation_approval_id !== undefined)
+  );
+}

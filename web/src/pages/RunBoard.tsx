@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api, errorText, type Task, type WhEvent } from '../api.ts';
+import { Badge } from '../components/Badge.tsx';
+import { Board } from '../components/Board.tsx';
+import type { EventBus } from '../components/JobLog.tsx';
+import { ErrorNote, Loading } from '../components/Notice.tsx';
+import { PhaseTimeline } from '../components/PhaseTimeline.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { RunActions } from '../components/RunActions.tsx';
+import { TaskPanel } from '../components/TaskPanel.tsx';
+import { dateTime, timeAgo, usageText } from '../format.ts';
+import { useResource, useTitle } from '../hooks.ts';
+import { affectsProgress, endsAttempt, useDebounced, useLive } from '../live.ts';
+import { useCan } from '../session.ts';
+
+/** Run events that change many tasks' jobs at once: read every task again. */
+const BULK = new Set([
+  'run.killed',
+  'run.paused',
+  'run.resumed',
+  'run.planned',
+  'run.agent_triggered',
+  'run.pipeline_triggered',
+]);
+const ALL = -1;
+/** More changed tasks than this in one debounce window: one full read is cheaper than many small ones. */
+const FULL_READ_OVER = 25;
+
+export function RunBoard() {
+  const runId = Number(useParams().id);
+  useTitle(`Run #${runId}`);
+  const canOperate = useCan('operate');
+  const [params, setParams] = useSearchParams();
+  const selectedId = Number(params.get('task')) || null;
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+
+  const [tasks, setTasks] = useState<Map<number, Task> | null>(null);
+  const [tasksError, setTasksError] = useState<string | null>(null);
+  const [detailVersion, setDetailVersion] = useState(0);
+  const listeners = useRef(new Set<(event: WhEvent) => void>());
+  const subscribe: EventBus = useCallback((listener) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+
+  const loadAll = useCallback(() => {
+    api.allTasks(runId).then(
+      (list) => {
+        setTasks(new Map(list.map((task) => [task.id, task])));
+        setTasksError(null);
+      },
+      (error: unknown) => setTasksError(errorText(error)),
+    );
+  }, [runId]);
+
+  const refreshTasks = useDebounced<number>((ids) => {
+    if (ids.has(ALL) || ids.size > FULL_READ_OVER) {
+      loadAll();
+      return;
+    }
+    Promise.all([...ids].map((id) => api.task(id).catch(() => null))).then((fresh) =>
+      setTasks((current) => {
+        const next = new Map(current ?? []);
+        for (const task of fresh) if (task && task.run_id === runId) next.set(task.id, task);
+        return next;
+      }),
+    );
+  });
+  const refreshRun = useDebounced(() => {
+    run.reload();
+    phases.reload();
+  });
+  const bumpDetail = useDebounced(() => setDetailVersion((v) => v + 1));
+
+  const ready = useLive({ run_id: runId }, (event) => {
+    for (const listener of listeners.current) listener(event);
+    if (event.type === 'job.output') return;
+    if (affectsProgress(event.type) || endsAttempt(event.type)) refreshRun();
+    if (BULK.has(event.type)) refreshTasks(ALL);
+    if (event.task_id) refreshTasks(event.task_id);
+    const released = event.payload.released_task_ids;
+    if (Array.isArray(released)) for (const id of released) if (typeof id === 'number') refreshTasks(id);
+    if (event.task_id && event.task_id === selectedRef.current) bumpDetail();
+    if (BULK.has(event.type) && selectedRef.current) bumpDetail();
+  });
+
+  const run = useResource(() => api.run(runId), [runId], ready);
+  const phases = useResource(() => api.runPhases(runId), [runId], ready);
+  useEffect(() => {
+    if (ready) loadAll();
+  }, [ready, loadAll]);
+
+  const paramsRef = useRef(setParams);
+  paramsRef.current = setParams;
+  const onSelect = useCallback((id: number) => {
+    paramsRef.current(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set('task', String(id));
+        return next;
+      },
+      { replace: true },
+    );
+  }, []);
+  const onClose = useCallback(() => {
+    const id = selectedRef.current;
+    paramsRef.current(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('task');
+        return next;
+      },
+      { replace: true },
+    );
+    if (id)
+      window.setTimeout(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus(), 0);
+  }, []);
+
+  const data = run.data;
+  const selected = selectedId && tasks ? (tasks.get(selectedId) ?? null) : null;
+  const live = data && data.phase !== 'killed' && data.phase !== 'failed' && data.phase !== 'deployed';
+
+  if (!Number.isInteger(runId) || runId <= 0) return <ErrorNote error="That is not a run number." />;
+
+  return (
+    <div className="stack-lg run-page">
+      <div className="page-head">
+        <div>
+          <p className="crumbs">
+            <Link to="/runs/">Runs</Link> / run #{runId}
+          </p>
+          <h1>{data ? data.goal : `Run #${runId}`}</h1>
+          {data ? (
+            <p className="muted">
+              <Badge value={data.phase} /> {data.paused ? <Badge value="paused" /> : null} branch{' '}
+              <code>{data.branch ?? '—'}</code> · started{' '}
+              <span title={dateTime(data.created_at)}>{timeAgo(data.created_at)}</span>
+              {data.killed_at ? ` · killed ${timeAgo(data.killed_at)}` : ''}
+              {data.auto_advance_remaining ? ` · pipeline: ${data.auto_advance_remaining} steps left` : ''}
+              <br />
+              <span data-testid="run-usage">used: {usageText(data.usage)}</span>
+            </p>
+          ) : null}
+        </div>
+        {data ? (
+          <Link to={`/runs/?project=${data.project_id}`} className="button-link">
+            Project's runs
+          </Link>
+        ) : null}
+      </div>
+      <ErrorNote error={run.error} />
+      {!data && !run.error ? <Loading what="the run" /> : null}
+      {data ? (
+        <>
+          <PhaseTimeline phase={data.phase} history={phases.data?.items} />
+          <ProgressBar progress={data.progress} />
+          {canOperate && live ? <RunActions run={data} onChanged={() => run.reload()} /> : null}
+        </>
+      ) : null}
+      <ErrorNote error={tasksError} />
+      {tasks && tasks.size > 0 ? (
+        <Board tasks={tasks} selectedId={selectedId} onSelect={onSelect} />
+      ) : tasksError || tasks ? null : (
+        <Loading what="tasks" />
+      )}
+      {tasks && tasks.size === 0 && data ? (
+        <p className="empty">
+          {data.phase === 'planning'
+            ? 'The PM agent is planning this run; its tasks appear here as they are created.'
+            : canOperate && live
+              ? 'This run has no tasks yet. Add one with “Add task”.'
+              : 'This run has no tasks.'}
+        </p>
+      ) : null}
+      {selected ? (
+        <TaskPanel
+          task={selected}
+          version={detailVersion}
+          editable={Boolean(live)}
+          subscribe={subscribe}
+          onClose={onClose}
+        />
+      ) : null}
+    </div>
+  );
+}

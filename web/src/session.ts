@@ -1,0 +1,13 @@
+/** Who is logged in, shared with every component; `useCan` hides actions the role may not take. */
+import { createContext, useContext } from 'react';
+import type { Permission, Session } from './api.ts';
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session | null {
+  return useContext(SessionContext);
+}
+
+export function useCan(permission: Permission): boolean {
+  return useContext(SessionContext)?.permissions.includes(permission) ?? false;
+}
