@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { endpointConfig } from '../../../src/agents/backends/codex.ts';
 import { cliBin, type Workspace } from './run-cli.ts';
 
 export interface CliSetup {
@@ -55,31 +56,12 @@ export function claudeSetup(_ws: Workspace, options: SetupOptions): CliSetup {
 export function codexSetup(ws: Workspace, options: SetupOptions & { model?: string }): CliSetup {
   const codexHome = path.join(ws.home, '.codex');
   mkdirSync(codexHome, { recursive: true });
-  const config = [
-    // A model codex knows, so it offers its freeform apply_patch tool; unknown ones fall back to exec_command.
-    `model = "${options.model ?? 'gpt-5.5'}"`,
-    'model_provider = "scripted"',
-    'check_for_update_on_startup = false',
-    '',
-    '[analytics]',
-    'enabled = false',
-    '',
-    // Each of these reaches out (github.com for the curated plugins repo, update checks, apps).
-    '[features]',
-    'plugins = false',
-    'remote_plugin = false',
-    'in_app_updates = false',
-    'apps = false',
-    '',
-    '[model_providers.scripted]',
-    'name = "Scripted model server"',
-    `base_url = "${options.url}/v1"`,
-    'env_key = "SCRIPTED_API_KEY"',
-    'wire_api = "responses"',
-    'request_max_retries = 0',
-    'stream_max_retries = 0',
-    '',
-  ].join('\n');
+  // Workhorse's own endpoint config (as a role's baseUrl writes it), with retries off so that a refused
+  // key fails at once; a model codex knows, so it offers its apply_patch tool.
+  const config = `${endpointConfig(
+    { baseUrl: `${options.url}/v1`, apiKeyEnv: 'SCRIPTED_API_KEY' },
+    options.model ?? 'gpt-5.5',
+  )}request_max_retries = 0\nstream_max_retries = 0\n`;
   writeFileSync(path.join(codexHome, 'config.toml'), config);
   return {
     bin: cliBin('codex'),
