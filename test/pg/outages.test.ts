@@ -57,7 +57,7 @@ describe('wh serve under a pg_terminate_backend loop (shared PostgreSQL)', () =>
     await database?.close();
   });
 
-  it('keeps exactly one LISTEN connection and its connection count flat', { timeout: 60_000 }, async () => {
+  it('keeps exactly one LISTEN connection and its connection count flat', { timeout: 90_000 }, async () => {
     const { wh, base } = await startServe(tempDir(), { DATABASE_URL: database.url! });
     const pid = wh.child.pid!;
     await waitFor('the server to listen', async () => (await connectionsOf(pid)).listen === 1);
@@ -74,11 +74,15 @@ describe('wh serve under a pg_terminate_backend loop (shared PostgreSQL)', () =>
       );
       expect((await connectionsOf(pid)).listen).toBe(1);
     }
-    // Five drops leave no connection behind: a leak would add one (or double) per drop. The pool's own
-    // size moves by one as its timers overlap, hence the steady count and one of slack.
-    const end = await steadyConnectionsOf(pid);
-    expect(end.listen).toBe(1);
-    expect(end.all).toBeLessThanOrEqual(start.all + 1);
+    // Five drops leave no connection behind: a leak would add one (or double) per drop, and a leaked
+    // client never goes idle. The pool may open extra clients while it recovers; it closes idle ones after
+    // 10 s, so the count must come back to where it started (one of slack for overlapping timers).
+    await waitFor(
+      `the server's connections to come back to ${start.all + 1} or fewer`,
+      async () => (await steadyConnectionsOf(pid)).all <= start.all + 1,
+      25_000,
+    );
+    expect((await connectionsOf(pid)).listen).toBe(1);
     const last = await status(base);
     expect(last.code).toBe(200);
     expect(last.body.connection).toMatchObject({ reachable: true, listening: true, outages: 5 });
