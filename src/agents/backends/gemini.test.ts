@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { feed, removeFakeDirs, runFake } from '../../../test/fixtures/fake-clis/run-fake.ts';
 import { geminiBackend } from './gemini.ts';
@@ -162,21 +160,7 @@ describe('gemini parser', () => {
 });
 
 describe('gemini against the fake CLI', () => {
-  it('runs, edits hello.txt and succeeds', async () => {
-    const run = await runFake(geminiBackend, { cli: 'gemini' });
-    expect(run.record.argv).toEqual(run.commandLine.args);
-    expect(run.record.stdin).toBe('Create hello.txt.');
-    expect(readFileSync(join(run.dir, 'hello.txt'), 'utf8')).toBe('hello\n');
-    expect(run.events).toContainEqual({ type: 'file_edit', path: join(run.dir, 'hello.txt'), kind: 'add' });
-    expect(run.summary).toEqual({
-      ok: true,
-      sessionId: SID,
-      finalText: 'Created hello.txt.',
-      error: null,
-      usage: { inputTokens: 50, outputTokens: 200, costUsd: null },
-    });
-  });
-
+  // Its success path is the real CLI's, run against a scripted model (test/model-server/adapters.test.ts).
   it.each([
     [
       'auth-fail',

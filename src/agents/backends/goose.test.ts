@@ -193,9 +193,15 @@ describe('goose parser', () => {
 describe('goose against the fake CLI', () => {
   it('runs, edits hello.txt and succeeds', async () => {
     const run = await runFake(gooseBackend, { cli: 'goose' });
-    expect(run.record.argv).toEqual(run.commandLine.args);
-    expect(run.record.stdin).toBe('Create hello.txt.');
-    expect(run.record.env.GOOSE_MODE).toBe('auto');
+    // What goose's grammar makes of the command line, not the command line itself.
+    expect(run.record.usageError).toBeUndefined();
+    expect(run.record.command).toMatchObject({
+      prompt: 'Create hello.txt.',
+      outputFormat: 'stream-json',
+      builtins: ['developer'],
+      resume: false,
+    });
+    expect(run.record.argv.join(' ')).not.toContain('Create hello.txt.');
     expect(readFileSync(join(run.dir, 'hello.txt'), 'utf8')).toBe('hello\n');
     expect(run.events).toContainEqual({ type: 'file_edit', path: join(run.dir, 'hello.txt'), kind: 'add' });
     expect(run.summary).toEqual({
@@ -204,6 +210,52 @@ describe('goose against the fake CLI', () => {
       finalText: 'Created hello.txt.',
       error: null,
       usage: { inputTokens: 14100, outputTokens: 1242, costUsd: 0.061 },
+    });
+  });
+
+  it('resumes a named session with a model and a turn limit, in a form goose accepts', async () => {
+    const run = await runFake(gooseBackend, {
+      cli: 'goose',
+      invocation: { model: 'claude-sonnet-4-5', maxTurns: 7, resumeSessionId: '-wh-task-12' },
+    });
+    expect(run.record.usageError).toBeUndefined();
+    expect(run.record.command).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      maxTurns: 7,
+      name: '-wh-task-12',
+      resume: true,
+    });
+    expect(run.summary.ok).toBe(true);
+  });
+
+  it('is refused as goose would refuse it when the command line is wrong, and is not ok', async () => {
+    const run = await runFake(gooseBackend, {
+      cli: 'goose',
+      alter: (line) => ({ ...line, args: [...line.args, '--max-turns', 'many'] }),
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^error: invalid value 'many' for '--max-turns <NUMBER>'/);
+    expect(run.summary.ok).toBe(false);
+    const plain = await runFake(gooseBackend, {
+      cli: 'goose',
+      alter: (line) => ({
+        ...line,
+        args: line.args.filter((arg) => arg !== 'stream-json' && arg !== '--output-format'),
+      }),
+    });
+    // In goose's default text format there is no complete event to prove the run ended well.
+    expect(plain.exitCode).toBe(0);
+    expect(plain.summary.ok).toBe(false);
+  });
+
+  it('fails on the first tool call when GOOSE_MODE is not auto', async () => {
+    const run = await runFake(gooseBackend, {
+      cli: 'goose',
+      alter: (line) => ({ ...line, env: { ...line.env, GOOSE_MODE: 'approve' } }),
+    });
+    expect(run.summary).toMatchObject({
+      ok: false,
+      error: 'goose: tool approval required (set GOOSE_MODE=auto)',
     });
   });
 
