@@ -102,7 +102,10 @@ export class EventHub {
         this.reading = null;
         if (this.again) {
           this.again = false;
-          this.poke();
+          // The next page waits for the event loop's I/O turn: an in-process database (PGlite) answers
+          // without one, and a burst would otherwise pile up in every client's buffer before any of it
+          // is sent.
+          setImmediate(() => this.poke());
         }
       });
   }

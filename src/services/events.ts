@@ -6,17 +6,30 @@ import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { redactKnownValue } from '../config/known-secrets.ts';
 import type { Queryable, Tx } from '../db/client.ts';
 import { events } from '../db/schema.ts';
+import type { EventType } from '../domain/event-types.ts';
+import type { EventPayload } from '../domain/events.ts';
 
 export type Event = typeof events.$inferSelect;
 
-export interface EventInput {
-  type: string;
+interface EventSubjects {
   projectId?: number | null;
   runId?: number | null;
   taskId?: number | null;
   jobId?: number | null;
-  payload?: Record<string, unknown>;
 }
+
+/** An event to append: a catalogued type with its payload, and the rows it is about. */
+export type EventInput = {
+  [T in EventType]: EventSubjects & { type: T; payload: EventPayload<T> };
+}[EventType];
+
+/**
+ * The event a job's outcome makes (a handler's `apply`, see completeJobWith): the queue adds how the job
+ * itself ended (`job`) to its payload.
+ */
+export type OutcomeEvent = {
+  [T in EventType]: EventSubjects & { type: T; payload: Omit<EventPayload<T>, 'job'> };
+}[EventType];
 
 export async function appendEvent(tx: Tx, actor: string | null, input: EventInput): Promise<Event> {
   const [row] = await tx
@@ -29,7 +42,7 @@ export async function appendEvent(tx: Tx, actor: string | null, input: EventInpu
       jobId: input.jobId ?? null,
       actor,
       // Payloads quote people and agents (titles, findings, errors): known secrets never reach the feed.
-      payload: redactKnownValue(input.payload ?? {}),
+      payload: redactKnownValue(input.payload),
     })
     .returning();
   return row!;

@@ -2,7 +2,7 @@ import type { Tx } from '../db/client.ts';
 import { findings } from '../db/schema.ts';
 import type { GateResult } from '../domain/verdict.ts';
 import type { ServiceContext } from './context.ts';
-import type { EventInput } from './events.ts';
+import type { OutcomeEvent } from './events.ts';
 import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun } from './steps/load.ts';
@@ -13,7 +13,7 @@ export async function applyIntegrationResult(
   ctx: ServiceContext,
   job: Job,
   gate: GateResult | null,
-): Promise<EventInput> {
+): Promise<OutcomeEvent> {
   const run = await loadRun(tx, job.runId);
   const passed = gate === null || gate.ok;
   const to = passed ? 'ready_for_commit' : 'building';

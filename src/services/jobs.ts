@@ -110,7 +110,7 @@ export function cancelJob(ctx: ServiceContext, jobId: number): Promise<Job> {
       runId: job.runId,
       taskId: job.taskId,
       jobId,
-      payload: { from: job.state, ...(voided.length > 0 ? { voided_approvals: voided } : {}) },
+      payload: { from: job.state, voided_approvals: voided },
     });
     return cancelled;
   });

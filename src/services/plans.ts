@@ -2,13 +2,13 @@ import type { Tx } from '../db/client.ts';
 import { type Plan, planOrder } from '../domain/reports.ts';
 import { errors } from '../errors/catalogue.ts';
 import type { ServiceContext } from './context.ts';
-import type { EventInput } from './events.ts';
+import type { OutcomeEvent } from './events.ts';
 import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun } from './steps/load.ts';
 import { assertPhaseMove, enterPhase } from './steps/phases.ts';
 
-export async function applyPlan(tx: Tx, ctx: ServiceContext, job: Job, plan: Plan): Promise<EventInput> {
+export async function applyPlan(tx: Tx, ctx: ServiceContext, job: Job, plan: Plan): Promise<OutcomeEvent> {
   const run = await loadRun(tx, job.runId);
   assertPhaseMove(run, 'building');
   const ordered = planOrder(plan);

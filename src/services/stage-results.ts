@@ -11,7 +11,7 @@ import { type FindingSource, isBlocking, priorityForSeverity } from '../domain/s
 import { advance, type Stage } from '../domain/stages.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { ServiceContext } from './context.ts';
-import type { EventInput } from './events.ts';
+import type { OutcomeEvent } from './events.ts';
 import { escalateWhenLooping } from './steps/escalate.ts';
 import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
@@ -30,7 +30,7 @@ export async function applyStageVerdict(
   ctx: ServiceContext,
   job: Job,
   verdict: Verdict,
-): Promise<EventInput> {
+): Promise<OutcomeEvent> {
   const task = await loadTask(tx, job.taskId!);
   const run = await loadRun(tx, job.runId);
   const base = { projectId: run.projectId, runId: run.id, taskId: task.id };

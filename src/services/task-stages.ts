@@ -1,4 +1,5 @@
 import type { Tx } from '../db/client.ts';
+import type { EventPayload } from '../domain/events.ts';
 import { acceptsTaskWork } from '../domain/run-phases.ts';
 import { advance, type Stage, type StageResult, setStage as setStageRule } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
@@ -77,7 +78,7 @@ async function loadMovable(tx: Tx, taskId: number): Promise<{ task: Task; run: R
   return { task, run };
 }
 
-function eventPayload(change: StageChange): Record<string, unknown> {
+function eventPayload(change: StageChange): EventPayload<'task.stage_set'> {
   return {
     from: change.from,
     to: change.to,

@@ -4,7 +4,7 @@
  * process tree is killed). What it returns is applied only if the lease still holds.
  */
 import type { Db, Tx } from '../db/client.ts';
-import type { EventInput } from '../services/events.ts';
+import type { OutcomeEvent } from '../services/events.ts';
 import type { JobUsage } from '../services/queue/finish-job.ts';
 import type { Lease } from '../services/queue/lease.ts';
 import type { Job } from '../services/steps/jobs.ts';
@@ -24,7 +24,7 @@ export interface JobOutcome {
    * Writes the job's effects inside the completing transaction, only if the lease still holds, and returns
    * the one event describing them.
    */
-  apply?: (tx: Tx, job: Job) => Promise<EventInput>;
+  apply?: (tx: Tx, job: Job) => Promise<OutcomeEvent>;
 }
 
 export type JobHandler = (context: JobRunContext) => Promise<JobOutcome | undefined>;

@@ -148,7 +148,10 @@ describe('the queue services', () => {
     let applied = false;
     const apply = async () => {
       applied = true;
-      return { type: 'test.applied' };
+      return {
+        type: 'job.succeeded' as const,
+        payload: { kind: 'test.taken-over', attempt: 2, exit_code: 0 },
+      };
     };
     expect(await appendJobLog(database.db, first, 'w-first', 'late output\n')).toBe(false);
     expect(await renewLeases(database.db, [first], 30)).toEqual(new Set());

@@ -5,6 +5,7 @@
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
+import { assertEventsCatalogued } from './event-catalogue.ts';
 import { createDatabase, dropDatabase, uniqueName } from './postgres.ts';
 
 export const TEST_DB_KIND = process.env.WH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -21,12 +22,12 @@ export async function openTestDatabase(
     // A server of the test's own (one it stops and restarts): its database, migrated here.
     const database = await openDatabase({ url: options.url, poolSize: options.poolSize ?? 10 });
     await migrateDatabase(database);
-    return Object.assign(database, { url: options.url });
+    return checkedOnClose(database, options.url);
   }
   if (TEST_DB_KIND === 'pglite') {
     const database = await openDatabase({});
     await migrateDatabase(database);
-    return Object.assign(database, { url: null });
+    return checkedOnClose(database, null);
   }
   const template = inject('pgTemplate');
   if (!template) throw new Error(inject('pgMissingReason'));
@@ -37,8 +38,27 @@ export async function openTestDatabase(
     ...database,
     url,
     async close() {
-      await database.close();
-      await dropDatabase(name);
+      try {
+        await assertEventsCatalogued(database);
+      } finally {
+        await database.close();
+        await dropDatabase(name);
+      }
     },
   };
+}
+
+/** Closing checks the events the tests left against the catalogue (event-catalogue.ts). */
+function checkedOnClose(database: Database, url: string | null): TestDatabase {
+  const close = database.close.bind(database);
+  return Object.assign(database, {
+    url,
+    async close() {
+      try {
+        await assertEventsCatalogued(database);
+      } finally {
+        await close();
+      }
+    },
+  });
 }

@@ -32,7 +32,8 @@ async function record(context: JobRunContext) {
       await tx.execute(
         sql`insert into test_results (job_id, attempt, worker) values (${context.job.id}, ${context.job.attempt}, ${context.workerId})`,
       );
-      return { type: 'job.succeeded', payload: { recorded: true } };
+      const { kind, attempt } = context.job;
+      return { type: 'job.succeeded' as const, payload: { kind, attempt, exit_code: null } };
     },
   };
 }

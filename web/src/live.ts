@@ -4,51 +4,8 @@
  * event touches, debounced, instead of polling.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { EVENT_TYPES } from '../../src/domain/event-types.ts';
 import type { WhEvent } from './api.ts';
-
-/**
- * SSE delivers named events only to listeners of that name, so the client lists the types it knows.
- * (A few are forward-looking: the API may add them; listening for an unknown name costs nothing.)
- */
-export const EVENT_TYPES = [
-  'project.created',
-  'project.updated',
-  'run.created',
-  'run.killed',
-  'run.paused',
-  'run.resumed',
-  'run.planned',
-  'run.agent_triggered',
-  'run.pipeline_triggered',
-  'run.phase_changed',
-  'task.created',
-  'task.updated',
-  'task.stage_advanced',
-  'task.stage_set',
-  'task.stage_result',
-  'job.enqueued',
-  'job.claimed',
-  'job.released',
-  'job.succeeded',
-  'job.retry_scheduled',
-  'job.dead',
-  'job.failed',
-  'job.cancelled',
-  'job.retried',
-  'job.lease_expired',
-  'job.result_superseded',
-  'job.output',
-  'finding.created',
-  'finding.status_changed',
-  'bug_report.created',
-  'bug_report.status_changed',
-  'role_config.saved',
-  'role_config.activated',
-  'approval.requested',
-  'approval.decided',
-  'worker.started',
-  'worker.stopped',
-] as const;
 
 /** `idle`: the current page has no stream open (nothing live to show). */
 export type LiveState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -120,6 +77,8 @@ export function useLive(
       }
     };
     source.addEventListener('ready', onReady);
+    // SSE delivers a named event only to listeners of that name: subscribe to every name in the server's
+    // event catalogue, the same list the server's events are checked against.
     for (const type of EVENT_TYPES) source.addEventListener(type, onMessage);
     source.onerror = () => {
       setLiveState(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting');

@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { redactKnown, redactKnownValue } from '../../config/known-secrets.ts';
 import type { Queryable, Tx } from '../../db/client.ts';
-import { appendEvent, type EventInput } from '../events.ts';
+import { appendEvent, type EventInput, type OutcomeEvent } from '../events.ts';
 import type { Job } from '../steps/jobs.ts';
 import { BACKOFF_SQL, toJob } from './job-row.ts';
 import { type Lease, recordRefusedWrite } from './lease.ts';
@@ -129,7 +129,7 @@ export async function completeJobWith(
   lease: Lease,
   workerId: string,
   completion: Completion,
-  apply: (tx: Tx, job: Job) => Promise<EventInput>,
+  apply: (tx: Tx, job: Job) => Promise<OutcomeEvent>,
 ): Promise<FinishOutcome> {
   return db.transaction(async (tx) => {
     const held = await tx.execute<Record<string, unknown>>(sql`
@@ -150,15 +150,20 @@ export async function completeJobWith(
          set state = 'succeeded', report = coalesce(${report}::jsonb, report), ${usageSet(completion)},
              lease_token = null, lease_expires_at = null, finished_at = now(), updated_at = now()
        where id = ${lease.jobId}
-      returning *`);
+      returning *, (select project_id from runs where runs.id = jobs.run_id) as project_id`);
     const job = toJob(done.rows[0]!);
-    await appendEvent(tx, workerId, {
+    const projectId = Number(done.rows[0]!.project_id);
+    // An outcome event plus `job` is its catalogued payload (OutcomeEvent), which TypeScript cannot see
+    // through the spread of a union.
+    const outcome = {
       ...event,
+      projectId: event.projectId ?? projectId,
       runId: event.runId ?? job.runId,
       taskId: event.taskId ?? job.taskId,
       jobId: job.id,
       payload: { ...event.payload, job: { kind: job.kind, attempt: job.attempt, state: job.state } },
-    });
+    } as EventInput;
+    await appendEvent(tx, workerId, outcome);
     return { accepted: true, job } as const;
   });
 }

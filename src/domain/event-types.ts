@@ -1,0 +1,59 @@
+/**
+ * Every event Workhorse writes, by name, with what it means. This list is the one catalogue: the payload
+ * schemas (events.ts) are keyed by it, the event stream names its frames by it, the dashboard subscribes to
+ * exactly these names, and a test fails if a database ever holds an event not listed here.
+ *
+ * Names are `<subject>.<what happened>`, in the past tense.
+ */
+export const EVENT_MEANINGS = {
+  'project.created': 'A project was registered.',
+  'project.updated': "A project's settings changed (the payload names the fields).",
+  'run.created': 'A run started on a goal; its plan job is queued unless tasks were given.',
+  'run.planned': "The PM's plan was accepted: its tasks exist and the run moved to running.",
+  'run.killed': 'A run was killed; its open jobs were cancelled.',
+  'run.paused': 'A run was paused; its queued jobs are held until it resumes.',
+  'run.resumed': 'A paused run goes on; its held jobs are queued again.',
+  'run.agent_triggered': 'Someone released the held jobs of one role (or of all roles) in a run.',
+  'run.pipeline_triggered': "Someone restarted a run's pipeline.",
+  'run.tested': "The run branch's own test command ran as a whole; the run moved on or got a fix task.",
+  'task.created': 'A task was added to a run (by the plan, a person, or as a fix of a finding).',
+  'task.updated': "A task's fields were edited (and its stage, if set).",
+  'task.stage_advanced': 'A task moved to its next stage, or back to dev, by a reported result.',
+  'task.stage_set': "Someone set a task's stage by hand.",
+  'task.stage_result': "A stage's agent finished and the evidence decided where the task goes.",
+  'job.enqueued': 'A job was added to the queue (or held, in a paused run).',
+  'job.claimed': 'A worker took a job, under a fresh lease.',
+  'job.released': 'A worker gave a job back unfinished (it was stopping); it is queued at the same attempt.',
+  'job.succeeded': 'A job finished and its result was recorded.',
+  'job.retry_scheduled': 'A job attempt failed; the next attempt waits for its backoff.',
+  'job.failed': 'A job failed in a way no retry can fix.',
+  'job.dead': 'A job used all its attempts.',
+  'job.lease_expired': "A job's worker stopped renewing its lease; the job goes back to the queue.",
+  'job.cancelled': 'A job was cancelled (by a person, a kill, or a stage result that made it moot).',
+  'job.retried': 'Someone queued a failed or dead job again.',
+  'job.result_superseded': 'A job finished after its task had moved on; its result changed nothing.',
+  'job.stale_write_refused': 'A worker whose lease was lost tried to write; the write changed nothing.',
+  'job.output': "A chunk of a running job's log.",
+  'finding.created': 'A stage recorded a finding (a bug, a vulnerability, a missing doc).',
+  'finding.status_changed': "A finding's status changed (fixed, dismissed...).",
+  'bug_report.created': 'Someone filed a bug report about Workhorse itself.',
+  'bug_report.status_changed': "A bug report's status changed.",
+  'role_config.saved': "A role's prompt and settings were saved as a new version.",
+  'role_config.activated': "An earlier version of a role's configuration was made current.",
+  'role_config.seeded': 'The built-in role configurations were written at first start.',
+  'approval.decided': 'A person approved or rejected a pending approval.',
+  'token.created': 'An API token was made.',
+  'token.revoked': 'An API token was revoked.',
+  'worker.started': 'A worker process started and registered.',
+  'worker.stopped': 'A worker process stopped cleanly.',
+  'worker.lost': "A worker's heartbeat stopped; it is presumed dead.",
+  'worker.returned': 'A worker presumed lost sent a heartbeat again.',
+} as const satisfies Record<string, string>;
+
+export type EventType = keyof typeof EVENT_MEANINGS;
+
+export const EVENT_TYPES = Object.keys(EVENT_MEANINGS) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_MEANINGS, type);
+}
