@@ -9,6 +9,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { errors } from '../errors/catalogue.ts';
+import type { ErrorCode } from '../errors/codes.ts';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -25,6 +26,18 @@ function validationError(context: string | undefined, issues: ValidationIssue[])
   return errors.validation(message || `invalid ${where}`, { issues: fields });
 }
 
+/** Fastify's own 4xx errors (lib/errors.js), as codes of the catalogue. */
+const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_NOT_FOUND: 'WH_ROUTE_NOT_FOUND',
+  FST_ERR_VALIDATION: 'WH_VALIDATION_FAILED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'WH_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'WH_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'WH_BAD_JSON',
+  FST_ERR_BAD_URL: 'WH_BAD_URL',
+  FST_ERR_INVALID_URL: 'WH_BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'WH_MAX_PARAM_LENGTH',
+};
+
 function toAppError(error: FastifyError): AppError {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -36,13 +49,9 @@ function toAppError(error: FastifyError): AppError {
   if (isConnectionError(error)) return errors.databaseUnavailable();
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return new AppError(
-      `WH_${(error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, '')}`,
-      status,
-      error.message,
-    );
+    return new AppError(FRAMEWORK_CODES[error.code] ?? 'WH_BAD_REQUEST', error.message);
   }
-  return new AppError('WH_INTERNAL', 500, 'internal error; the server log has the details');
+  return new AppError('WH_INTERNAL', 'internal error; the server log has the details');
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -67,18 +76,14 @@ export function frameworkErrors(error: FastifyError, _request: unknown, reply: F
   void reply.code(shaped.status).send(shaped.toJSON());
 }
 
-const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    code: 'WH_HEADERS_TOO_LARGE',
-    message: 'the request line or headers are too large (the URL is too long?)',
-  },
-  ERR_HTTP_REQUEST_TIMEOUT: {
-    status: 408,
-    code: 'WH_REQUEST_TIMEOUT',
-    message: 'the request took too long to arrive',
-  },
+const CLIENT_ERRORS: Readonly<Record<string, AppError>> = {
+  HPE_HEADER_OVERFLOW: new AppError(
+    'WH_HEADERS_TOO_LARGE',
+    'the request line or headers are too large (the URL is too long?)',
+  ),
+  ERR_HTTP_REQUEST_TIMEOUT: new AppError('WH_REQUEST_TIMEOUT', 'the request took too long to arrive'),
 };
+const NOT_HTTP = new AppError('WH_BAD_REQUEST', 'the request is not valid HTTP');
 
 /**
  * What Node's HTTP parser refuses (malformed requests, oversized headers), answered in the documented shape
@@ -86,12 +91,8 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string; message: str
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const known = CLIENT_ERRORS[error.code ?? ''] ?? {
-    status: 400,
-    code: 'WH_BAD_REQUEST',
-    message: 'the request is not valid HTTP',
-  };
-  const body = JSON.stringify({ error: { code: known.code, message: known.message, details: {} } });
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP;
+  const body = JSON.stringify(known.toJSON());
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,

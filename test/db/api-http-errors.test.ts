@@ -59,6 +59,30 @@ describe('errors raised before any route', () => {
     expect(answer.body).toEqual(shaped('WH_BAD_URL'));
   });
 
+  it.each([
+    [
+      'a body over the size limit',
+      'application/json',
+      `{"name":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+      413,
+      'WH_BODY_TOO_LARGE',
+    ],
+    [
+      'a body of a type the API does not read',
+      'application/xml',
+      '<project/>',
+      415,
+      'WH_UNSUPPORTED_MEDIA_TYPE',
+    ],
+  ])('answers %s with its catalogued code', async (_what, type, body, status, code) => {
+    const response = await fetch(`${base}/api/projects`, {
+      method: 'POST',
+      headers: { ...api.auth(), 'content-type': type },
+      body,
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status, body: shaped(code) });
+  });
+
   it('answers headers too large for Node (a 20 KB URL) with 431 in the error shape', async () => {
     const answer = await raw(`GET /api/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
     expect(answer).toEqual({ status: 431, body: shaped('WH_HEADERS_TOO_LARGE') });
