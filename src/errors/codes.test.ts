@@ -17,7 +17,11 @@ function documentedRows(): Array<[string, number, string]> {
 
 describe('the error codes', () => {
   it('are documented in docs/errors.md, each with its status and meaning, and only they', () => {
-    const catalogued = Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [code, status, meaning]);
+    const catalogued = Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [
+      code,
+      status,
+      meaning,
+    ]);
     expect(documentedRows()).toEqual(catalogued);
   });
 
