@@ -14,6 +14,7 @@ export default defineConfig({
       'test/db/queue-worker.test.ts',
       'test/db/job-events.test.ts',
       'test/db/pipeline-rules.test.ts',
+      'test/db/stage-results.test.ts',
       'test/db/dependencies.test.ts',
       'test/db/api-approvals.test.ts',
       'test/db/agents-escalation.test.ts',

@@ -3,7 +3,7 @@
  * stored; a pass advances the task, a fail sends it back to dev carrying its blocking findings; medium and
  * low findings become fix tasks (priority 7 and 5); a passing review closes that reviewer's old findings.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { findings } from '../db/schema.ts';
 import type { ReportFinding } from '../domain/reports.ts';
@@ -120,12 +120,4 @@ function describeFinding(finding: ReportFinding): string {
     ? `${finding.file}${finding.line ? `:${finding.line}` : ''}`
     : 'unspecified location';
   return `${finding.severity} finding at ${where}.\n\n${finding.issue}\n\nRecommendation: ${finding.recommendation}`;
-}
-
-/** Open findings that sent a task back to dev, for its next prompt. */
-export async function openFindingsOf(tx: Tx, taskId: number) {
-  return tx
-    .select()
-    .from(findings)
-    .where(and(eq(findings.taskId, taskId), inArray(findings.status, ['open'])));
 }
