@@ -1,8 +1,9 @@
 /**
  * The one Drizzle schema. Change it only together with a generated migration (`npm run db:generate`).
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -19,12 +20,38 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { TokenRole } from '../domain/access.ts';
-import type { ApprovalKind, ApprovalState } from '../domain/approvals.ts';
-import type { JobKind, JobState } from '../domain/job-states.ts';
-import type { RunPhase } from '../domain/run-phases.ts';
-import type { FindingSource, FindingStatus, Severity } from '../domain/severity.ts';
-import type { Stage } from '../domain/stages.ts';
+import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
+import {
+  APPROVAL_KINDS,
+  APPROVAL_STATES,
+  type ApprovalKind,
+  type ApprovalState,
+} from '../domain/approvals.ts';
+import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
+import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
+import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
+import {
+  FINDING_SOURCES,
+  FINDING_STATUSES,
+  type FindingSource,
+  type FindingStatus,
+  SEVERITIES,
+  type Severity,
+} from '../domain/severity.ts';
+import { STAGES, type Stage } from '../domain/stages.ts';
+import { ROLE_NAMES } from './seed/default-roles.ts';
+
+/**
+ * A CHECK that a column holds one of the domain's words (null passes, as in SQL). The list is the domain's,
+ * so the database refuses what the code would never write; changing a list needs a migration.
+ */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  const literals = values.map((value) => sql.raw(`'${value.replaceAll("'", "''")}'`));
+  return sql`${column} in (${sql.join(literals, sql`, `)})`;
+}
+
+const TASK_SOURCES = ['pm', 'manual', 'finding'] as const;
+const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -91,7 +118,7 @@ export const runs = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('runs_project_idx').on(t.projectId)],
+  (t) => [index('runs_project_idx').on(t.projectId), check('runs_phase_known', oneOf(t.phase, RUN_PHASES))],
 );
 
 /** Every phase a run has entered, and when: the run's timeline. */
@@ -107,7 +134,11 @@ export const runPhaseChanges = pgTable(
     toPhase: text('to_phase').$type<RunPhase>().notNull(),
     at: tstz('at').notNull().defaultNow(),
   },
-  (t) => [index('run_phase_changes_run_idx').on(t.runId, t.id)],
+  (t) => [
+    index('run_phase_changes_run_idx').on(t.runId, t.id),
+    check('run_phase_changes_from_known', oneOf(t.fromPhase, RUN_PHASES)),
+    check('run_phase_changes_to_known', oneOf(t.toPhase, RUN_PHASES)),
+  ],
 );
 
 export const tasks = pgTable(
@@ -125,7 +156,7 @@ export const tasks = pgTable(
     pipelineStage: text('pipeline_stage').$type<Stage>().notNull().default('none'),
     version: integer('version').notNull().default(1),
     loopBacks: integer('loop_backs').notNull().default(0),
-    source: text('source').$type<'pm' | 'manual' | 'finding'>().notNull().default('manual'),
+    source: text('source').$type<(typeof TASK_SOURCES)[number]>().notNull().default('manual'),
     notes: text('notes').notNull().default(''),
     completedAt: tstz('completed_at'),
     createdAt: createdAt(),
@@ -134,6 +165,8 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_run_stage_idx').on(t.runId, t.pipelineStage),
     check('tasks_priority_range', sql`${t.priority} between 1 and 10`),
+    check('tasks_stage_known', oneOf(t.pipelineStage, STAGES)),
+    check('tasks_source_known', oneOf(t.source, TASK_SOURCES)),
   ],
 );
 
@@ -167,6 +200,7 @@ export const roleConfigs = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    check('role_configs_role_known', oneOf(t.role, ROLE_NAMES)),
     uniqueIndex('role_configs_version_uq').on(t.role, sql`coalesce(${t.projectId}, 0)`, t.version),
     uniqueIndex('role_configs_active_uq')
       .on(t.role, sql`coalesce(${t.projectId}, 0)`)
@@ -216,6 +250,8 @@ export const jobs = pgTable(
     index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
     index('jobs_run_idx').on(t.runId),
     index('jobs_task_idx').on(t.taskId),
+    check('jobs_state_known', oneOf(t.state, JOB_STATES)),
+    check('jobs_stage_known', oneOf(t.stage, STAGES)),
   ],
 );
 
@@ -227,7 +263,7 @@ export const findings = pgTable(
       .notNull()
       .references(() => runs.id),
     taskId: integer('task_id').references(() => tasks.id),
-    jobId: integer('job_id'),
+    jobId: bigint('job_id', { mode: 'number' }),
     source: text('source').$type<FindingSource>().notNull(),
     severity: text('severity').$type<Severity>().notNull(),
     issue: text('issue').notNull(),
@@ -239,7 +275,13 @@ export const findings = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('findings_run_idx').on(t.runId), index('findings_task_idx').on(t.taskId)],
+  (t) => [
+    index('findings_run_idx').on(t.runId),
+    index('findings_task_idx').on(t.taskId),
+    check('findings_source_known', oneOf(t.source, FINDING_SOURCES)),
+    check('findings_severity_known', oneOf(t.severity, SEVERITIES)),
+    check('findings_status_known', oneOf(t.status, FINDING_STATUSES)),
+  ],
 );
 
 export const approvals = pgTable(
@@ -266,6 +308,8 @@ export const approvals = pgTable(
     uniqueIndex('approvals_one_pending_escalation_uq')
       .on(t.taskId)
       .where(sql`${t.state} = 'pending' and ${t.kind} = 'escalation'`),
+    check('approvals_kind_known', oneOf(t.kind, APPROVAL_KINDS)),
+    check('approvals_state_known', oneOf(t.state, APPROVAL_STATES)),
   ],
 );
 
@@ -277,7 +321,7 @@ export const events = pgTable(
     projectId: integer('project_id'),
     runId: integer('run_id'),
     taskId: integer('task_id'),
-    jobId: integer('job_id'),
+    jobId: bigint('job_id', { mode: 'number' }),
     actor: text('actor'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
@@ -302,39 +346,50 @@ export const webhookDeliveries = pgTable(
     subscriptionId: integer('subscription_id')
       .notNull()
       .references(() => webhookSubscriptions.id),
-    eventId: integer('event_id').notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
     attempt: integer('attempt').notNull().default(1),
-    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    status: text('status').$type<(typeof DELIVERY_STATUSES)[number]>().notNull().default('pending'),
     responseStatus: integer('response_status'),
     error: text('error'),
     nextAttemptAt: tstz('next_attempt_at'),
     deliveredAt: tstz('delivered_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    check('webhook_deliveries_status_known', oneOf(t.status, DELIVERY_STATUSES)),
+  ],
 );
 
-export const bugReports = pgTable('bug_reports', {
-  id: serial('id').primaryKey(),
-  title: text('title').notNull(),
-  description: text('description').notNull().default(''),
-  pageUrl: text('page_url'),
-  browserInfo: text('browser_info'),
-  status: text('status').$type<'open' | 'triaged' | 'closed'>().notNull().default('open'),
-  reporter: text('reporter'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const bugReports = pgTable(
+  'bug_reports',
+  {
+    id: serial('id').primaryKey(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    pageUrl: text('page_url'),
+    browserInfo: text('browser_info'),
+    status: text('status').$type<BugReportStatus>().notNull().default('open'),
+    reporter: text('reporter'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('bug_reports_status_known', oneOf(t.status, BUG_REPORT_STATUSES))],
+);
 
-export const apiTokens = pgTable('api_tokens', {
-  id: serial('id').primaryKey(),
-  name: text('name').notNull(),
-  role: text('role').$type<TokenRole>().notNull(),
-  tokenHash: text('token_hash').notNull().unique(),
-  createdAt: createdAt(),
-  lastUsedAt: tstz('last_used_at'),
-  revokedAt: tstz('revoked_at'),
-});
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').$type<TokenRole>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: tstz('last_used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [check('api_tokens_role_known', oneOf(t.role, TOKEN_ROLES))],
+);
 
 export const workers = pgTable('workers', {
   id: text('id').primaryKey(),

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { APPROVAL_STATES } from '../../domain/approvals.ts';
+import { BUG_REPORT_STATUSES } from '../../domain/bug-reports.ts';
 import { decideApproval, listApprovals } from '../../services/approvals.ts';
 import { createBugReport, listBugReports, setBugReportStatus } from '../../services/bug-reports.ts';
 import { listEvents } from '../../services/events.ts';
@@ -9,7 +10,7 @@ import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { afterId, decimal, idParams, nonEmpty, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
-const bugStatus = z.enum(['open', 'triaged', 'closed']);
+const bugStatus = z.enum(BUG_REPORT_STATUSES);
 
 export function registerFeedbackRoutes(app: Api, deps: ApiDeps): void {
   const db = deps.database.db;
