@@ -33,7 +33,7 @@ export interface RoutePermission {
  * Routes that do not say are admin-only (fail closed), except the dashboard's static files, which hold no
  * data: the API checks every data request.
  */
-function permissionOf(
+export function permissionOf(
   url: string | undefined,
   declared: Permission | 'public' | undefined,
 ): Permission | 'public' {

@@ -109,6 +109,19 @@ describe('authentication', () => {
     await refused('POST', '/api/projects', headers, UNAUTHENTICATED, NEW_PROJECT);
   });
 
+  it("the dashboard's cookie (wh_token) authenticates like a bearer token; another cookie does not", async () => {
+    const asCookie = (name: string) =>
+      api.app.inject({
+        method: 'GET',
+        url: '/api/session',
+        headers: { cookie: `${name}=${api.tokens.viewer}` },
+      });
+    const session = await asCookie('wh_token');
+    expect(session.statusCode).toBe(200);
+    expect(session.json()).toMatchObject({ role: 'viewer' });
+    expect((await asCookie('token')).statusCode).toBe(401);
+  });
+
   it('a revoked token is 401', async () => {
     const created = await ok('POST', '/api/tokens', { name: 'short-lived', role: 'operator' });
     const token = created.token as string;

@@ -4,9 +4,10 @@
  * The expected table is written out here and must match the routes the server registers, so a route cannot
  * be added (or have its permission changed) without a row saying who may call it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { can, type Permission, TOKEN_ROLES, type TokenRole } from '../../src/domain/access.ts';
 import { newProject, newRun, startTestApi, type TestApi } from '../support/api.ts';
+import { setupOnce } from '../support/setup-once.ts';
 
 type Rule = Permission | 'public';
 
@@ -62,7 +63,7 @@ const TABLE: [string, string, Rule][] = [
 
 let api: TestApi;
 
-beforeAll(async () => {
+const ready = setupOnce(async () => {
   api = await startTestApi();
   const projectId = await newProject(api, 'permissions');
   await newRun(api, projectId, 'permissions');
@@ -89,7 +90,8 @@ function request(method: string, path: string, bearer: string | null) {
 }
 
 describe('the route × role table', () => {
-  it('lists every API route the server has, each with the permission it takes', () => {
+  it('lists every API route the server has, each with the permission it takes', async () => {
+    await ready();
     const registered = api.app.routePermissions
       .filter((route) => route.url.startsWith('/api/'))
       .map((route) => [route.method, route.url, route.permission]);
@@ -102,6 +104,7 @@ describe('the route × role table', () => {
   it.each(TABLE.filter(([, , rule]) => rule !== 'public'))(
     '%s %s (%s): 401 without a token or with a wrong one',
     async (method, path) => {
+      await ready();
       for (const bearer of [null, 'wh_not_a_token_of_this_server_0000000000']) {
         const response = await request(method, path, bearer);
         expect(response.statusCode).toBe(401);
@@ -113,6 +116,7 @@ describe('the route × role table', () => {
   it.each(TABLE.filter(([, , rule]) => rule !== 'public'))(
     '%s %s (%s): 403 for each role without it, past auth for each role with it',
     async (method, path, rule) => {
+      await ready();
       for (const role of TOKEN_ROLES as readonly TokenRole[]) {
         const response = await request(method, path, api.tokens[role]);
         if (can(role, rule as Permission)) {
@@ -131,6 +135,7 @@ describe('the route × role table', () => {
   it.each(TABLE.filter(([, , rule]) => rule === 'public'))(
     '%s %s is public: no token needed',
     async (method, path) => {
+      await ready();
       const response = await request(method, path, null);
       expect([401, 403]).not.toContain(response.statusCode);
     },
