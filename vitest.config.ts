@@ -14,7 +14,7 @@ const postgresProject = postgresProblem
       include: ['test/db/**/*.test.ts', 'test/pg/**/*.test.ts'],
       env: { WH_TEST_DB: 'postgres' },
       globalSetup: ['test/support/global-postgres.ts'],
-      setupFiles: ['test/support/require-postgres.ts'],
+      setupFiles: ['test/support/require-postgres.ts', 'test/support/check-events.ts'],
     };
 
 /**
@@ -45,6 +45,7 @@ export default defineConfig({
           name: 'pglite',
           include: ['test/db/**/*.test.ts'],
           env: { WH_TEST_DB: 'pglite' },
+          setupFiles: ['test/support/check-events.ts'],
         },
       },
       { extends: true, test: postgresProject },

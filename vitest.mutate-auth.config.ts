@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     include: ['src/api/auth.test.ts', 'test/db/api-route-permissions.test.ts', 'test/db/api-auth.test.ts'],
+    setupFiles: ['test/support/check-events.ts'],
     env: { WH_TEST_DB: 'pglite' },
   },
 });

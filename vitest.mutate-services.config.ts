@@ -24,6 +24,7 @@ export default defineConfig({
       'test/db/api-jobs.test.ts',
       'test/db/events.test.ts',
     ],
+    setupFiles: ['test/support/check-events.ts'],
     env: { WH_TEST_DB: 'pglite' },
   },
 });

@@ -11,6 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     include: ['src/**/*.test.ts', 'test/db/**/*.test.ts'],
     exclude: ['test/db/api-fuzz.test.ts'],
+    setupFiles: ['test/support/check-events.ts'],
     env: { WH_TEST_DB: 'pglite', WH_FUZZ_RUNS: '200' },
   },
 });

@@ -122,6 +122,17 @@ describe('authentication', () => {
     expect((await asCookie('token')).statusCode).toBe(401);
   });
 
+  it('reads the bearer token whatever the case of "Bearer" and the spaces around the token', async () => {
+    for (const authorization of [`bearer ${api.tokens.viewer}`, `BEARER    ${api.tokens.viewer}`]) {
+      const response = await api.app.inject({
+        method: 'GET',
+        url: '/api/session',
+        headers: { authorization },
+      });
+      expect(response.statusCode, authorization).toBe(200);
+    }
+  });
+
   it('a revoked token is 401', async () => {
     const created = await ok('POST', '/api/tokens', { name: 'short-lived', role: 'operator' });
     const token = created.token as string;

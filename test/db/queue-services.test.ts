@@ -174,18 +174,33 @@ describe('the queue services', () => {
 
     expect(await getJob(database.db, id)).toEqual(before);
     expect(await eventsOf(id, 'job.output')).toHaveLength(outputsBefore);
-    expect((await eventsOf(id, 'job.stale_write_refused')).map((event) => event.actor)).toEqual([
-      'w-first',
-      'w-first',
-      'w-first',
-      'w-first',
-      'w-first',
+    // Each refused write of an outcome says what it was (a refused log chunk or renewal is only refused).
+    expect(
+      (await eventsOf(id, 'job.stale_write_refused')).map((event) => [event.actor, event.payload.what]),
+    ).toEqual([
+      ['w-first', 'result'],
+      ['w-first', 'result'],
+      ['w-first', 'failure'],
+      ['w-first', 'release'],
+      ['w-first', 'result'],
     ]);
     // The second worker's writes are the ones that count.
     expect(await appendJobLog(database.db, second, 'w-second', 'its output\n')).toBe(true);
     const done = await completeJobWith(database.db, second, 'w-second', { report: { ok: true } }, apply);
     expect(done).toMatchObject({ accepted: true, job: { state: 'succeeded', log: 'its output\n' } });
     expect(applied).toBe(true);
+    // The outcome's event is about the job's project, run and task even when `apply` did not say.
+    const [outcome] = await database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.jobId, id), eq(events.type, 'job.succeeded')));
+    expect(outcome).toMatchObject({ projectId, runId: before.runId, taskId: null, actor: 'w-second' });
+    expect(outcome!.payload).toEqual({
+      kind: 'test.taken-over',
+      attempt: 2,
+      exit_code: 0,
+      job: { kind: 'test.taken-over', attempt: 2, state: 'succeeded' },
+    });
   });
 
   it('reclaims an expired lease at the next attempt with backoff, or as dead when attempts are used', async () => {
@@ -283,6 +298,31 @@ describe('the queue services', () => {
     });
     expect(await getJob(database.db, id)).toEqual(succeeded);
   });
+  it("publishes a log chunk's last 4,000 characters as its event; the log keeps it all", async () => {
+    const id = await enqueue(await newRun(), 'test.log');
+    const lease = leaseOf(await claimer('test.log', 'w-log')());
+    const chunk = `${'a'.repeat(1000)}${'b'.repeat(4000)}`;
+    expect(await appendJobLog(database.db, lease, 'w-log', chunk)).toBe(true);
+    expect(await eventsOf(id, 'job.output')).toEqual([
+      { actor: 'w-log', payload: { chunk: 'b'.repeat(4000), chars: 5000 } },
+    ]);
+    expect((await getJob(database.db, id)).log).toBe(chunk);
+  });
+
+  it("records a batch completion's usage: backend, exit code, tokens and cost", async () => {
+    const id = await enqueue(await newRun(), 'test.usage');
+    const lease = leaseOf(await claimer('test.usage', 'w-usage')());
+    const usage = { backend: 'claude', exitCode: 3, inputTokens: 1200, outputTokens: 340, costUsd: 0.0125 };
+    const handed = await completeAndClaim(
+      database.db,
+      [{ lease, completion: { report: { ok: true }, ...usage } }],
+      { workerId: 'w-usage', kinds: ['test.usage'], leaseSeconds: 30 },
+      0,
+    );
+    expect(handed.completed).toEqual(new Set([id]));
+    expect(await getJob(database.db, id)).toMatchObject({ state: 'succeeded', ...usage });
+  });
+
   it('claims a batch in priority order, then completes it and claims the next ones in one transaction', async () => {
     const runId = await newRun();
     const priorities = [2, 9, 5, 9, 7, 1];

@@ -5,7 +5,7 @@
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import { assertEventsCatalogued } from './event-catalogue.ts';
+import { assertEventsCatalogued, openTestDatabases } from './event-catalogue.ts';
 import { createDatabase, dropDatabase, uniqueName } from './postgres.ts';
 
 export const TEST_DB_KIND = process.env.WH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -34,10 +34,12 @@ export async function openTestDatabase(
   const name = uniqueName('wh_test');
   const url = await createDatabase(name, template);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 10 });
+  openTestDatabases.add(database);
   return {
     ...database,
     url,
     async close() {
+      openTestDatabases.delete(database);
       try {
         await assertEventsCatalogued(database);
       } finally {
@@ -51,9 +53,11 @@ export async function openTestDatabase(
 /** Closing checks the events the tests left against the catalogue (event-catalogue.ts). */
 function checkedOnClose(database: Database, url: string | null): TestDatabase {
   const close = database.close.bind(database);
+  openTestDatabases.add(database);
   return Object.assign(database, {
     url,
     async close() {
+      openTestDatabases.delete(database);
       try {
         await assertEventsCatalogued(database);
       } finally {

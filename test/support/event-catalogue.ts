@@ -16,9 +16,10 @@ type StoredEvent = {
   run_id: number | null;
 };
 
-export async function eventCatalogueProblems(database: Database): Promise<string[]> {
+/** What is wrong with the events stored after `afterId` (all of them by default). */
+export async function eventCatalogueProblems(database: Database, afterId = 0): Promise<string[]> {
   const result = await database.db.execute<StoredEvent>(
-    sql`select id, type, payload, project_id, run_id from events order by id`,
+    sql`select id, type, payload, project_id, run_id from events where id > ${afterId} order by id`,
   );
   const problems: string[] = [];
   for (const event of result.rows) {
@@ -31,15 +32,42 @@ export async function eventCatalogueProblems(database: Database): Promise<string
   return problems;
 }
 
+const checkedUpTo = new WeakMap<Database, number>();
+
+/**
+ * Fails when an event stored since the last check breaks the catalogue. Run after every test of the
+ * database projects (test/support/check-events.ts), so the test that made the event is the one that fails,
+ * and when a file closes its database.
+ */
 export async function assertEventsCatalogued(database: Database): Promise<void> {
+  const after = checkedUpTo.get(database) ?? 0;
   let problems: string[];
+  let newest: number;
   try {
-    problems = await eventCatalogueProblems(database);
+    const read = Promise.all([
+      eventCatalogueProblems(database, after),
+      database.db.execute<{ id: string | null }>(sql`select max(id)::text as id from events`),
+    ]);
+    const [found, max] = await withinSeconds(5, read);
+    problems = found;
+    newest = Number(max.rows[0]?.id ?? after);
   } catch {
     // A database the test broke on purpose (dropped tables, a stopped server) has nothing to check.
     return;
   }
+  checkedUpTo.set(database, newest);
   if (problems.length === 0) return;
   const shown = problems.slice(0, 10).join('\n  ');
   throw new Error(`${problems.length} stored event(s) break the event catalogue:\n  ${shown}`);
 }
+
+function withinSeconds<T>(seconds: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the database did not answer')), seconds * 1000);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The databases the current test file has open, checked after each of its tests. */
+export const openTestDatabases = new Set<Database>();
