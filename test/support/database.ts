@@ -34,24 +34,18 @@ export async function openTestDatabase(
   const name = uniqueName('wh_test');
   const url = await createDatabase(name, template);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 10 });
-  openTestDatabases.add(database);
-  return {
-    ...database,
-    url,
-    async close() {
-      openTestDatabases.delete(database);
-      try {
-        await assertEventsCatalogued(database);
-      } finally {
-        await database.close();
-        await dropDatabase(name);
-      }
-    },
-  };
+  return checkedOnClose(database, url, () => dropDatabase(name));
 }
 
-/** Closing checks the events the tests left against the catalogue (event-catalogue.ts). */
-function checkedOnClose(database: Database, url: string | null): TestDatabase {
+/**
+ * Closing checks the events the tests left against the catalogue (event-catalogue.ts), then closes, then
+ * runs `afterClose` (dropping a database of the test's own).
+ */
+function checkedOnClose(
+  database: Database,
+  url: string | null,
+  afterClose: () => Promise<void> = async () => {},
+): TestDatabase {
   const close = database.close.bind(database);
   openTestDatabases.add(database);
   return Object.assign(database, {
@@ -62,6 +56,7 @@ function checkedOnClose(database: Database, url: string | null): TestDatabase {
         await assertEventsCatalogued(database);
       } finally {
         await close();
+        await afterClose();
       }
     },
   });
