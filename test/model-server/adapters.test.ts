@@ -5,7 +5,7 @@
  * writes a file that the worker commits on the task's branch. And with no key at all, codex and opencode
  * fail their job in a moment, naming the key, with the network off and nothing sent anywhere.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../src/db/schema.ts';
 import { git } from '../../src/worker/git.ts';
@@ -46,7 +46,11 @@ async function devJob(w: PipelineWorld, taskId: number) {
   return waitFor(
     'the dev job to finish',
     async () => {
-      const [job] = await w.database.db.select().from(jobs).where(eq(jobs.taskId, taskId));
+      // The dev job only: once it succeeds the task moves on, and the QA job (goose by default) follows.
+      const [job] = await w.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.taskId, taskId), eq(jobs.stage, 'dev')));
       return job && ['succeeded', 'failed', 'dead'].includes(job.state) ? job : null;
     },
     90_000,
