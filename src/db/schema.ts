@@ -29,6 +29,7 @@ import {
 } from '../domain/approvals.ts';
 import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
+import { ROLE_NAMES } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
   FINDING_SOURCES,
@@ -39,7 +40,6 @@ import {
   type Severity,
 } from '../domain/severity.ts';
 import { STAGES, type Stage } from '../domain/stages.ts';
-import { ROLE_NAMES } from './seed/default-roles.ts';
 
 /**
  * A CHECK that a column holds one of the domain's words (null passes, as in SQL). The list is the domain's,

@@ -3,19 +3,27 @@
  * what matters (severities, keys, references) and tolerant of extra fields.
  */
 import { z } from 'zod';
+import { PIPELINE } from './pipeline.ts';
 import { SEVERITIES } from './severity.ts';
 
+/** The report files of the roles outside the pipeline; the pipeline's stages name theirs in its table. */
 export const REPORT_FILES = Object.freeze({
   pm: 'tasks.json',
-  qa: 'bugs.json',
-  sec: 'security_report.json',
-  docs: 'docs_report.json',
+  director: 'director_report.json',
+  cicd: 'deploy_report.json',
 } as const);
 
+/** The file `role` writes at the worktree root, or null when it writes none (DEV). */
+export function reportFileOf(role: string): string | null {
+  const stage = PIPELINE.find((row) => row.stage === role);
+  if (stage) return stage.reportFile;
+  return Object.hasOwn(REPORT_FILES, role) ? REPORT_FILES[role as keyof typeof REPORT_FILES] : null;
+}
+
+/** Every report file: none of them is ever part of a change. */
 export const ALL_REPORT_FILES: readonly string[] = Object.freeze([
+  ...PIPELINE.flatMap((row) => (row.reportFile ? [row.reportFile] : [])),
   ...Object.values(REPORT_FILES),
-  'director_report.json',
-  'deploy_report.json',
 ]);
 
 const severity = z

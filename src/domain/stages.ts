@@ -1,13 +1,23 @@
 /**
- * The task stage machine: none -> dev -> qa -> sec -> docs -> complete.
- * A failed review (qa, sec, docs) or a failed dev attempt returns the task to dev and counts a loop-back.
+ * The task stage machine: none, then the pipeline's work stages in order (dev -> qa -> sec -> docs), then
+ * complete. A failed review (qa, sec, docs) or a failed dev attempt returns the task to dev and counts a
+ * loop-back.
  */
-export const STAGES = Object.freeze(['none', 'dev', 'qa', 'sec', 'docs', 'complete'] as const);
-export type Stage = (typeof STAGES)[number];
+import { PIPELINE, type WorkStage } from './pipeline.ts';
 
-/** Stages that are worked by an agent, so entering one creates a job. */
-export const WORK_STAGES = Object.freeze(['dev', 'qa', 'sec', 'docs'] as const);
-export type WorkStage = (typeof WORK_STAGES)[number];
+export type { WorkStage } from './pipeline.ts';
+
+/** Stages that are worked by an agent, so entering one creates a job: the pipeline table's rows. */
+export const WORK_STAGES: readonly [WorkStage, ...WorkStage[]] = Object.freeze(
+  PIPELINE.map((row) => row.stage) as [WorkStage, ...WorkStage[]],
+);
+
+export type Stage = 'none' | WorkStage | 'complete';
+export const STAGES: readonly [Stage, ...Stage[]] = Object.freeze([
+  'none',
+  ...WORK_STAGES,
+  'complete',
+] as const);
 
 export const STAGE_RESULTS = Object.freeze(['pass', 'fail'] as const);
 export type StageResult = (typeof STAGE_RESULTS)[number];

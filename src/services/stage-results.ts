@@ -6,9 +6,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { findings } from '../db/schema.ts';
+import { stageDefinition } from '../domain/pipeline.ts';
 import type { ReportFinding } from '../domain/reports.ts';
 import { type FindingSource, isBlocking, priorityForSeverity } from '../domain/severity.ts';
-import { advance, type Stage } from '../domain/stages.ts';
+import { advance } from '../domain/stages.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { ServiceContext } from './context.ts';
 import type { OutcomeEvent } from './events.ts';
@@ -17,13 +18,6 @@ import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun, loadTask } from './steps/load.ts';
 import { moveTask } from './steps/move-task.ts';
-
-const SOURCE_OF_STAGE: Partial<Record<Stage, FindingSource>> = {
-  dev: 'gate',
-  qa: 'qa',
-  sec: 'sec',
-  docs: 'docs',
-};
 
 export async function applyStageVerdict(
   tx: Tx,
@@ -42,7 +36,7 @@ export async function applyStageVerdict(
       payload: { job_stage: job.stage, task_stage: task.pipelineStage, pass: verdict.pass },
     };
   }
-  const source = SOURCE_OF_STAGE[job.stage] ?? 'gate';
+  const source: FindingSource = stageDefinition(job.stage).findingSource;
   if (verdict.pass) {
     await tx
       .update(findings)

@@ -5,6 +5,7 @@
 
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { JobState } from '../../src/domain/job-states.ts';
+import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
 import type { Stage } from '../../src/domain/stages.ts';
@@ -25,8 +26,7 @@ export type BugStatus = (typeof BUG_STATUSES)[number];
 export { APPROVAL_STATES, type ApprovalState } from '../../src/domain/approvals.ts';
 export type Decision = 'approve' | 'reject';
 
-export const ROLE_NAMES = ['pm', 'dev', 'qa', 'sec', 'docs', 'director', 'cicd'] as const;
-export type RoleName = (typeof ROLE_NAMES)[number];
+export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';
 
 export type Permission = 'read' | 'report' | 'operate' | 'approve' | 'work' | 'admin';
 

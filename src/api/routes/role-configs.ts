@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_NAMES } from '../../db/seed/default-roles.ts';
+import { ROLE_NAMES } from '../../domain/roles.ts';
 import {
   activateRoleVersion,
   listActiveRoleConfigs,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_NAMES } from '../../db/seed/default-roles.ts';
+import { ROLE_NAMES } from '../../domain/roles.ts';
 import { RUN_PHASES } from '../../domain/run-phases.ts';
 import { runTimeline } from '../../services/run-timeline.ts';
 import { createRun, getRun, killRun, listRuns, setPaused, taskProgress } from '../../services/runs.ts';

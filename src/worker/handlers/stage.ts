@@ -4,8 +4,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATE_COMMANDS, isGate, stageDefinition } from '../../domain/pipeline.ts';
 import type { ReportFinding } from '../../domain/reports.ts';
-import { ALL_REPORT_FILES, REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
+import { ALL_REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
 import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
 import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
@@ -56,6 +57,21 @@ async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
   ];
 }
 
+/** Workhorse's own check of the task branch, by kind; the gates run the project's commands instead. */
+async function ownCheck(check: 'changes' | 'docs', wt: TaskWorktree): Promise<ReportFinding[]> {
+  if (check === 'docs') return docsCheck(wt);
+  if ((await commitsAhead(wt, wt.base)) > 0) return [];
+  return [
+    {
+      severity: 'high',
+      issue: 'DEV left no changes on the task branch',
+      file: null,
+      line: null,
+      recommendation: 'implement the task and leave the change in the worktree',
+    },
+  ];
+}
+
 async function collectEvidence(
   context: WorkContext,
   wt: TaskWorktree,
@@ -63,49 +79,43 @@ async function collectEvidence(
   options: AgentWorkOptions,
   signal: AbortSignal,
 ) {
-  const stage = context.job.stage!;
-  const reportFile = stage === 'qa' || stage === 'sec' || stage === 'docs' ? REPORT_FILES[stage] : null;
+  const stage = stageDefinition(context.job.stage);
+  const { reportFile } = stage;
   // Read before anything else touches the worktree; parsed (and judged) below.
   const parsed = reportFile ? loadReport(reviewReportSchema, wt.path, reportFile) : null;
   removeReports(wt.path);
   // Reviewers judge; they do not change the code. Whatever they changed is set aside before the gates run,
   // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
   const discarded =
-    stage === 'qa' || stage === 'sec'
+    stage.edits === 'discard'
       ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
       : [];
-  const gateOptions = (name: string) => ({
-    cwd: wt.path,
-    timeoutSeconds: options.llmTimeoutSeconds,
-    passEnv: context.project.settings.passEnv ?? [],
-    signal,
-    hostEnv: options.hostEnv,
-    confinement: confinementFor(options, context, wt.path, repo, name),
-  });
-  const gates: GateResult[] = [];
-  const checks: ReportFinding[] = [];
-  const p = context.project;
-  if (stage === 'dev' || stage === 'docs') {
+  if (stage.edits === 'commit') {
     await commitAll(
       wt,
-      `wh(${stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage} agent.`,
+      `wh(${stage.stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage.stage} agent.`,
     );
   }
-  if (stage === 'dev') {
-    if ((await commitsAhead(wt, wt.base)) === 0) {
-      checks.push({
-        severity: 'high',
-        issue: 'DEV left no changes on the task branch',
-        file: null,
-        line: null,
-        recommendation: 'implement the task and leave the change in the worktree',
-      });
+  const gates: GateResult[] = [];
+  const checks: ReportFinding[] = [];
+  for (const check of stage.checks) {
+    if (!isGate(check)) {
+      checks.push(...(await ownCheck(check, wt)));
+      continue;
     }
-    if (p.lintCommand) gates.push(await runGate('lint', p.lintCommand, gateOptions('lint')));
-    if (p.buildCommand) gates.push(await runGate('build', p.buildCommand, gateOptions('build')));
+    const command = context.project[GATE_COMMANDS[check]];
+    if (!command) continue;
+    gates.push(
+      await runGate(check, command, {
+        cwd: wt.path,
+        timeoutSeconds: options.llmTimeoutSeconds,
+        passEnv: context.project.settings.passEnv ?? [],
+        signal,
+        hostEnv: options.hostEnv,
+        confinement: confinementFor(options, context, wt.path, repo, check),
+      }),
+    );
   }
-  if (stage === 'qa' && p.testCommand) gates.push(await runGate('test', p.testCommand, gateOptions('test')));
-  if (stage === 'docs') checks.push(...(await docsCheck(wt)));
   const evidence: StageEvidence = {
     report: {
       required: reportFile !== null,
@@ -116,7 +126,7 @@ async function collectEvidence(
     gates,
     checks,
   };
-  return { evidence, discarded };
+  return { evidence, discarded, mergesOnPass: stage.mergesOnPass };
 }
 
 /**
@@ -161,9 +171,15 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       await keepWorkInProgress(run, context, repo, wt);
       throw failedAgentError(agent.result, usage);
     }
-    const { evidence, discarded } = await collectEvidence(context, wt, repo, options, run.signal);
+    const { evidence, discarded, mergesOnPass } = await collectEvidence(
+      context,
+      wt,
+      repo,
+      options,
+      run.signal,
+    );
     let verdict = judgeStage(evidence);
-    if (verdict.pass && context.job.stage === 'docs') {
+    if (verdict.pass && mergesOnPass) {
       const merged = await mergeTaskIntoRun(
         repo,
         options.workspace,

@@ -1,13 +1,12 @@
 import { memo, useMemo, useState } from 'react';
+import { PIPELINE } from '../../../src/domain/pipeline.ts';
 import type { Stage, Task } from '../api.ts';
 import { TaskCard } from './TaskCard.tsx';
 
+/** The pipeline's stages, between the tasks waiting to start and those complete. */
 export const COLUMNS: { stage: Stage; title: string }[] = [
   { stage: 'none', title: 'Waiting' },
-  { stage: 'dev', title: 'Dev' },
-  { stage: 'qa', title: 'QA' },
-  { stage: 'sec', title: 'Sec' },
-  { stage: 'docs', title: 'Docs' },
+  ...PIPELINE.map((row) => ({ stage: row.stage, title: row.title })),
   { stage: 'complete', title: 'Complete' },
 ];
 

@@ -1,6 +1,7 @@
-import type { Stage, TaskProgress } from '../api.ts';
+import { STAGES, type Stage, type TaskProgress } from '../api.ts';
 
-const SEGMENTS: Stage[] = ['complete', 'docs', 'sec', 'qa', 'dev', 'none'];
+/** The furthest stage first: the bar fills from the left as tasks move on. */
+const SEGMENTS: Stage[] = [...STAGES].reverse();
 
 /** A run's progress: the share of complete tasks, with the rest split by the stage they are in. */
 export function ProgressBar({ progress }: { progress: TaskProgress }) {
