@@ -1,13 +1,11 @@
-/** `wh`: the Workhorse command line. */
+/**
+ * `wh`: the Workhorse command line. Only commander and a few small modules load at the top: each command
+ * imports what it needs (Fastify, PGlite, Drizzle, the worker) inside its action, so `wh --help` and
+ * `wh --version` start in about the time of a bare `node` (`npm run bench:startup`).
+ */
 import { Command } from 'commander';
-import { loadSettings } from '../config/settings.ts';
 import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
-import { describeSandbox } from '../server/agent-setup.ts';
-import { openConfiguredDatabase } from '../server/open.ts';
-import { serve } from '../server/serve.ts';
 import { VERSION } from '../server/version.ts';
-import { runWorkerProcess } from '../server/work.ts';
-import { createToken } from '../services/tokens.ts';
 import { fail, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
 
 const program = new Command()
@@ -22,6 +20,11 @@ program
   .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
   .action((options: { worker: boolean; concurrency: number }) =>
     runCommand(async () => {
+      const [{ loadSettings }, { serve }, { describeSandbox }] = await Promise.all([
+        import('../config/settings.ts'),
+        import('../server/serve.ts'),
+        import('../server/agent-setup.ts'),
+      ]);
       const settings = loadSettings();
       const server = await serve(settings, {
         worker: options.worker,
@@ -71,6 +74,10 @@ program
       handlers?: string;
     }) =>
       runCommand(async () => {
+        const [{ loadSettings }, { runWorkerProcess }] = await Promise.all([
+          import('../config/settings.ts'),
+          import('../server/work.ts'),
+        ]);
         await runWorkerProcess(loadSettings(), {
           concurrency: options.concurrency,
           graceSeconds: options.graceSeconds,
@@ -87,6 +94,10 @@ program
   .description('apply database migrations and load default role prompts, then exit')
   .action(() =>
     runCommand(async () => {
+      const [{ loadSettings }, { openConfiguredDatabase }] = await Promise.all([
+        import('../config/settings.ts'),
+        import('../server/open.ts'),
+      ]);
       const opened = await openConfiguredDatabase(loadSettings());
       await opened.close();
       process.stdout.write('migrations applied\n');
@@ -102,6 +113,11 @@ token
   .option('--name <name>', 'what it is for (shown in token lists)')
   .action((options: { role: TokenRole; name?: string }) =>
     runCommand(async () => {
+      const [{ loadSettings }, { openConfiguredDatabase }, { createToken }] = await Promise.all([
+        import('../config/settings.ts'),
+        import('../server/open.ts'),
+        import('../services/tokens.ts'),
+      ]);
       const settings = loadSettings();
       const opened = await openConfiguredDatabase(settings);
       try {

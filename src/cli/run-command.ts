@@ -3,21 +3,17 @@
  */
 
 import { InvalidArgumentError } from 'commander';
-import { SettingsError } from '../config/settings.ts';
 import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
 import { isAppError } from '../errors/app-error.ts';
-import { DataDirLockedError } from '../server/data-dir-lock.ts';
-import { WorkerNeedsPostgresError } from '../server/work.ts';
-
-const USER_ERRORS = [SettingsError, DataDirLockedError, WorkerNeedsPostgresError];
+import { UserError } from '../errors/user-error.ts';
 
 export function fail(error: unknown): never {
   if (isAppError(error)) {
     process.stderr.write(`wh: ${error.message} (${error.code})\n`);
     process.exit(1);
   }
-  if (USER_ERRORS.some((kind) => error instanceof kind)) {
-    process.stderr.write(`wh: ${(error as Error).message}\n`);
+  if (error instanceof UserError) {
+    process.stderr.write(`wh: ${error.message}\n`);
     process.exit(2);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { UserError } from '../errors/user-error.ts';
 
 const booleanFlag = z
   .string()
@@ -51,7 +52,7 @@ export interface Settings {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
-export class SettingsError extends Error {
+export class SettingsError extends UserError {
   override name = 'SettingsError';
 }
 

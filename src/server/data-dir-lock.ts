@@ -16,8 +16,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { tryLock, unlock } from 'fs-native-extensions';
+import { UserError } from '../errors/user-error.ts';
 
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends UserError {
   override name = 'DataDirLockedError';
 }
 

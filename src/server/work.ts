@@ -1,6 +1,7 @@
 /** `wh worker`: a worker process on PostgreSQL, drained on SIGTERM, forced by a second SIGINT. */
 import { registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
+import { UserError } from '../errors/user-error.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { OutageLog } from '../worker/outage-log.ts';
 import { Worker } from '../worker/worker.ts';
@@ -9,7 +10,7 @@ import { detectSandbox, logSandbox, workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 
-export class WorkerNeedsPostgresError extends Error {
+export class WorkerNeedsPostgresError extends UserError {
   override name = 'WorkerNeedsPostgresError';
 }
 
