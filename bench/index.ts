@@ -3,3 +3,4 @@ await import('./queue.ts');
 await import('./wake-up.ts');
 await import('./events.ts');
 await import('./dashboard.ts');
+await import('./startup.ts');
