@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
  * exercise them, on PGlite. The whole database suite would take hours per run; these files hold the
  * tests of the queue, the stage verdicts, approvals, tokens and permissions.
  */
+const onPostgres = process.env.WH_TEST_DB === 'postgres';
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -23,8 +25,13 @@ export default defineConfig({
       'test/db/admin-token.test.ts',
       'test/db/api-jobs.test.ts',
       'test/db/events.test.ts',
+      'test/db/worker-registry.test.ts',
+      'test/db/named-query.test.ts',
+      'src/services/queue/*.test.ts',
     ],
     setupFiles: ['test/support/check-events.ts'],
-    env: { WH_TEST_DB: 'pglite' },
+    globalSetup: onPostgres ? ['test/support/global-postgres.ts'] : [],
+    // PGlite by default; WH_TEST_DB=postgres measures the branches only PostgreSQL takes (named statements).
+    env: { WH_TEST_DB: onPostgres ? 'postgres' : 'pglite' },
   },
 });
