@@ -2,7 +2,7 @@
  * The API speaks snake_case JSON, as the seed's API did. Rows come from Drizzle in camelCase; this turns
  * them around once, at the edge. Free-form JSON columns are passed through untouched.
  */
-const OPAQUE_KEYS = new Set(['settings', 'payload', 'report', 'acceptance', 'files', 'byStage']);
+const OPAQUE_KEYS = new Set(['settings', 'payload', 'report', 'acceptance', 'files', 'byStage', 'pipeline']);
 
 function snake(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

@@ -29,6 +29,7 @@ import {
 } from '../domain/approvals.ts';
 import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
+import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
 import { ROLE_NAMES } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
@@ -39,7 +40,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../domain/severity.ts';
-import { STAGES, type Stage } from '../domain/stages.ts';
+import type { Stage } from '../domain/stages.ts';
 
 /**
  * A CHECK that a column holds one of the domain's words (null passes, as in SQL). The list is the domain's,
@@ -48,6 +49,14 @@ import { STAGES, type Stage } from '../domain/stages.ts';
 function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
   const literals = values.map((value) => sql.raw(`'${value.replaceAll("'", "''")}'`));
   return sql`${column} in (${sql.join(literals, sql`, `)})`;
+}
+
+/**
+ * A stage is `none`, `complete` or a work stage of the run's pipeline, which a project may extend with its
+ * own names; the database checks the shape of a name, the services check it against the run's pipeline.
+ */
+function stageName(column: AnyPgColumn): SQL {
+  return sql`${column} ~ ${sql.raw(`'${STAGE_NAME.source}'`)}`;
 }
 
 const TASK_SOURCES = ['pm', 'manual', 'finding'] as const;
@@ -85,6 +94,8 @@ export interface ProjectSettings {
   scriptedRecipe?: string;
   /** Environment variable names this project explicitly passes to its agents. */
   passEnv?: string[];
+  /** The project's own pipeline (see src/domain/pipeline.ts); the built-in one when absent. */
+  pipeline?: PipelineEntry[];
 }
 
 export const projects = pgTable('projects', {
@@ -114,6 +125,8 @@ export const runs = pgTable(
     branch: text('branch'),
     /** Stage transitions the run may still make on its own after trigger-pipeline; null when not set. */
     autoAdvanceRemaining: integer('auto_advance_remaining'),
+    /** The project's pipeline when the run started: later edits of the project do not move its tasks. */
+    pipeline: jsonb('pipeline').$type<PipelineEntry[]>(),
     killedAt: tstz('killed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -165,7 +178,7 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_run_stage_idx').on(t.runId, t.pipelineStage),
     check('tasks_priority_range', sql`${t.priority} between 1 and 10`),
-    check('tasks_stage_known', oneOf(t.pipelineStage, STAGES)),
+    check('tasks_stage_name', stageName(t.pipelineStage)),
     check('tasks_source_known', oneOf(t.source, TASK_SOURCES)),
   ],
 );
@@ -251,7 +264,7 @@ export const jobs = pgTable(
     index('jobs_run_idx').on(t.runId),
     index('jobs_task_idx').on(t.taskId),
     check('jobs_state_known', oneOf(t.state, JOB_STATES)),
-    check('jobs_stage_known', oneOf(t.stage, STAGES)),
+    check('jobs_stage_name', stageName(t.stage)),
   ],
 );
 

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_KINDS, GATE_COMMANDS, isGate, PIPELINE, stageDefinition } from './pipeline.ts';
+import {
+  CHECK_KINDS,
+  GATE_COMMANDS,
+  isGate,
+  MAX_STAGES,
+  mergesOnPass,
+  PIPELINE,
+  resolvePipeline,
+  runWorkStages,
+  STAGE_NAME,
+  stageDefinition,
+  workStagesOf,
+} from './pipeline.ts';
+import { pipelineSchema } from './pipeline-schema.ts';
 import { ALL_REPORT_FILES, REPORT_FILES, reportFileOf } from './reports.ts';
 import { ROLE_NAMES } from './roles.ts';
 import { FINDING_SOURCES } from './severity.ts';
@@ -14,8 +27,7 @@ describe('the pipeline table', () => {
 
   it('starts with DEV, whose edits are the change, and only the last stage merges', () => {
     expect(PIPELINE[0]).toMatchObject({ stage: 'dev', edits: 'commit', reportFile: null });
-    expect(PIPELINE.filter((row) => row.mergesOnPass).map((row) => row.stage)).toEqual(['docs']);
-    expect(PIPELINE.at(-1)?.mergesOnPass).toBe(true);
+    expect(PIPELINE.filter((row) => mergesOnPass(row.stage)).map((row) => row.stage)).toEqual(['docs']);
   });
 
   it('lets reviewers judge without fixing: QA and SEC set their edits aside', () => {
@@ -73,5 +85,86 @@ describe('report files', () => {
     ]);
     expect(reportFileOf('toString')).toBeNull();
     expect(reportFileOf('nobody')).toBeNull();
+  });
+});
+
+describe("a project's own pipeline", () => {
+  const licence = { stage: 'licence', title: 'Licence', command: 'npx license-checker --onlyAllow MIT' };
+
+  it('resolves built-in names to their rows and a command stage to a row of its own', () => {
+    const pipeline = resolvePipeline(pipelineSchema.parse(['dev', 'qa', 'sec', licence, 'docs']));
+    expect(workStagesOf(pipeline)).toEqual(['dev', 'qa', 'sec', 'licence', 'docs']);
+    expect(pipeline[1]).toBe(stageDefinition('qa'));
+    expect(stageDefinition('licence', pipeline)).toEqual({
+      stage: 'licence',
+      title: 'Licence',
+      reportFile: null,
+      edits: 'discard',
+      checks: ['command'],
+      findingSource: 'gate',
+      command: licence.command,
+    });
+    expect(mergesOnPass('docs', pipeline)).toBe(true);
+    expect(mergesOnPass('licence', pipeline)).toBe(false);
+    expect(() => stageDefinition('licence')).toThrow('not a work stage');
+  });
+
+  it('merges after the last stage, whichever it is; a title defaults to the name', () => {
+    const pipeline = resolvePipeline(['dev', { stage: 'smoke', command: 'make smoke' }]);
+    expect(pipeline[1]?.title).toBe('smoke');
+    expect(mergesOnPass('smoke', pipeline)).toBe(true);
+    expect(mergesOnPass('dev', pipeline)).toBe(false);
+  });
+
+  it('is the built-in pipeline when a run or project declares none', () => {
+    expect(resolvePipeline(null)).toBe(PIPELINE);
+    expect(resolvePipeline(undefined)).toBe(PIPELINE);
+    expect(resolvePipeline([])).toBe(PIPELINE);
+    expect(runWorkStages({ pipeline: null })).toEqual(['dev', 'qa', 'sec', 'docs']);
+    expect(runWorkStages({ pipeline: ['dev', 'qa'] })).toEqual(['dev', 'qa']);
+  });
+
+  function problems(value: unknown): string[] {
+    const result = pipelineSchema.safeParse(value);
+    return result.success
+      ? []
+      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  }
+
+  it('accepts reordering, dropping and adding stages', () => {
+    expect(problems(['dev', 'sec', 'qa'])).toEqual([]);
+    expect(problems(['dev'])).toEqual([]);
+    expect(problems(['dev', 'qa', 'sec', licence, 'docs'])).toEqual([]);
+  });
+
+  it('refuses a pipeline that does not start with dev, repeats a stage or takes a reserved name', () => {
+    expect(problems(['qa', 'dev'])).toEqual([
+      '0: the pipeline starts with dev, the stage that makes the change',
+    ]);
+    expect(problems(['dev', 'qa', 'qa'])).toEqual(['2: stage qa appears twice']);
+    expect(problems(['dev', licence, licence])).toEqual(['2: stage licence appears twice']);
+    for (const taken of ['qa', 'none', 'complete', 'pm', 'director', 'cicd'])
+      expect(problems(['dev', { stage: taken, command: 'true' }])).toEqual([
+        `1.stage: ${taken} is taken: name a project stage something other than a built-in stage or role`,
+      ]);
+  });
+
+  it('refuses bad names, empty commands, unknown keys and too many stages', () => {
+    expect(problems([])).toHaveLength(1);
+    expect(problems(['dev', 'review'])).toHaveLength(1);
+    expect(problems(['dev', { stage: 'Bad Name', command: 'true' }])).toHaveLength(1);
+    expect(problems(['dev', { stage: 'x'.repeat(32), command: 'true' }])).toHaveLength(1);
+    expect(problems(['dev', { stage: 'ok', command: '  ' }])).toHaveLength(1);
+    expect(problems(['dev', { stage: 'ok', command: 'true', agent: 'goose' }])).toHaveLength(1);
+    const many = Array.from({ length: MAX_STAGES }, (_, n) => ({ stage: `s${n}`, command: 'true' }));
+    expect(problems(['dev', ...many.slice(1)])).toEqual([]);
+    expect(problems(['dev', ...many])).toHaveLength(1);
+  });
+
+  it('names stages as the database accepts them', () => {
+    for (const name of ['dev', 'licence', 'a', 'smoke-test-2', 'x'.repeat(31)])
+      expect(STAGE_NAME.test(name)).toBe(true);
+    for (const name of ['', 'Dev', '2fa', '-x', 'a b', 'x'.repeat(32), 'dev\n'])
+      expect(STAGE_NAME.test(name)).toBe(false);
   });
 });

@@ -3,16 +3,18 @@
  * judges it and what passing does are read from here, by the stage machine (the order), the worker (the
  * report, the checks, what happens to the agent's edits, the merge), the findings (their source) and the
  * dashboard (the board's columns, the progress bar). Adding a stage is a row here, plus a check kind below
- * if it needs one that does not exist yet.
+ * if it needs one that does not exist yet. A project may declare its own pipeline from these rows and
+ * stages of its own that run a command (`settings.pipeline`); each run keeps the pipeline it started with.
  */
 
 /**
  * Deterministic checks Workhorse runs after a stage's agent, never trusting its word:
  * - `changes`: the task branch has commits beyond its base (DEV did something);
  * - `lint`, `build`, `test`: the project's own command of that name, when the project sets one;
- * - `docs`: a change to exported code comes with a documentation change.
+ * - `docs`: a change to exported code comes with a documentation change;
+ * - `command`: a project stage's own command (no agent) exits 0.
  */
-export const CHECK_KINDS = Object.freeze(['changes', 'lint', 'build', 'test', 'docs'] as const);
+export const CHECK_KINDS = Object.freeze(['changes', 'lint', 'build', 'test', 'docs', 'command'] as const);
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** The checks that run one of the project's commands, and which command. */
@@ -40,10 +42,10 @@ export interface StageDefinition {
   /** The agent's edits: committed on the task branch, or set aside (a reviewer judges, it does not fix). */
   readonly edits: 'commit' | 'discard';
   readonly checks: readonly CheckKind[];
-  /** Passing merges the task branch into the run branch (the last stage). */
-  readonly mergesOnPass: boolean;
   /** Where the stage's findings are filed: the reviewer's name, or `gate` for checks only. */
   readonly findingSource: 'gate' | 'qa' | 'sec' | 'docs';
+  /** A project's own stage: the command that judges it, run in the task's worktree instead of an agent. */
+  readonly command: string | null;
 }
 
 export const PIPELINE = Object.freeze([
@@ -53,8 +55,8 @@ export const PIPELINE = Object.freeze([
     reportFile: null,
     edits: 'commit',
     checks: ['changes', 'lint', 'build'],
-    mergesOnPass: false,
     findingSource: 'gate',
+    command: null,
   },
   {
     stage: 'qa',
@@ -62,8 +64,8 @@ export const PIPELINE = Object.freeze([
     reportFile: 'bugs.json',
     edits: 'discard',
     checks: ['test'],
-    mergesOnPass: false,
     findingSource: 'qa',
+    command: null,
   },
   {
     stage: 'sec',
@@ -71,8 +73,8 @@ export const PIPELINE = Object.freeze([
     reportFile: 'security_report.json',
     edits: 'discard',
     checks: [],
-    mergesOnPass: false,
     findingSource: 'sec',
+    command: null,
   },
   {
     stage: 'docs',
@@ -80,16 +82,80 @@ export const PIPELINE = Object.freeze([
     reportFile: 'docs_report.json',
     edits: 'commit',
     checks: ['docs'],
-    mergesOnPass: true,
     findingSource: 'docs',
+    command: null,
   },
 ] as const satisfies readonly StageDefinition[]);
 
-export type WorkStage = (typeof PIPELINE)[number]['stage'];
+/** The built-in stages, by name. */
+export type BuiltInStage = (typeof PIPELINE)[number]['stage'];
+export const BUILT_IN_STAGES: readonly [BuiltInStage, ...BuiltInStage[]] = Object.freeze(
+  PIPELINE.map((row) => row.stage) as [BuiltInStage, ...BuiltInStage[]],
+);
+
+/**
+ * A pipeline as a project declares it: built-in stages by name and stages of its own that run a command
+ * (validated by `pipelineSchema` in pipeline-schema.ts).
+ */
+export type PipelineEntry = BuiltInStage | { stage: string; title?: string | undefined; command: string };
+
+/** What a stage may be called: also what the database accepts in a task's or job's stage column. */
+export const STAGE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+export const MAX_STAGES = 12;
+
+/** The stages of a declared pipeline, in order; the built-in pipeline when none is declared. */
+export function resolvePipeline(
+  entries: readonly PipelineEntry[] | null | undefined,
+): readonly StageDefinition[] {
+  if (!entries || entries.length === 0) return PIPELINE;
+  return entries.map((entry) =>
+    typeof entry === 'string'
+      ? (PIPELINE.find((row) => row.stage === entry) as StageDefinition)
+      : {
+          stage: entry.stage,
+          title: entry.title ?? entry.stage,
+          reportFile: null,
+          edits: 'discard',
+          checks: ['command'],
+          findingSource: 'gate',
+          command: entry.command,
+        },
+  );
+}
+
+/** A board's columns for a run's pipeline: the waiting tasks, each stage, the complete ones. */
+export function boardColumns(
+  entries: readonly PipelineEntry[] | null | undefined,
+): { stage: string; title: string }[] {
+  return [
+    { stage: 'none', title: 'Waiting' },
+    ...resolvePipeline(entries).map((row) => ({ stage: row.stage, title: row.title })),
+    { stage: 'complete', title: 'Complete' },
+  ];
+}
+
+/** The names of a pipeline's stages, in order. */
+export function workStagesOf(pipeline: readonly StageDefinition[]): string[] {
+  return pipeline.map((row) => row.stage);
+}
+
+/** The work stages of a run, from the pipeline it started with. */
+export function runWorkStages(run: { pipeline: readonly PipelineEntry[] | null }): string[] {
+  return workStagesOf(resolvePipeline(run.pipeline));
+}
 
 /** The row of a work stage; asking for another (none, complete, a job without a stage) is a bug. */
-export function stageDefinition(stage: string | null): StageDefinition {
-  const row = PIPELINE.find((candidate) => candidate.stage === stage);
+export function stageDefinition(
+  stage: string | null,
+  pipeline: readonly StageDefinition[] = PIPELINE,
+): StageDefinition {
+  const row = pipeline.find((candidate) => candidate.stage === stage);
   if (!row) throw new Error(`not a work stage of the pipeline: ${stage}`);
   return row;
+}
+
+/** Passing the last stage merges the task branch into the run branch. */
+export function mergesOnPass(stage: string, pipeline: readonly StageDefinition[] = PIPELINE): boolean {
+  return pipeline.at(-1)?.stage === stage;
 }

@@ -14,11 +14,12 @@ import {
   WORK_STAGES,
 } from './stages.ts';
 
-const ALL_STAGES: Stage[] = ['none', 'dev', 'qa', 'sec', 'docs', 'complete'];
+const ALL_STAGES = ['none', 'dev', 'qa', 'sec', 'docs', 'complete'] as const;
+type BuiltIn = (typeof ALL_STAGES)[number];
 const ALL_RESULTS: StageResult[] = ['pass', 'fail'];
 
 /** Expected outcome of advance(stage, result): null means refused. */
-const ADVANCE: Record<Stage, Record<StageResult, { to: Stage; loopBack: boolean } | null>> = {
+const ADVANCE: Record<BuiltIn, Record<StageResult, { to: Stage; loopBack: boolean } | null>> = {
   none: { pass: { to: 'dev', loopBack: false }, fail: null },
   dev: { pass: { to: 'qa', loopBack: false }, fail: { to: 'dev', loopBack: true } },
   qa: { pass: { to: 'sec', loopBack: false }, fail: { to: 'dev', loopBack: true } },
@@ -28,7 +29,7 @@ const ADVANCE: Record<Stage, Record<StageResult, { to: Stage; loopBack: boolean 
 };
 
 /** Expected outcome of setStage(from, to): true means allowed. */
-const SET_STAGE: Record<Stage, Record<Stage, boolean>> = {
+const SET_STAGE: Record<BuiltIn, Record<BuiltIn, boolean>> = {
   none: { none: false, dev: true, qa: true, sec: true, docs: true, complete: true },
   dev: { none: true, dev: false, qa: true, sec: true, docs: true, complete: true },
   qa: { none: true, dev: true, qa: false, sec: true, docs: true, complete: true },
@@ -222,5 +223,49 @@ describe('runStage', () => {
     const stages: Stage[] = ['sec', 'complete', 'dev'];
     runStage(stages);
     expect(stages).toEqual(['sec', 'complete', 'dev']);
+  });
+});
+
+describe("a run's own pipeline", () => {
+  const own = ['dev', 'qa', 'licence'];
+
+  it('advances through its stages in its order, and a failure anywhere goes back to its first', () => {
+    expect(advance('qa', 'pass', own)).toEqual({ ok: true, from: 'qa', to: 'licence', loopBack: false });
+    expect(advance('licence', 'pass', own)).toEqual({
+      ok: true,
+      from: 'licence',
+      to: 'complete',
+      loopBack: false,
+    });
+    expect(advance('licence', 'fail', own)).toEqual({ ok: true, from: 'licence', to: 'dev', loopBack: true });
+    expect(advance('none', 'pass', own)).toEqual({ ok: true, from: 'none', to: 'dev', loopBack: false });
+  });
+
+  it('refuses to advance or set a stage the run does not have', () => {
+    expect(advance('sec', 'pass', own)).toMatchObject({
+      ok: false,
+      reason: "stage sec is not in this run's pipeline",
+    });
+    expect(setStage('dev', 'docs', own)).toMatchObject({
+      ok: false,
+      reason: "stage docs is not in this run's pipeline: none, dev, qa, licence, complete",
+    });
+    expect(setStage('dev', 'licence', own)).toEqual({
+      ok: true,
+      from: 'dev',
+      to: 'licence',
+      loopBack: false,
+    });
+    expect(isStage('licence', own)).toBe(true);
+    expect(isStage('licence')).toBe(false);
+    expect(isWorkStage('licence', own)).toBe(true);
+    expect(isWorkStage('none', own)).toBe(false);
+  });
+
+  it("ranks and finds the run's stage by its order", () => {
+    expect(stageRank('licence', own)).toBe(3);
+    expect(stageRank('sec', own)).toBe(-1);
+    expect(runStage(['licence', 'qa', 'complete'], own)).toBe('qa');
+    expect(runStage(['licence', 'complete'], own)).toBe('licence');
   });
 });

@@ -1,42 +1,43 @@
 /**
- * The task stage machine: none, then the pipeline's work stages in order (dev -> qa -> sec -> docs), then
- * complete. A failed review (qa, sec, docs) or a failed dev attempt returns the task to dev and counts a
- * loop-back.
+ * The task stage machine: none, then a pipeline's work stages in order (built in: dev -> qa -> sec -> docs),
+ * then complete. A failed stage returns the task to the pipeline's first stage (dev) and counts a loop-back.
+ * Every rule takes the run's work stages; without them, the built-in pipeline's.
  */
-import { PIPELINE, type WorkStage } from './pipeline.ts';
+import { BUILT_IN_STAGES, type BuiltInStage } from './pipeline.ts';
 
-export type { WorkStage } from './pipeline.ts';
+/** A stage name: `none`, `complete`, or a work stage of the task's run (a project may add its own). */
+export type Stage = string;
+export type WorkStage = string;
 
-/** Stages that are worked by an agent, so entering one creates a job: the pipeline table's rows. */
-export const WORK_STAGES: readonly [WorkStage, ...WorkStage[]] = Object.freeze(
-  PIPELINE.map((row) => row.stage) as [WorkStage, ...WorkStage[]],
-);
+/** The built-in pipeline's work stages: entering one creates a job. */
+export const WORK_STAGES: readonly [BuiltInStage, ...BuiltInStage[]] = BUILT_IN_STAGES;
 
-export type Stage = 'none' | WorkStage | 'complete';
-export const STAGES: readonly [Stage, ...Stage[]] = Object.freeze([
-  'none',
-  ...WORK_STAGES,
-  'complete',
-] as const);
+/** The built-in pipeline's stages, with its two ends. */
+export const STAGES = Object.freeze(['none', ...WORK_STAGES, 'complete'] as const);
 
 export const STAGE_RESULTS = Object.freeze(['pass', 'fail'] as const);
 export type StageResult = (typeof STAGE_RESULTS)[number];
 
-export function isStage(value: unknown): value is Stage {
-  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+/** Every stage of a pipeline with `workStages`, in order. */
+export function stagesOf(workStages: readonly string[] = WORK_STAGES): readonly string[] {
+  return ['none', ...workStages, 'complete'];
 }
 
-export function isWorkStage(stage: Stage): stage is WorkStage {
-  return (WORK_STAGES as readonly string[]).includes(stage);
+export function isStage(value: unknown, workStages: readonly string[] = WORK_STAGES): value is Stage {
+  return typeof value === 'string' && stagesOf(workStages).includes(value);
+}
+
+export function isWorkStage(stage: Stage, workStages: readonly string[] = WORK_STAGES): boolean {
+  return workStages.includes(stage);
 }
 
 export function isComplete(stage: Stage): boolean {
   return stage === 'complete';
 }
 
-/** Position in the pipeline; used to find a run's lowest stage. */
-export function stageRank(stage: Stage): number {
-  return STAGES.indexOf(stage);
+/** Position in the pipeline; used to find a run's lowest stage. -1 for a stage not in it. */
+export function stageRank(stage: Stage, workStages: readonly string[] = WORK_STAGES): number {
+  return stagesOf(workStages).indexOf(stage);
 }
 
 export type StageMove =
@@ -44,21 +45,31 @@ export type StageMove =
   | { ok: false; from: Stage; reason: string };
 
 /** Where a task goes when its current stage reports `result`. */
-export function advance(from: Stage, result: StageResult): StageMove {
+export function advance(
+  from: Stage,
+  result: StageResult,
+  workStages: readonly string[] = WORK_STAGES,
+): StageMove {
   if (from === 'complete') return { ok: false, from, reason: 'a complete task has no stage to advance' };
-  if (result === 'pass') {
-    const to = STAGES[stageRank(from) + 1] as Stage;
-    return { ok: true, from, to, loopBack: false };
-  }
+  const rank = stageRank(from, workStages);
+  if (rank < 0) return { ok: false, from, reason: `stage ${from} is not in this run's pipeline` };
+  if (result === 'pass') return { ok: true, from, to: stagesOf(workStages)[rank + 1]!, loopBack: false };
   if (from === 'none')
     return { ok: false, from, reason: 'a task that has not entered the pipeline cannot fail' };
-  return { ok: true, from, to: 'dev', loopBack: true };
+  return { ok: true, from, to: workStages[0]!, loopBack: true };
 }
 
 /**
- * A direct stage change (an operator override). Any stage may be set except the one the task is in.
+ * A direct stage change (an operator override). Any stage of the run's pipeline may be set except the one
+ * the task is in.
  */
-export function setStage(from: Stage, to: Stage): StageMove {
+export function setStage(from: Stage, to: Stage, workStages: readonly string[] = WORK_STAGES): StageMove {
+  if (!isStage(to, workStages))
+    return {
+      ok: false,
+      from,
+      reason: `stage ${to} is not in this run's pipeline: ${stagesOf(workStages).join(', ')}`,
+    };
   if (from === to) return { ok: false, from, reason: `the task is already at stage ${to}` };
   return { ok: true, from, to, loopBack: false };
 }
@@ -67,9 +78,11 @@ export function setStage(from: Stage, to: Stage): StageMove {
  * A run's stage is the lowest stage among its unfinished tasks: the run is "in QA" once every task has
  * passed DEV. With no unfinished tasks the run's stage is complete (or none if it has no tasks at all).
  */
-export function runStage(taskStages: readonly Stage[]): Stage {
+export function runStage(taskStages: readonly Stage[], workStages: readonly string[] = WORK_STAGES): Stage {
   if (taskStages.length === 0) return 'none';
   const unfinished = taskStages.filter((stage) => stage !== 'complete');
   if (unfinished.length === 0) return 'complete';
-  return unfinished.reduce((lowest, stage) => (stageRank(stage) < stageRank(lowest) ? stage : lowest));
+  return unfinished.reduce((lowest, stage) =>
+    stageRank(stage, workStages) < stageRank(lowest, workStages) ? stage : lowest,
+  );
 }

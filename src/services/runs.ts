@@ -2,8 +2,9 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs, runs, tasks } from '../db/schema.ts';
+import { resolvePipeline } from '../domain/pipeline.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
-import { runStage, STAGES, type Stage } from '../domain/stages.ts';
+import { runStage, type Stage, stagesOf } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
@@ -41,7 +42,7 @@ export function createRun(ctx: ServiceContext, input: NewRun): Promise<{ run: Ru
     const phase: RunPhase = input.skipPlanning ? 'building' : 'planning';
     const [inserted] = await tx
       .insert(runs)
-      .values({ projectId: project.id, goal: input.goal, phase })
+      .values({ projectId: project.id, goal: input.goal, phase, pipeline: project.settings.pipeline ?? null })
       .returning();
     const [run] = (await tx
       .update(runs)
@@ -116,13 +117,13 @@ export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): 
 }
 
 export async function taskProgress(db: Queryable, runId: number): Promise<TaskProgress> {
-  await loadRun(db, runId);
-  return (await progressOf(db, [runId])).get(runId)!;
+  const run = await loadRun(db, runId);
+  return (await progressOf(db, [run])).get(runId)!;
 }
 
 export async function getRun(db: Queryable, runId: number): Promise<RunView> {
   const run = await loadRun(db, runId);
-  const progress = (await progressOf(db, [runId])).get(runId)!;
+  const progress = (await progressOf(db, [run])).get(runId)!;
   const usage = (await usageOf(db, [runId])).get(runId)!;
   return { ...run, stage: progress.stage, progress, usage };
 }
@@ -153,7 +154,7 @@ export async function listRuns(
     .limit(filter.limit)
     .offset(filter.offset);
   const ids = rows.map((run) => run.id);
-  const progress = await progressOf(db, ids);
+  const progress = await progressOf(db, rows);
   const usage = await usageOf(db, ids);
   return {
     items: rows.map((run) => ({
@@ -166,7 +167,11 @@ export async function listRuns(
   };
 }
 
-async function progressOf(db: Queryable, runIds: number[]): Promise<Map<number, TaskProgress>> {
+async function progressOf(
+  db: Queryable,
+  ofRuns: readonly Pick<Run, 'id' | 'pipeline'>[],
+): Promise<Map<number, TaskProgress>> {
+  const runIds = ofRuns.map((run) => run.id);
   const counts =
     runIds.length === 0
       ? []
@@ -180,19 +185,25 @@ async function progressOf(db: Queryable, runIds: number[]): Promise<Map<number, 
           .where(inArray(tasks.runId, runIds))
           .groupBy(tasks.runId, tasks.pipelineStage);
   const result = new Map<number, TaskProgress>();
-  for (const runId of runIds) {
+  for (const { id: runId, pipeline } of ofRuns) {
+    const workStages = resolvePipeline(pipeline).map((row) => row.stage);
     const mine = counts.filter((row) => row.runId === runId);
-    const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
+    const byStage: Record<Stage, number> = Object.fromEntries(
+      stagesOf(workStages).map((stage) => [stage, 0]),
+    );
     for (const row of mine) byStage[row.stage] = row.count;
     const total = mine.reduce((sum, row) => sum + row.count, 0);
-    const complete = byStage.complete;
+    const complete = byStage.complete ?? 0;
     result.set(runId, {
       runId,
       total,
       complete,
       percent: total === 0 ? 0 : Math.round((complete / total) * 100),
-      blocked: byStage.none,
-      stage: runStage(mine.filter((row) => row.count > 0).map((row) => row.stage)),
+      blocked: byStage.none ?? 0,
+      stage: runStage(
+        mine.filter((row) => row.count > 0).map((row) => row.stage),
+        workStages,
+      ),
       byStage,
     });
   }

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { findings } from '../db/schema.ts';
-import { stageDefinition } from '../domain/pipeline.ts';
+import { resolvePipeline, stageDefinition, workStagesOf } from '../domain/pipeline.ts';
 import type { ReportFinding } from '../domain/reports.ts';
 import { type FindingSource, isBlocking, priorityForSeverity } from '../domain/severity.ts';
 import { advance } from '../domain/stages.ts';
@@ -36,7 +36,8 @@ export async function applyStageVerdict(
       payload: { job_stage: job.stage, task_stage: task.pipelineStage, pass: verdict.pass },
     };
   }
-  const source: FindingSource = stageDefinition(job.stage).findingSource;
+  const pipeline = resolvePipeline(run.pipeline);
+  const source: FindingSource = stageDefinition(job.stage, pipeline).findingSource;
   if (verdict.pass) {
     await tx
       .update(findings)
@@ -59,7 +60,7 @@ export async function applyStageVerdict(
     await tx.update(findings).set({ fixTaskId: fix.id }).where(eq(findings.id, stored!));
     fixTaskIds.push(fix.id);
   }
-  const move = advance(task.pipelineStage, verdict.pass ? 'pass' : 'fail');
+  const move = advance(task.pipelineStage, verdict.pass ? 'pass' : 'fail', workStagesOf(pipeline));
   const notes = verdict.pass ? 'passed on evidence' : verdict.reasons.join('; ');
   const change = await moveTask(tx, ctx, run, task, move, task.version, notes);
   const escalation = change.loopBack ? await escalateWhenLooping(tx, change, run.id) : null;

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/client.ts';
 import type { EventPayload } from '../domain/events.ts';
+import { runWorkStages } from '../domain/pipeline.ts';
 import { acceptsTaskWork } from '../domain/run-phases.ts';
 import { advance, type Stage, type StageResult, setStage as setStageRule } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
@@ -20,7 +21,7 @@ export interface AdvanceInput {
 export function advanceStage(ctx: ServiceContext, taskId: number, input: AdvanceInput): Promise<StageChange> {
   return inTransaction(ctx, async (tx) => {
     const { task, run } = await loadMovable(tx, taskId);
-    const move = advance(task.pipelineStage, input.result);
+    const move = advance(task.pipelineStage, input.result, runWorkStages(run));
     const moved = await moveTask(tx, ctx, run, task, move, input.version, input.notes);
     // Whoever reports the results (an agent through this API, or a worker), a task that does not converge
     // waits for a person.
@@ -56,7 +57,7 @@ export function setStage(ctx: ServiceContext, taskId: number, input: SetStageInp
       ctx,
       run,
       task,
-      setStageRule(task.pipelineStage, input.stage),
+      setStageRule(task.pipelineStage, input.stage, runWorkStages(run)),
       input.version,
     );
     await appendEvent(tx, ctx.actor, {

@@ -429,6 +429,57 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
     }
   });
 
+  it("draws a project's own pipeline as the run's columns, and offers only its stages", async () => {
+    const own = await server.api<{ id: number }>('POST', '/api/projects', {
+      name: 'own-pipeline',
+      repository: '/tmp/own-pipeline-repo',
+      settings: {
+        pipeline: ['dev', 'qa', { stage: 'licence', title: 'Licence', command: 'test -f LICENSE' }],
+      },
+    });
+    expect(own.status).toBe(201);
+    const run = await server.api<Run>('POST', '/api/runs', {
+      project_id: own.json.id,
+      goal: 'Check the licence',
+      skip_planning: true,
+    });
+    const task = await server.api<Task>('POST', '/api/tasks', {
+      run_id: run.json.id,
+      title: 'Add a LICENSE',
+    });
+    expect(task.status).toBe(201);
+
+    const page = await open(`/ui/run/${run.json.id}/`);
+    await page.locator(`[data-stage="dev"] [data-task-id="${task.json.id}"]`).waitFor();
+    expect(await page.locator('.column-head > span:first-child').allTextContents()).toEqual([
+      'Waiting',
+      'Dev',
+      'QA',
+      'Licence',
+      'Complete',
+    ]);
+    expect(await page.locator('[data-stage="sec"], [data-stage="docs"]').count()).toBe(0);
+
+    await page.locator(`[data-task-id="${task.json.id}"]`).click();
+    const panel = page.getByRole('complementary', { name: /Add a LICENSE/ });
+    const picker = panel.getByLabel('Move to stage');
+    await picker.waitFor();
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      'waiting (none)',
+      'dev',
+      'qa',
+      'licence',
+      'complete',
+    ]);
+    await picker.selectOption('licence');
+    await panel.getByRole('button', { name: 'Set stage' }).click();
+    await page
+      .locator(`[data-stage="licence"] [data-task-id="${task.json.id}"]`)
+      .waitFor({ timeout: 10_000 });
+    await shot(page, 'board', 'own-pipeline');
+    await page.close();
+  });
+
   it('serves deep links on reload', async () => {
     const runId = await newRun('Deep link target');
     await server.api('POST', '/api/tasks', { run_id: runId, title: 'Waits in dev' });

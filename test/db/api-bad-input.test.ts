@@ -93,7 +93,7 @@ interface BadCase {
 const HUGE = 99_999_999_999;
 const issue = (field: string, message: string) => ({ issues: [{ field, message }] });
 const RESULT_OPTIONS = 'Invalid option: expected one of "pass"|"fail"';
-const STAGE_OPTIONS = 'Invalid option: expected one of "none"|"dev"|"qa"|"sec"|"docs"|"complete"';
+const STAGE_NAME_RULE = 'expected a stage name: lower-case letters, digits and dashes, at most 31';
 const NOT_DIGITS = 'expected a positive whole number, digits only';
 const TOO_BIG = 'Too big: expected number to be <=2147483647';
 
@@ -168,9 +168,9 @@ const cases: BadCase[] = [
   ),
   invalid(
     'bad stage in set-stage',
-    (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, { stage: 'review' }],
+    (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, { stage: 'Review!' }],
     'body.stage',
-    STAGE_OPTIONS,
+    STAGE_NAME_RULE,
   ),
   invalid(
     'wrong result word',
@@ -188,7 +188,7 @@ const cases: BadCase[] = [
     'set-stage without stage',
     (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, {}],
     'body.stage',
-    STAGE_OPTIONS,
+    'Invalid input: expected string, received undefined',
   ),
   invalid(
     'task without title',
@@ -300,6 +300,13 @@ const cases: BadCase[] = [
     (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, { stage: 'qa' }],
     'WH_ILLEGAL_STAGE_TRANSITION',
     /already at stage qa/,
+    (f) => ({ task_id: f.qaId, current_stage: 'qa' }),
+  ),
+  conflict(
+    "set-stage to a stage the run's pipeline does not have",
+    (f) => ['POST', `/api/tasks/${f.qaId}/set-stage`, { stage: 'review' }],
+    'WH_ILLEGAL_STAGE_TRANSITION',
+    /stage review is not in this run's pipeline: none, dev, qa, sec, docs, complete/,
     (f) => ({ task_id: f.qaId, current_stage: 'qa' }),
   ),
   conflict(

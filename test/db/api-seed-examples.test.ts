@@ -144,7 +144,15 @@ function progress(runId: number, stage: Stage, counts: Partial<Record<Stage, num
 function runJson(runId: number, projectId: number, phase: string, killedAt: unknown = null): Json {
   const fixed = { goal: 'Add a health endpoint', branch: `wh/run-${runId}`, paused: false };
   const stamps = { killed_at: killedAt, created_at: ts, updated_at: ts };
-  return { id: runId, project_id: projectId, phase, ...fixed, auto_advance_remaining: null, ...stamps };
+  return {
+    id: runId,
+    project_id: projectId,
+    phase,
+    ...fixed,
+    auto_advance_remaining: null,
+    pipeline: null,
+    ...stamps,
+  };
 }
 
 async function jobRows(runId: number) {

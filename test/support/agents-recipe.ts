@@ -10,7 +10,7 @@ export const BUGGY_SUM = 'export function sum(a, b) {\n  return a - b;\n}\n';
 export const EVAL_SUM = 'export function sum(a, b) {\n  return eval(a + "+" + b);\n}\n';
 export const FIX_SUM = 'export function sum(a, b) {\n  return a + b;\n}\n';
 const PRODUCT = 'export function product(a, b) {\n  return a * b;\n}\n';
-const SUM_TEST = TEST_PASS(
+export const SUM_TEST = TEST_PASS(
   "import { sum } from '../src/sum.js';\n\ntest('sum adds', () => assert.equal(sum(2, 3), 5));\n",
 );
 const WEAK_TEST = TEST_PASS("test('sum adds', () => assert.ok(true));\n");

@@ -5,6 +5,7 @@
 
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { JobState } from '../../src/domain/job-states.ts';
+import type { PipelineEntry } from '../../src/domain/pipeline.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -86,6 +87,8 @@ export interface Run {
   paused: boolean;
   branch: string | null;
   auto_advance_remaining: number | null;
+  /** The pipeline the run started with, as its project declared it; null for the built-in one. */
+  pipeline: PipelineEntry[] | null;
   killed_at: string | null;
   created_at: string;
   updated_at: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pipelineSchema } from '../../domain/pipeline-schema.ts';
 import { createProject, getProject, listProjects, updateProject } from '../../services/projects.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { idParams, MAX_TIMEOUT_SECONDS, nonEmpty } from '../schemas.ts';
@@ -38,6 +39,7 @@ const projectBody = z.object({
       sandbox: sandboxSettings.extend({ allowUnsandboxed: z.boolean().optional() }).optional(),
       passEnv: z.array(envName).optional(),
       scriptedRecipe: z.string().max(2000).optional(),
+      pipeline: pipelineSchema.optional(),
     })
     .optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { STAGE_RESULTS, STAGES } from '../../domain/stages.ts';
+import { stageNameSchema } from '../../domain/pipeline-schema.ts';
+import { STAGE_RESULTS } from '../../domain/stages.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
 import { advanceStage, type StageChange, setStage } from '../../services/task-stages.ts';
 import { createTask, getTask, listTasks, taskQueue, updateTask } from '../../services/tasks.ts';
@@ -7,7 +8,7 @@ import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { bodyId, idParams, MAX_INT4, nonEmpty, optionalId, paging, priority } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
 
-const stage = z.enum(STAGES);
+const stage = stageNameSchema;
 const version = z
   .number()
   .int()

@@ -2,6 +2,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { tasks } from '../../db/schema.ts';
+import { runWorkStages } from '../../domain/pipeline.ts';
 import type { RunPhase } from '../../domain/run-phases.ts';
 import { isWorkStage, type Stage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
@@ -18,7 +19,7 @@ export async function enterStage(
   stage: Stage,
 ): Promise<Job | null> {
   await cancelTaskJobs(tx, task.id, `task left stage ${task.pipelineStage} for ${stage}`);
-  if (!isWorkStage(stage)) return null;
+  if (!isWorkStage(stage, runWorkStages(run))) return null;
   return openJob(tx, ctx, run, {
     kind: 'stage',
     role: stage,

@@ -4,7 +4,14 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GATE_COMMANDS, isGate, stageDefinition } from '../../domain/pipeline.ts';
+import {
+  GATE_COMMANDS,
+  isGate,
+  mergesOnPass,
+  resolvePipeline,
+  type StageDefinition,
+  stageDefinition,
+} from '../../domain/pipeline.ts';
 import type { ReportFinding } from '../../domain/reports.ts';
 import { ALL_REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
 import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
@@ -74,12 +81,12 @@ async function ownCheck(check: 'changes' | 'docs', wt: TaskWorktree): Promise<Re
 
 async function collectEvidence(
   context: WorkContext,
+  stage: StageDefinition,
   wt: TaskWorktree,
   repo: Repository,
   options: AgentWorkOptions,
   signal: AbortSignal,
 ) {
-  const stage = stageDefinition(context.job.stage);
   const { reportFile } = stage;
   // Read before anything else touches the worktree; parsed (and judged) below.
   const parsed = reportFile ? loadReport(reviewReportSchema, wt.path, reportFile) : null;
@@ -99,20 +106,22 @@ async function collectEvidence(
   const gates: GateResult[] = [];
   const checks: ReportFinding[] = [];
   for (const check of stage.checks) {
-    if (!isGate(check)) {
+    if (check === 'changes' || check === 'docs') {
       checks.push(...(await ownCheck(check, wt)));
       continue;
     }
-    const command = context.project[GATE_COMMANDS[check]];
+    const [name, command] = isGate(check)
+      ? [check, context.project[GATE_COMMANDS[check]]]
+      : [stage.stage, stage.command];
     if (!command) continue;
     gates.push(
-      await runGate(check, command, {
+      await runGate(name, command, {
         cwd: wt.path,
         timeoutSeconds: options.llmTimeoutSeconds,
         passEnv: context.project.settings.passEnv ?? [],
         signal,
         hostEnv: options.hostEnv,
-        confinement: confinementFor(options, context, wt.path, repo, check),
+        confinement: confinementFor(options, context, wt.path, repo, name),
       }),
     );
   }
@@ -126,7 +135,7 @@ async function collectEvidence(
     gates,
     checks,
   };
-  return { evidence, discarded, mergesOnPass: stage.mergesOnPass };
+  return { evidence, discarded };
 }
 
 /**
@@ -165,21 +174,18 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     // Every stage after DEV judges what is committed on the task branch, nothing left over.
     if (context.job.stage !== 'dev')
       await discardChanges(wt, context.task.id, discardedRef(context.task.id, context.job.id));
-    const agent = await runAgentForJob(run, context, wt.path, repo, options);
-    const usage = usageOf(agent);
-    if (!agent.result.summary.ok) {
+    const pipeline = resolvePipeline(context.run.pipeline);
+    const stage = stageDefinition(context.job.stage, pipeline);
+    // A project's own stage is its command alone; every other stage is an agent's work, then the evidence.
+    const agent = stage.command === null ? await runAgentForJob(run, context, wt.path, repo, options) : null;
+    const usage = agent ? usageOf(agent) : {};
+    if (agent && !agent.result.summary.ok) {
       await keepWorkInProgress(run, context, repo, wt);
       throw failedAgentError(agent.result, usage);
     }
-    const { evidence, discarded, mergesOnPass } = await collectEvidence(
-      context,
-      wt,
-      repo,
-      options,
-      run.signal,
-    );
+    const { evidence, discarded } = await collectEvidence(context, stage, wt, repo, options, run.signal);
     let verdict = judgeStage(evidence);
-    if (verdict.pass && mergesOnPass) {
+    if (verdict.pass && mergesOnPass(stage.stage, pipeline)) {
       const merged = await mergeTaskIntoRun(
         repo,
         options.workspace,
@@ -192,7 +198,7 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     return {
       report: {
         verdict,
-        agent: { final_text: agent.result.summary.finalText.slice(-2000) },
+        ...(agent ? { agent: { final_text: agent.result.summary.finalText.slice(-2000) } } : {}),
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },
       usage,

@@ -1,14 +1,7 @@
 import { memo, useMemo, useState } from 'react';
-import { PIPELINE } from '../../../src/domain/pipeline.ts';
+import { boardColumns, type PipelineEntry } from '../../../src/domain/pipeline.ts';
 import type { Stage, Task } from '../api.ts';
 import { TaskCard } from './TaskCard.tsx';
-
-/** The pipeline's stages, between the tasks waiting to start and those complete. */
-export const COLUMNS: { stage: Stage; title: string }[] = [
-  { stage: 'none', title: 'Waiting' },
-  ...PIPELINE.map((row) => ({ stage: row.stage, title: row.title })),
-  { stage: 'complete', title: 'Complete' },
-];
 
 /** Cards drawn per column before "show more": keeps the first paint of a huge column quick. */
 const PAGE = 200;
@@ -19,22 +12,25 @@ function byPriority(a: Task, b: Task): number {
 
 interface Props {
   tasks: Map<number, Task>;
+  /** The run's pipeline: one column per stage. */
+  pipeline: PipelineEntry[] | null;
   selectedId: number | null;
   onSelect: (id: number) => void;
 }
 
-export function Board({ tasks, selectedId, onSelect }: Props) {
+export function Board({ tasks, pipeline, selectedId, onSelect }: Props) {
+  const stageColumns = useMemo(() => boardColumns(pipeline), [pipeline]);
   const columns = useMemo(() => {
-    const grouped = new Map<Stage, Task[]>(COLUMNS.map((column) => [column.stage, []]));
+    const grouped = new Map<Stage, Task[]>(stageColumns.map((column) => [column.stage, []]));
     for (const task of tasks.values()) grouped.get(task.pipeline_stage)?.push(task);
     for (const list of grouped.values()) list.sort(byPriority);
     return grouped;
-  }, [tasks]);
+  }, [tasks, stageColumns]);
 
   return (
     <>
       <nav className="board-jump" aria-label="Jump to a stage">
-        {COLUMNS.map((column) => (
+        {stageColumns.map((column) => (
           <button
             key={column.stage}
             type="button"
@@ -50,7 +46,7 @@ export function Board({ tasks, selectedId, onSelect }: Props) {
         ))}
       </nav>
       <section className="board" aria-label="Task board">
-        {COLUMNS.map((column) => (
+        {stageColumns.map((column) => (
           <Column
             key={column.stage}
             stage={column.stage}

@@ -1,7 +1,4 @@
-import { STAGES, type Stage, type TaskProgress } from '../api.ts';
-
-/** The furthest stage first: the bar fills from the left as tasks move on. */
-const SEGMENTS: Stage[] = [...STAGES].reverse();
+import type { TaskProgress } from '../api.ts';
 
 /** A run's progress: the share of complete tasks, with the rest split by the stage they are in. */
 export function ProgressBar({ progress }: { progress: TaskProgress }) {
@@ -19,18 +16,21 @@ export function ProgressBar({ progress }: { progress: TaskProgress }) {
         aria-valuetext={text}
       >
         {total > 0
-          ? SEGMENTS.map((stage) => {
-              const count = progress.by_stage[stage] ?? 0;
-              if (count === 0) return null;
-              return (
-                <span
-                  key={stage}
-                  className={`progress-seg seg-${stage}`}
-                  style={{ width: `${(count / total) * 100}%` }}
-                  title={`${stage}: ${count}`}
-                />
-              );
-            })
+          ? // The counts come in the run's pipeline order; the furthest stage first fills the bar from the left.
+            Object.keys(progress.by_stage)
+              .reverse()
+              .map((stage) => {
+                const count = progress.by_stage[stage] ?? 0;
+                if (count === 0) return null;
+                return (
+                  <span
+                    key={stage}
+                    className={`progress-seg seg-${stage}`}
+                    style={{ width: `${(count / total) * 100}%` }}
+                    title={`${stage}: ${count}`}
+                  />
+                );
+              })
           : null}
       </div>
       <span className="progress-text">{text}</span>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, type Job, STAGES, type Stage, type Task } from '../api.ts';
+import { api, type Job, type Stage, type Task } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
 import { useCan } from '../session.ts';
@@ -9,6 +9,8 @@ import { Empty, ErrorNote } from './Notice.tsx';
 
 interface Props {
   task: Task;
+  /** Every stage of the task's run, in order: where an operator may move it. */
+  stages: readonly Stage[];
   /** Bumped by the page when an event touches this task's jobs or findings. */
   version: number;
   editable: boolean;
@@ -21,7 +23,7 @@ function retryable(job: Job): boolean {
 }
 
 /** A task's details, jobs, findings and the live log of its running (or latest) job. */
-export function TaskPanel({ task, version, editable, subscribe, onClose }: Props) {
+export function TaskPanel({ task, stages, version, editable, subscribe, onClose }: Props) {
   const canOperate = useCan('operate') && editable;
   const heading = useRef<HTMLHeadingElement>(null);
   const jobs = useResource(() => api.jobs({ task_id: task.id, limit: 50 }), [task.id, version]);
@@ -99,7 +101,7 @@ export function TaskPanel({ task, version, editable, subscribe, onClose }: Props
         </div>
       </dl>
 
-      {canOperate ? <SetStage task={task} /> : null}
+      {canOperate ? <SetStage task={task} stages={stages} /> : null}
 
       {task.description ? <p className="prewrap">{task.description}</p> : null}
       {task.acceptance.length > 0 ? (
@@ -196,7 +198,7 @@ export function TaskPanel({ task, version, editable, subscribe, onClose }: Props
   );
 }
 
-function SetStage({ task }: { task: Task }) {
+function SetStage({ task, stages }: { task: Task; stages: readonly Stage[] }) {
   const [stage, setStage] = useState<Stage>(task.pipeline_stage);
   const action = useAction();
   useEffect(() => setStage(task.pipeline_stage), [task.pipeline_stage]);
@@ -211,7 +213,7 @@ function SetStage({ task }: { task: Task }) {
       <label className="field field-inline">
         <span>Move to stage</span>
         <select value={stage} onChange={(e) => setStage(e.target.value as Stage)}>
-          {STAGES.map((value) => (
+          {stages.map((value) => (
             <option key={value} value={value}>
               {value === 'none' ? 'waiting (none)' : value}
             </option>

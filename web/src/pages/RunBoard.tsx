@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { runWorkStages } from '../../../src/domain/pipeline.ts';
+import { stagesOf } from '../../../src/domain/stages.ts';
 import { api, errorText, type Task, type WhEvent } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { Board } from '../components/Board.tsx';
@@ -163,7 +165,7 @@ export function RunBoard() {
       ) : null}
       <ErrorNote error={tasksError} />
       {tasks && tasks.size > 0 ? (
-        <Board tasks={tasks} selectedId={selectedId} onSelect={onSelect} />
+        <Board tasks={tasks} pipeline={data?.pipeline ?? null} selectedId={selectedId} onSelect={onSelect} />
       ) : tasksError || tasks ? null : (
         <Loading what="tasks" />
       )}
@@ -179,6 +181,7 @@ export function RunBoard() {
       {selected ? (
         <TaskPanel
           task={selected}
+          stages={stagesOf(runWorkStages({ pipeline: data?.pipeline ?? null }))}
           version={detailVersion}
           editable={Boolean(live)}
           subscribe={subscribe}
