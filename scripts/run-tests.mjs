@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The whole test suite, as the README and CI run it: typecheck, lint, then every vitest project.
+ * The whole test suite, as the README and CI run it: typecheck, lint, dead code (knip), then every vitest project.
  * Ends with one plain line, `N passed, N failed[, N skipped]`, counted from vitest's JSON report.
  * With CI=true a skipped test fails the run: tests that need PostgreSQL or Chromium must run there.
  */
@@ -25,6 +25,7 @@ let failedSteps = 0;
 failedSteps += step('typecheck', 'npx', ['tsc', '--noEmit']) === 0 ? 0 : 1;
 failedSteps += step('typecheck web', 'npx', ['tsc', '--noEmit', '-p', 'web']) === 0 ? 0 : 1;
 failedSteps += step('lint', 'npx', ['biome', 'check', '.']) === 0 ? 0 : 1;
+failedSteps += step('dead code', 'npx', ['knip', '--no-progress']) === 0 ? 0 : 1;
 const vitestStatus = step('tests', 'npx', [
   'vitest',
   'run',
@@ -78,7 +79,9 @@ for (const name of skippedNames.slice(0, 10)) process.stdout.write(`skipped: ${n
 if (skippedNames.length > 10) process.stdout.write(`skipped: ... and ${skippedNames.length - 10} more\n`);
 
 if (failedSteps > 0)
-  process.stdout.write(`\n${failedSteps} check step(s) failed (typecheck or lint), counted as failures\n`);
+  process.stdout.write(
+    `\n${failedSteps} check step(s) failed (typecheck, lint or dead code), counted as failures\n`,
+  );
 if (ci && skipped > 0)
   process.stdout.write(`\nCI=true: ${skipped} skipped test(s) count as a failure here\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);

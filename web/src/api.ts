@@ -4,6 +4,7 @@
  */
 
 import type { ApprovalState } from '../../src/domain/approvals.ts';
+import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
 import type { JobState } from '../../src/domain/job-states.ts';
 import type { PipelineEntry } from '../../src/domain/pipeline.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
@@ -11,7 +12,12 @@ import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
 import type { Stage } from '../../src/domain/stages.ts';
 
-export { JOB_STATES, type JobState } from '../../src/domain/job-states.ts';
+export type { ApprovalState } from '../../src/domain/approvals.ts';
+export {
+  BUG_REPORT_STATUSES as BUG_STATUSES,
+  type BugReportStatus as BugStatus,
+} from '../../src/domain/bug-reports.ts';
+export type { JobState } from '../../src/domain/job-states.ts';
 export { RUN_PHASES, type RunPhase } from '../../src/domain/run-phases.ts';
 export {
   FINDING_STATUSES,
@@ -19,12 +25,7 @@ export {
   SEVERITIES,
   type Severity,
 } from '../../src/domain/severity.ts';
-export { STAGES, type Stage } from '../../src/domain/stages.ts';
-
-export const BUG_STATUSES = ['open', 'triaged', 'closed'] as const;
-export type BugStatus = (typeof BUG_STATUSES)[number];
-
-export { APPROVAL_STATES, type ApprovalState } from '../../src/domain/approvals.ts';
+export type { Stage } from '../../src/domain/stages.ts';
 export type Decision = 'approve' | 'reject';
 
 export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';

@@ -4,10 +4,6 @@ import type { Permission, Session } from './api.ts';
 
 export const SessionContext = createContext<Session | null>(null);
 
-export function useSession(): Session | null {
-  return useContext(SessionContext);
-}
-
 export function useCan(permission: Permission): boolean {
   return useContext(SessionContext)?.permissions.includes(permission) ?? false;
 }

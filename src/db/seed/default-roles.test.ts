@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadDefaultRoleConfigs, ROLE_NAMES, type RoleName } from './default-roles.ts';
+import { ROLE_NAMES, type RoleName } from '../../domain/roles.ts';
+import { loadDefaultRoleConfigs } from './default-roles.ts';
 
 const PLACEHOLDERS = new Set([
   '{{goal}}',

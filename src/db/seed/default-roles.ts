@@ -4,8 +4,6 @@ import { readFileSync } from 'node:fs';
 import { reportFileOf } from '../../domain/reports.ts';
 import { ROLE_NAMES, type RoleName } from '../../domain/roles.ts';
 
-export { ROLE_NAMES, type RoleName } from '../../domain/roles.ts';
-
 export interface DefaultRoleConfig {
   role: RoleName;
   prompt: string;
