@@ -54,6 +54,8 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerAuth(app, deps.database.db);
   await app.register(fastifySwagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, so any standard validator checks answers against them.
+      openapi: '3.1.0',
       info: {
         title: 'Workhorse API',
         version: deps.version,

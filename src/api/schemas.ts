@@ -6,9 +6,6 @@ export const MAX_ID = 2_147_483_647;
 /** The largest value of an `integer` (int4) column. */
 export const MAX_INT4 = 2_147_483_647;
 
-/** A week: an agent's timeout beyond it is a mistake (and past 2^31 ms a timer would fire at once). */
-export const MAX_TIMEOUT_SECONDS = 604_800;
-
 /** A numeric id in a JSON body. */
 export const bodyId = z.number().int().positive().max(MAX_ID);
 

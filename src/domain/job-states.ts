@@ -16,7 +16,8 @@ export const JOB_KINDS = Object.freeze(['planning', 'stage', 'integration_test',
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const FINAL: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];
-const OPEN: readonly JobState[] = ['held', 'queued', 'running'];
+/** Jobs that still hold work: waiting for a person, in the queue, or running. */
+export const OPEN_JOB_STATES: readonly JobState[] = Object.freeze(['held', 'queued', 'running']);
 
 const ALLOWED: Readonly<Record<JobState, readonly JobState[]>> = Object.freeze({
   held: ['queued', 'cancelled'],
@@ -38,7 +39,7 @@ export function isFinal(state: JobState): boolean {
 
 /** Open jobs still hold a claim on their task's stage. */
 export function isOpen(state: JobState): boolean {
-  return OPEN.includes(state);
+  return OPEN_JOB_STATES.includes(state);
 }
 
 export function canMoveJob(from: JobState, to: JobState): boolean {

@@ -1,7 +1,9 @@
 /** Tasks: create, edit, read. Stage moves live in task-stages.ts. */
+
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
+import { OPEN_JOB_STATES } from '../domain/job-states.ts';
 import { acceptsTaskWork } from '../domain/run-phases.ts';
 import type { Stage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
@@ -175,7 +177,7 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
   const openJobs = await db
     .select()
     .from(jobs)
-    .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, ['held', 'queued', 'running'])))
+    .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, [...OPEN_JOB_STATES])))
     .orderBy(desc(jobs.id));
   return rows.map((task) => {
     const mine = deps.filter((dep) => dep.taskId === task.id);

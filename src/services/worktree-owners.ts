@@ -2,9 +2,11 @@
  * What the worktree sweep needs to know of some runs: their phase, their project's repository, their
  * tasks' stages, and which of their worktrees a job may still be using.
  */
+
 import { inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs, projects, runs, tasks } from '../db/schema.ts';
+import { OPEN_JOB_STATES } from '../domain/job-states.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
 import type { Stage } from '../domain/stages.ts';
 
@@ -41,7 +43,7 @@ export async function worktreeOwners(db: Queryable, runIds: number[]): Promise<M
     .select({ runId: jobs.runId, taskId: jobs.taskId, kind: jobs.kind })
     .from(jobs)
     .where(
-      sql`${inArray(jobs.runId, runIds)} and (${inArray(jobs.state, ['held', 'queued', 'running'])}
+      sql`${inArray(jobs.runId, runIds)} and (${inArray(jobs.state, [...OPEN_JOB_STATES])}
           or ${jobs.updatedAt} > now() - interval '1 minute')`,
     );
   for (const job of busy) {

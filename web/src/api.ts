@@ -3,10 +3,11 @@
  * token ever lives in page script. Errors arrive as `{error: {code, message, details}}` and become ApiError.
  */
 
+import type { Project } from '../../src/contracts/projects.ts';
+import type { PhaseChange, RunView as Run } from '../../src/contracts/runs.ts';
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
 import type { JobState } from '../../src/domain/job-states.ts';
-import type { PipelineEntry } from '../../src/domain/pipeline.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -45,19 +46,8 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface Project {
-  id: number;
-  name: string;
-  repository: string;
-  default_branch: string;
-  test_command: string | null;
-  lint_command: string | null;
-  build_command: string | null;
-  deploy_command: string | null;
-  settings: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-}
+export type { Project } from '../../src/contracts/projects.ts';
+export type { PhaseChange, RunUsage, RunView as Run, TaskProgress } from '../../src/contracts/runs.ts';
 
 export type ProjectInput = Pick<
   Project,
@@ -69,50 +59,6 @@ export type ProjectInput = Pick<
   | 'build_command'
   | 'deploy_command'
 >;
-
-export interface TaskProgress {
-  run_id: number;
-  total: number;
-  complete: number;
-  percent: number;
-  blocked: number;
-  stage: Stage;
-  by_stage: Record<Stage, number>;
-}
-
-export interface Run {
-  id: number;
-  project_id: number;
-  goal: string;
-  phase: RunPhase;
-  paused: boolean;
-  branch: string | null;
-  auto_advance_remaining: number | null;
-  /** The pipeline the run started with, as its project declared it; null for the built-in one. */
-  pipeline: PipelineEntry[] | null;
-  killed_at: string | null;
-  created_at: string;
-  updated_at: string;
-  stage: Stage;
-  progress: TaskProgress;
-  usage: RunUsage;
-}
-
-/** One entry of a run's timeline: the phase it entered, from which, and when. */
-export interface PhaseChange {
-  from_phase: RunPhase | null;
-  to_phase: RunPhase;
-  at: string;
-}
-
-/** What a run's agents used: every attempt counts; costs as the agent CLIs reported them. */
-export interface RunUsage {
-  agent_jobs: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number | null;
-  unpriced_jobs: number;
-}
 
 export interface Job {
   id: number;

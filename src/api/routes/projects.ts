@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { pipelineSchema } from '../../domain/pipeline-schema.ts';
+import { projectListSchema, projectSchema, projectSettingsSchema } from '../../contracts/projects.ts';
 import { createProject, getProject, listProjects, updateProject } from '../../services/projects.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { idParams, MAX_TIMEOUT_SECONDS, nonEmpty } from '../schemas.ts';
+import { idParams, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const command = z.string().trim().max(2000).nullable().optional();
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
-const sandboxSettings = z.object({ network: z.enum(['on', 'none']).optional() });
 
 const projectBody = z.object({
   name: nonEmpty(200),
@@ -17,31 +15,7 @@ const projectBody = z.object({
   lint_command: command,
   build_command: command,
   deploy_command: command,
-  settings: z
-    .object({
-      roles: z
-        .record(
-          z.string(),
-          z.object({
-            backend: z.string().max(100).optional(),
-            model: z.string().max(200).optional(),
-            timeoutSeconds: z.number().int().positive().max(MAX_TIMEOUT_SECONDS).optional(),
-            binary: z.string().max(2000).optional(),
-            baseUrl: z
-              .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-              .max(2000)
-              .optional(),
-            apiKeyEnv: envName.optional(),
-            sandbox: sandboxSettings.optional(),
-          }),
-        )
-        .optional(),
-      sandbox: sandboxSettings.extend({ allowUnsandboxed: z.boolean().optional() }).optional(),
-      passEnv: z.array(envName).optional(),
-      scriptedRecipe: z.string().max(2000).optional(),
-      pipeline: pipelineSchema.optional(),
-    })
-    .optional(),
+  settings: projectSettingsSchema.optional(),
 });
 
 function fields(body: Partial<z.infer<typeof projectBody>>) {
@@ -65,13 +39,18 @@ function sent<T extends object>(value: T): Partial<T> {
 export function registerProjectRoutes(app: Api, deps: ApiDeps): void {
   const db = deps.database.db;
 
-  app.get('/api/projects', { config: { permission: 'read' }, schema: { tags: ['projects'] } }, async () => ({
-    items: toApi(await listProjects(db)),
-  }));
+  app.get(
+    '/api/projects',
+    { config: { permission: 'read' }, schema: { tags: ['projects'], response: { 200: projectListSchema } } },
+    async () => ({ items: toApi(await listProjects(db)) }),
+  );
 
   app.post(
     '/api/projects',
-    { config: { permission: 'operate' }, schema: { tags: ['projects'], body: projectBody } },
+    {
+      config: { permission: 'operate' },
+      schema: { tags: ['projects'], body: projectBody, response: { 201: projectSchema } },
+    },
     async (request, reply) => {
       const { name, repository, ...rest } = fields(request.body);
       const project = await createProject(contextFor(deps, request), {
@@ -86,7 +65,10 @@ export function registerProjectRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/api/projects/:id',
-    { config: { permission: 'read' }, schema: { tags: ['projects'], params: idParams } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['projects'], params: idParams, response: { 200: projectSchema } },
+    },
     async (request) => toApi(await getProject(db, request.params.id)),
   );
 
@@ -94,7 +76,12 @@ export function registerProjectRoutes(app: Api, deps: ApiDeps): void {
     '/api/projects/:id',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['projects'], params: idParams, body: projectBody.partial() },
+      schema: {
+        tags: ['projects'],
+        params: idParams,
+        body: projectBody.partial(),
+        response: { 200: projectSchema },
+      },
     },
     async (request) =>
       toApi(await updateProject(contextFor(deps, request), request.params.id, sent(fields(request.body)))),

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  createdRunSchema,
+  killedRunSchema,
+  runPageSchema,
+  runViewSchema,
+  taskProgressSchema,
+  timelineSchema,
+  triggeredAgentSchema,
+  triggeredPipelineSchema,
+} from '../../contracts/runs.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
 import { RUN_PHASES } from '../../domain/run-phases.ts';
 import { runTimeline } from '../../services/run-timeline.ts';
@@ -25,6 +35,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
           include_killed: queryBoolean.default(false),
           ...paging,
         }),
+        response: { 200: runPageSchema },
       },
     },
     async (request) => {
@@ -52,6 +63,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
           goal: nonEmpty(20_000),
           skip_planning: z.boolean().default(false),
         }),
+        response: { 201: createdRunSchema },
       },
     },
     async (request, reply) => {
@@ -61,13 +73,16 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         skipPlanning: request.body.skip_planning,
       });
       reply.code(201);
-      return { ...(toApi(await getRun(db, run.id)) as object), job: job ? toApi(summarizeJob(job)) : null };
+      return { ...toApi(await getRun(db, run.id)), job: job ? toApi(summarizeJob(job)) : null };
     },
   );
 
   app.get(
     '/api/runs/:id',
-    { config: { permission: 'read' }, schema: { tags: ['runs'], params: idParams } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['runs'], params: idParams, response: { 200: runViewSchema } },
+    },
     async (request) => toApi(await getRun(db, request.params.id)),
   );
 
@@ -79,6 +94,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         tags: ['runs'],
         summary: 'Task count per stage, total, complete and percent',
         params: idParams,
+        response: { 200: taskProgressSchema },
       },
     },
     async (request) => toApi(await taskProgress(db, request.params.id)),
@@ -92,6 +108,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         tags: ['runs'],
         summary: "The run's timeline: every phase it entered, from which, and when, oldest first",
         params: idParams,
+        response: { 200: timelineSchema },
       },
     },
     async (request) => toApi(await runTimeline(db, request.params.id)),
@@ -101,7 +118,12 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
     '/api/runs/:id/kill',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['runs'], summary: 'Soft-delete a run and cancel its jobs', params: idParams },
+      schema: {
+        tags: ['runs'],
+        summary: 'Soft-delete a run and cancel its jobs',
+        params: idParams,
+        response: { 200: killedRunSchema },
+      },
     },
     async (request) => {
       const { run, cancelledJobIds } = await killRun(contextFor(deps, request), request.params.id);
@@ -115,7 +137,10 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
   ] as const) {
     app.post(
       `/api/runs/:id/${action}`,
-      { config: { permission: 'operate' }, schema: { tags: ['runs'], params: idParams } },
+      {
+        config: { permission: 'operate' },
+        schema: { tags: ['runs'], params: idParams, response: { 200: runViewSchema } },
+      },
       async (request) => {
         await setPaused(contextFor(deps, request), request.params.id, paused);
         return toApi(await getRun(db, request.params.id));
@@ -132,6 +157,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
         summary: "Release the run's held jobs, of one role if given",
         params: idParams,
         body: optionalBody(z.object({ role: z.enum(ROLE_NAMES).optional() })),
+        response: { 200: triggeredAgentSchema },
       },
     },
     async (request) => {
@@ -157,6 +183,7 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
             max_iterations: z.number().int().min(1).max(1000).default(DEFAULT_PIPELINE_ITERATIONS),
           }),
         ),
+        response: { 200: triggeredPipelineSchema },
       },
     },
     async (request) => {

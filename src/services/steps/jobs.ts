@@ -5,7 +5,7 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { jobs, runs } from '../../db/schema.ts';
-import type { JobKind, JobState } from '../../domain/job-states.ts';
+import { type JobKind, type JobState, OPEN_JOB_STATES } from '../../domain/job-states.ts';
 import type { WorkStage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
 import { voidApprovalsOfJobs } from './escalate.ts';
@@ -18,8 +18,6 @@ export function summarizeJob({ log: _log, report: _report, ...summary }: Job): J
   return summary;
 }
 type Run = typeof runs.$inferSelect;
-
-const OPEN_STATES: JobState[] = ['held', 'queued', 'running'];
 
 /**
  * A new job is queued when agents trigger automatically or the run still has auto-advance budget left
@@ -76,7 +74,7 @@ async function cancelOpenJobs(tx: Tx, where: SQL, reason: string): Promise<numbe
   const rows = await tx
     .update(jobs)
     .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(where, inArray(jobs.state, OPEN_STATES)))
+    .where(and(where, inArray(jobs.state, [...OPEN_JOB_STATES])))
     .returning({ id: jobs.id });
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);
   await voidApprovalsOfJobs(tx, ids, `its job was cancelled: ${reason}`);

@@ -1,0 +1,39 @@
+/** Jobs as the API answers with them. */
+import { z } from 'zod';
+import { JOB_KINDS, JOB_STATES } from '../domain/job-states.ts';
+import { id, timestamp } from './common.ts';
+
+const tokens = z.number().int().min(0).nullable();
+
+/** A job without its log and report: what lists and task views carry. */
+export const jobSummarySchema = z.strictObject({
+  id,
+  kind: z.enum(JOB_KINDS),
+  run_id: id,
+  task_id: id.nullable(),
+  stage: z.string().nullable(),
+  role: z.string(),
+  state: z.enum(JOB_STATES),
+  /** Held only because its run is paused: resuming the run queues it again. */
+  held_by_pause: z.boolean(),
+  priority: z.number().int(),
+  attempt: z.number().int().min(0),
+  max_attempts: z.number().int().positive(),
+  run_at: timestamp,
+  lease_owner: z.string().nullable(),
+  lease_token: z.uuid().nullable(),
+  lease_expires_at: timestamp.nullable(),
+  backend: z.string().nullable(),
+  role_config_id: id.nullable(),
+  exit_code: z.number().int().nullable(),
+  input_tokens: tokens,
+  output_tokens: tokens,
+  cost_usd: z.number().min(0).nullable(),
+  /** Input for the job's handler (for agent jobs: the backend options it was queued with). */
+  payload: z.record(z.string(), z.unknown()),
+  last_error: z.string().nullable(),
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});

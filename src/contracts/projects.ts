@@ -1,0 +1,53 @@
+/** Projects as the API answers with them. */
+import { z } from 'zod';
+import { pipelineSchema } from '../domain/pipeline-schema.ts';
+import { id, timestamp } from './common.ts';
+
+/** A week: an agent's timeout beyond it is a mistake (and past 2^31 ms a timer would fire at once). */
+export const MAX_TIMEOUT_SECONDS = 604_800;
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+const sandboxSettings = z.object({ network: z.enum(['on', 'none']).optional() });
+
+/** A project's settings, as it is given them and as the API answers with them. */
+export const projectSettingsSchema = z.object({
+  roles: z
+    .record(
+      z.string(),
+      z.object({
+        backend: z.string().max(100).optional(),
+        model: z.string().max(200).optional(),
+        timeoutSeconds: z.number().int().positive().max(MAX_TIMEOUT_SECONDS).optional(),
+        binary: z.string().max(2000).optional(),
+        baseUrl: z
+          .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+          .max(2000)
+          .optional(),
+        apiKeyEnv: envName.optional(),
+        sandbox: sandboxSettings.optional(),
+      }),
+    )
+    .optional(),
+  sandbox: sandboxSettings.extend({ allowUnsandboxed: z.boolean().optional() }).optional(),
+  passEnv: z.array(envName).optional(),
+  scriptedRecipe: z.string().max(2000).optional(),
+  pipeline: pipelineSchema.optional(),
+});
+
+export const projectSchema = z.strictObject({
+  id,
+  name: z.string(),
+  repository: z.string(),
+  default_branch: z.string(),
+  test_command: z.string().nullable(),
+  lint_command: z.string().nullable(),
+  build_command: z.string().nullable(),
+  deploy_command: z.string().nullable(),
+  /** Per-role agents, confinement, passed environment, the scripted recipe and the project's pipeline. */
+  settings: projectSettingsSchema,
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export const projectListSchema = z.strictObject({ items: z.array(projectSchema) });

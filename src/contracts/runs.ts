@@ -1,0 +1,89 @@
+/** Runs, their progress, usage and timeline, as the API answers with them. */
+import { z } from 'zod';
+import { BUILT_IN_STAGES } from '../domain/pipeline.ts';
+import { RUN_PHASES } from '../domain/run-phases.ts';
+import { id, pageOf, timestamp } from './common.ts';
+import { jobSummarySchema } from './jobs.ts';
+
+const count = z.number().int().min(0);
+const stage = z.string();
+
+export const pipelineEntrySchema = z.union([
+  z.enum(BUILT_IN_STAGES),
+  z.strictObject({ stage: z.string(), title: z.string().optional(), command: z.string() }),
+]);
+
+export const runSchema = z.strictObject({
+  id,
+  project_id: id,
+  goal: z.string(),
+  phase: z.enum(RUN_PHASES),
+  paused: z.boolean(),
+  branch: z.string().nullable(),
+  auto_advance_remaining: z.number().int().nullable(),
+  /** The pipeline the run started with, as its project declared it; null for the built-in one. */
+  pipeline: z.array(pipelineEntrySchema).nullable(),
+  killed_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const taskProgressSchema = z.strictObject({
+  run_id: id,
+  total: count,
+  complete: count,
+  percent: z.number().int().min(0).max(100),
+  /** Tasks waiting at `none` (blocked by a dependency, or not started). */
+  blocked: count,
+  /** The run's lowest stage among its unfinished tasks. */
+  stage,
+  /** Tasks per stage, in the run's pipeline order. */
+  by_stage: z.record(stage, count),
+});
+export type TaskProgress = z.infer<typeof taskProgressSchema>;
+
+/** What a run's agents used: every attempt counts; costs as the agent CLIs reported them. */
+export const runUsageSchema = z.strictObject({
+  agent_jobs: count,
+  input_tokens: count,
+  output_tokens: count,
+  cost_usd: z.number().min(0).nullable(),
+  unpriced_jobs: count,
+});
+export type RunUsage = z.infer<typeof runUsageSchema>;
+
+export const runViewSchema = runSchema.extend({
+  stage,
+  progress: taskProgressSchema,
+  usage: runUsageSchema,
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+export const runPageSchema = pageOf(runViewSchema);
+
+/** One entry of a run's timeline: the phase it entered, from which, and when. */
+export const phaseChangeSchema = z.strictObject({
+  from_phase: z.enum(RUN_PHASES).nullable(),
+  to_phase: z.enum(RUN_PHASES),
+  at: timestamp,
+});
+export type PhaseChange = z.infer<typeof phaseChangeSchema>;
+
+export const timelineSchema = z.strictObject({ items: z.array(phaseChangeSchema) });
+
+/** A new run, with its planning job (null when planning was skipped). */
+export const createdRunSchema = runViewSchema.extend({ job: jobSummarySchema.nullable() });
+
+export const killedRunSchema = z.strictObject({ run: runSchema, cancelled_job_ids: z.array(id) });
+
+export const triggeredAgentSchema = z.strictObject({
+  run_id: id,
+  role: z.string().nullable(),
+  released_job_ids: z.array(id),
+});
+
+export const triggeredPipelineSchema = z.strictObject({
+  run_id: id,
+  max_iterations: z.number().int().positive(),
+  released_job_ids: z.array(id),
+});
