@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  boardColumns,
   CHECK_KINDS,
   GATE_COMMANDS,
   isGate,
@@ -114,6 +115,20 @@ describe("a project's own pipeline", () => {
     expect(pipeline[1]?.title).toBe('smoke');
     expect(mergesOnPass('smoke', pipeline)).toBe(true);
     expect(mergesOnPass('dev', pipeline)).toBe(false);
+  });
+
+  it('gives the board a column per stage between the waiting and the complete tasks', () => {
+    expect(boardColumns(null)).toEqual([
+      { stage: 'none', title: 'Waiting' },
+      { stage: 'dev', title: 'Dev' },
+      { stage: 'qa', title: 'QA' },
+      { stage: 'sec', title: 'Sec' },
+      { stage: 'docs', title: 'Docs' },
+      { stage: 'complete', title: 'Complete' },
+    ]);
+    expect(
+      boardColumns(['dev', { stage: 'smoke', title: 'Smoke', command: 'make smoke' }]).map((c) => c.title),
+    ).toEqual(['Waiting', 'Dev', 'Smoke', 'Complete']);
   });
 
   it('is the built-in pipeline when a run or project declares none', () => {

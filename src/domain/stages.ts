@@ -80,9 +80,8 @@ export function setStage(from: Stage, to: Stage, workStages: readonly string[] =
  */
 export function runStage(taskStages: readonly Stage[], workStages: readonly string[] = WORK_STAGES): Stage {
   if (taskStages.length === 0) return 'none';
-  const unfinished = taskStages.filter((stage) => stage !== 'complete');
-  if (unfinished.length === 0) return 'complete';
-  return unfinished.reduce((lowest, stage) =>
+  // `complete` ranks last, so it is the lowest only when every task is complete.
+  return taskStages.reduce((lowest, stage) =>
     stageRank(stage, workStages) < stageRank(lowest, workStages) ? stage : lowest,
   );
 }
