@@ -1,6 +1,7 @@
 /**
- * The stage job: one task's dev, qa, sec or docs, run by an agent in the task's worktree and judged by
- * evidence (the agent's exit, its report, the project's gates, Workhorse's own checks), never by its word.
+ * The stage job: one task's stage of its run's pipeline (dev, qa, sec, docs, or a project's own command
+ * stage), run by an agent in the task's worktree and judged by evidence (the agent's exit, its report, the
+ * project's gates, Workhorse's own checks), never by its word. The pipeline table says which evidence.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
