@@ -1,14 +1,18 @@
 /** Jobs as the API answers with them. */
 import { z } from 'zod';
 import { JOB_KINDS, JOB_STATES } from '../domain/job-states.ts';
-import { id, timestamp } from './common.ts';
+import { id, pageOf, timestamp } from './common.ts';
 
 const tokens = z.number().int().min(0).nullable();
 
 /** A job without its log and report: what lists and task views carry. */
 export const jobSummarySchema = z.strictObject({
   id,
-  kind: z.enum(JOB_KINDS),
+  /**
+   * A built-in kind, or a generic job's own (enqueueJob takes any kind a handler is registered for: health
+   * checks, benchmarks, extensions), so not an enum.
+   */
+  kind: z.string().describe(`built in: ${JOB_KINDS.join(', ')}; a generic job's kind otherwise`),
   run_id: id,
   task_id: id.nullable(),
   stage: z.string().nullable(),
@@ -37,3 +41,10 @@ export const jobSummarySchema = z.strictObject({
   created_at: timestamp,
   updated_at: timestamp,
 });
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobPageSchema = pageOf(jobSummarySchema);
+
+/** A job with its log and its report (what its handler recorded; null until it has one). */
+export const jobDetailSchema = jobSummarySchema.extend({ log: z.string(), report: z.unknown() });
+export type JobDetail = z.infer<typeof jobDetailSchema>;

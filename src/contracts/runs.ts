@@ -75,6 +75,7 @@ export const timelineSchema = z.strictObject({ items: z.array(phaseChangeSchema)
 export const createdRunSchema = runViewSchema.extend({ job: jobSummarySchema.nullable() });
 
 export const killedRunSchema = z.strictObject({ run: runSchema, cancelled_job_ids: z.array(id) });
+export type KilledRun = z.infer<typeof killedRunSchema>;
 
 export const triggeredAgentSchema = z.strictObject({
   run_id: id,

@@ -28,9 +28,10 @@ import {
   type ApprovalState,
 } from '../domain/approvals.ts';
 import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
+import type { EventType } from '../domain/event-types.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
 import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
-import { ROLE_NAMES } from '../domain/roles.ts';
+import { ROLE_NAMES, type RoleName } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
   FINDING_SOURCES,
@@ -41,6 +42,7 @@ import {
   type Severity,
 } from '../domain/severity.ts';
 import type { Stage } from '../domain/stages.ts';
+import { TASK_SOURCES } from '../domain/task-sources.ts';
 
 /**
  * A CHECK that a column holds one of the domain's words (null passes, as in SQL). The list is the domain's,
@@ -59,7 +61,6 @@ function stageName(column: AnyPgColumn): SQL {
   return sql`${column} ~ ${sql.raw(`'${STAGE_NAME.source}'`)}`;
 }
 
-const TASK_SOURCES = ['pm', 'manual', 'finding'] as const;
 const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -203,7 +204,7 @@ export const roleConfigs = pgTable(
   'role_configs',
   {
     id: serial('id').primaryKey(),
-    role: text('role').notNull(),
+    role: text('role').$type<RoleName>().notNull(),
     projectId: integer('project_id').references(() => projects.id),
     version: integer('version').notNull(),
     prompt: text('prompt').notNull(),
@@ -330,7 +331,7 @@ export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    type: text('type').notNull(),
+    type: text('type').$type<EventType>().notNull(),
     projectId: integer('project_id'),
     runId: integer('run_id'),
     taskId: integer('task_id'),

@@ -6,6 +6,7 @@ import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { roleConfigs } from '../db/schema.ts';
 import { loadDefaultRoleConfigs } from '../db/seed/default-roles.ts';
+import type { RoleName } from '../domain/roles.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
@@ -13,14 +14,14 @@ import { loadProject } from './steps/load.ts';
 
 export type RoleConfig = typeof roleConfigs.$inferSelect;
 
-function scope(role: string, projectId: number | null): SQL {
+function scope(role: RoleName, projectId: number | null): SQL {
   return and(
     eq(roleConfigs.role, role),
     projectId === null ? isNull(roleConfigs.projectId) : eq(roleConfigs.projectId, projectId),
   )!;
 }
 
-async function deactivate(tx: Tx, role: string, projectId: number | null): Promise<void> {
+async function deactivate(tx: Tx, role: RoleName, projectId: number | null): Promise<void> {
   await tx
     .update(roleConfigs)
     .set({ active: false })
@@ -35,7 +36,7 @@ export interface RoleConfigInput {
 
 export function saveRoleConfig(
   ctx: ServiceContext,
-  role: string,
+  role: RoleName,
   input: RoleConfigInput,
 ): Promise<RoleConfig> {
   return inTransaction(ctx, async (tx) => {
@@ -72,7 +73,7 @@ export function saveRoleConfig(
 
 export function activateRoleVersion(
   ctx: ServiceContext,
-  role: string,
+  role: RoleName,
   version: number,
   projectId: number | null = null,
 ): Promise<RoleConfig> {
@@ -147,7 +148,7 @@ export async function listActiveRoleConfigs(
 
 export function listRoleVersions(
   db: Queryable,
-  role: string,
+  role: RoleName,
   projectId: number | null = null,
 ): Promise<RoleConfig[]> {
   return db.select().from(roleConfigs).where(scope(role, projectId)).orderBy(desc(roleConfigs.version));

@@ -31,7 +31,8 @@ describe('the stored-event check', () => {
     const bad = await database.db
       .insert(events)
       .values([
-        { type: 'run.phase_changed', runId, payload: { from: 'building', to: 'testing' } },
+        // Written past the column's type, as only raw SQL could: the type is not in the catalogue.
+        { type: sql`'run.phase_changed'`, runId, payload: { from: 'building', to: 'testing' } },
         { type: 'job.claimed', payload: { kind: 'stage', attempt: '1', worker: 'w', extra: true } },
         { type: 'token.revoked', runId, payload: { token_id: 3, name: 'ci' } },
       ])

@@ -5,6 +5,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, roleConfigs, runs, tasks } from '../../src/db/schema.ts';
+import type { RoleName } from '../../src/domain/roles.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createProject } from '../../src/services/projects.ts';
 import {
@@ -234,7 +235,7 @@ describe('runs', () => {
 });
 
 describe('role configs', () => {
-  async function versions(role: string, scope: number): Promise<{ version: number; active: boolean }[]> {
+  async function versions(role: RoleName, scope: number): Promise<{ version: number; active: boolean }[]> {
     return database.db
       .select({ version: roleConfigs.version, active: roleConfigs.active })
       .from(roleConfigs)

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../src/db/schema.ts';
+import type { EventType } from '../../src/domain/event-types.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { enqueueJob, getJob, type NewGenericJob, retryJob } from '../../src/services/jobs.ts';
 import { createProject } from '../../src/services/projects.ts';
@@ -47,7 +48,7 @@ function leaseOf(job: { id: number; leaseToken: string | null } | null): Lease {
   return { jobId: job.id, leaseToken: job.leaseToken };
 }
 
-async function eventsOf(jobId: number, type: string) {
+async function eventsOf(jobId: number, type: EventType) {
   return database.db
     .select({ actor: events.actor, payload: events.payload })
     .from(events)

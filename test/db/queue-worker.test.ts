@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs } from '../../src/db/schema.ts';
+import type { EventType } from '../../src/domain/event-types.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { cancelJob, enqueueJob, getJob, type NewGenericJob } from '../../src/services/jobs.ts';
 import { createProject } from '../../src/services/projects.ts';
@@ -60,7 +61,7 @@ function allIn(ids: number[], state: string) {
   };
 }
 
-async function eventsOf(jobId: number, type: string) {
+async function eventsOf(jobId: number, type: EventType) {
   return database.db
     .select({ actor: events.actor, payload: events.payload })
     .from(events)

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs, workers } from '../../src/db/schema.ts';
+import type { EventType } from '../../src/domain/event-types.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { enqueueJob } from '../../src/services/jobs.ts';
 import { createProject } from '../../src/services/projects.ts';
@@ -45,7 +46,7 @@ async function workerRow(id: string) {
   return row;
 }
 
-async function eventsAbout(type: string, workerId: string) {
+async function eventsAbout(type: EventType, workerId: string) {
   const rows = await database.db
     .select({ actor: events.actor, payload: events.payload })
     .from(events)

@@ -3,11 +3,19 @@
  * token ever lives in page script. Errors arrive as `{error: {code, message, details}}` and become ApiError.
  */
 
+import type { Approval } from '../../src/contracts/approvals.ts';
+import type { BugReport } from '../../src/contracts/bug-reports.ts';
+import type { WhEvent } from '../../src/contracts/events.ts';
+import type { Finding } from '../../src/contracts/findings.ts';
+import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
 import type { Project } from '../../src/contracts/projects.ts';
-import type { PhaseChange, RunView as Run } from '../../src/contracts/runs.ts';
+import type { RoleConfig } from '../../src/contracts/role-configs.ts';
+import type { KilledRun, PhaseChange, RunView as Run } from '../../src/contracts/runs.ts';
+import type { Session } from '../../src/contracts/session.ts';
+import type { Status } from '../../src/contracts/system.ts';
+import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
-import type { JobState } from '../../src/domain/job-states.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -31,14 +39,6 @@ export type Decision = 'approve' | 'reject';
 
 export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';
 
-export type Permission = 'read' | 'report' | 'operate' | 'approve' | 'work' | 'admin';
-
-export interface Session {
-  name: string;
-  role: string;
-  permissions: Permission[];
-}
-
 export interface Page<T> {
   items: T[];
   total: number;
@@ -46,8 +46,17 @@ export interface Page<T> {
   offset: number;
 }
 
+export type { Approval } from '../../src/contracts/approvals.ts';
+export type { BugReport } from '../../src/contracts/bug-reports.ts';
+export type { WhEvent } from '../../src/contracts/events.ts';
+export type { Finding } from '../../src/contracts/findings.ts';
+export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
 export type { Project } from '../../src/contracts/projects.ts';
+export type { RoleConfig } from '../../src/contracts/role-configs.ts';
 export type { PhaseChange, RunUsage, RunView as Run, TaskProgress } from '../../src/contracts/runs.ts';
+export type { Session } from '../../src/contracts/session.ts';
+export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
+export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 
 export type ProjectInput = Pick<
   Project,
@@ -59,144 +68,6 @@ export type ProjectInput = Pick<
   | 'build_command'
   | 'deploy_command'
 >;
-
-export interface Job {
-  id: number;
-  kind: string;
-  run_id: number;
-  task_id: number | null;
-  stage: Stage | null;
-  role: string;
-  state: JobState;
-  held_by_pause: boolean;
-  priority: number;
-  attempt: number;
-  max_attempts: number;
-  backend: string | null;
-  exit_code: number | null;
-  last_error: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface JobDetail extends Job {
-  log: string;
-  report: unknown;
-}
-
-export interface Task {
-  id: number;
-  run_id: number;
-  title: string;
-  description: string;
-  acceptance: string[];
-  files: string[];
-  priority: number;
-  pipeline_stage: Stage;
-  version: number;
-  loop_backs: number;
-  source: string;
-  notes: string;
-  completed_at: string | null;
-  created_at: string;
-  updated_at: string;
-  depends_on: number[];
-  blocked_by: number[];
-  current_job: Job | null;
-}
-
-export interface Finding {
-  id: number;
-  run_id: number;
-  task_id: number | null;
-  job_id: number | null;
-  source: string;
-  severity: Severity;
-  issue: string;
-  file: string | null;
-  line: number | null;
-  recommendation: string;
-  status: FindingStatus;
-  fix_task_id: number | null;
-  created_at: string;
-}
-
-export interface BugReport {
-  id: number;
-  title: string;
-  description: string;
-  page_url: string | null;
-  browser_info: string | null;
-  status: BugStatus;
-  reporter: string | null;
-  created_at: string;
-}
-
-export interface RoleConfig {
-  id: number;
-  role: RoleName;
-  project_id: number | null;
-  version: number;
-  prompt: string;
-  settings: Record<string, unknown>;
-  active: boolean;
-  created_by: string | null;
-  created_at: string;
-}
-
-/** A decision Workhorse waits on: an escalated task (its next dev job is held) or a deploy. */
-export interface Approval {
-  id: number;
-  run_id: number;
-  kind: 'escalation' | 'deploy';
-  task_id: number | null;
-  job_id: number | null;
-  state: ApprovalState;
-  requested_by: string;
-  reason: string;
-  decided_by: string | null;
-  decision_note: string | null;
-  decided_at: string | null;
-  created_at: string;
-}
-
-export interface Worker {
-  id: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  last_heartbeat_at: string;
-}
-
-export interface Status {
-  version: string;
-  database: string;
-  queue: Record<JobState, number>;
-  workers: Worker[];
-  uptime_seconds: number;
-  sandbox: SandboxStatus;
-}
-
-/** Whether the server can confine agents in bubblewrap, and what happens when it cannot. */
-export interface SandboxStatus {
-  available: boolean;
-  problem: string | null;
-  allow_unsandboxed: boolean;
-}
-
-export interface WhEvent {
-  id: number;
-  type: string;
-  project_id: number | null;
-  run_id: number | null;
-  task_id: number | null;
-  job_id: number | null;
-  actor: string | null;
-  payload: Record<string, unknown>;
-  created_at: string;
-}
 
 export class ApiError extends Error {
   constructor(
@@ -274,7 +145,7 @@ async function all<T>(path: string, query: Query): Promise<T[]> {
 
 export const api = {
   session: () => get<Session>('/api/session'),
-  logout: () => post<{ logged_out: boolean }>('/api/session/logout'),
+  logout: () => post<{ logged_out: true }>('/api/session/logout'),
   status: () => get<Status>('/api/status'),
 
   projects: () => get<{ items: Project[] }>('/api/projects'),
@@ -293,7 +164,7 @@ export const api = {
   runPhases: (id: number) => get<{ items: PhaseChange[] }>(`/api/runs/${id}/phases`),
   createRun: (input: { project_id: number; goal: string; skip_planning: boolean }) =>
     post<Run>('/api/runs', input),
-  killRun: (id: number) => post<{ run: Run }>(`/api/runs/${id}/kill`),
+  killRun: (id: number) => post<KilledRun>(`/api/runs/${id}/kill`),
   pauseRun: (id: number) => post<Run>(`/api/runs/${id}/pause`),
   resumeRun: (id: number) => post<Run>(`/api/runs/${id}/resume`),
   triggerAgent: (id: number, role?: RoleName) =>
@@ -308,7 +179,7 @@ export const api = {
   createTask: (input: { run_id: number; title: string; description?: string; priority?: number }) =>
     post<Task>('/api/tasks', input),
   setStage: (id: number, stage: Stage, version?: number) =>
-    post<{ task: Task }>(`/api/tasks/${id}/set-stage`, { stage, version }),
+    post<StageChange>(`/api/tasks/${id}/set-stage`, { stage, version }),
 
   jobs: (query: { task_id?: number; run_id?: number; limit?: number }) => get<Page<Job>>('/api/jobs', query),
   job: (id: number) => get<JobDetail>(`/api/jobs/${id}`),

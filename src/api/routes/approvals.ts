@@ -1,5 +1,6 @@
 /** Approvals: what waits for a person (escalations, later deploys) and their decisions. */
 import { z } from 'zod';
+import { approvalPageSchema, approvalSchema } from '../../contracts/approvals.ts';
 import { APPROVAL_STATES } from '../../domain/approvals.ts';
 import { decideApproval, listApprovals } from '../../services/approvals.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -20,6 +21,7 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
           run_id: optionalId,
           ...paging,
         }),
+        response: { 200: approvalPageSchema },
       },
     },
     async (request) => {
@@ -41,6 +43,7 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
           decision: z.enum(['approve', 'reject']),
           note: z.string().max(2000).optional(),
         }),
+        response: { 200: approvalSchema },
       },
     },
     async (request) =>

@@ -1,5 +1,6 @@
 /** Bug reports people file from the dashboard's widget, and their triage. */
 import { z } from 'zod';
+import { bugReportPageSchema, bugReportSchema } from '../../contracts/bug-reports.ts';
 import { BUG_REPORT_STATUSES } from '../../domain/bug-reports.ts';
 import { createBugReport, listBugReports, setBugReportStatus } from '../../services/bug-reports.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -15,7 +16,11 @@ export function registerBugReportRoutes(app: Api, deps: ApiDeps): void {
     '/api/bug-reports',
     {
       config: { permission: 'read' },
-      schema: { tags: ['bug-reports'], querystring: z.object({ status: bugStatus.optional(), ...paging }) },
+      schema: {
+        tags: ['bug-reports'],
+        querystring: z.object({ status: bugStatus.optional(), ...paging }),
+        response: { 200: bugReportPageSchema },
+      },
     },
     async (request) => {
       const { status, limit, offset } = request.query;
@@ -35,6 +40,7 @@ export function registerBugReportRoutes(app: Api, deps: ApiDeps): void {
           page_url: z.string().max(2000).nullable().optional(),
           browser_info: z.string().max(2000).nullable().optional(),
         }),
+        response: { 201: bugReportSchema },
       },
     },
     async (request, reply) => {
@@ -54,7 +60,12 @@ export function registerBugReportRoutes(app: Api, deps: ApiDeps): void {
     '/api/bug-reports/:id',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['bug-reports'], params: idParams, body: z.object({ status: bugStatus }) },
+      schema: {
+        tags: ['bug-reports'],
+        params: idParams,
+        body: z.object({ status: bugStatus }),
+        response: { 200: bugReportSchema },
+      },
     },
     async (request) =>
       toApi(await setBugReportStatus(contextFor(deps, request), request.params.id, request.body.status)),

@@ -1,5 +1,6 @@
 /** The event log, read back in pages (the live stream is stream.ts). */
 import { z } from 'zod';
+import { eventPageSchema } from '../../contracts/events.ts';
 import { listEvents } from '../../services/events.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import { afterId, decimal, optionalId, paging } from '../schemas.ts';
@@ -25,6 +26,7 @@ export function registerEventRoutes(app: Api, deps: ApiDeps): void {
           task_id: optionalId,
           limit: paging.limit,
         }),
+        response: { 200: eventPageSchema },
       },
     },
     async (request) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findingPageSchema, findingSchema } from '../../contracts/findings.ts';
 import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../domain/severity.ts';
 import { createFinding, getFinding, listFindings, setFindingStatus } from '../../services/findings.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -21,6 +22,7 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
           status: z.enum(FINDING_STATUSES).optional(),
           ...paging,
         }),
+        response: { 200: findingPageSchema },
       },
     },
     async (request) => {
@@ -49,6 +51,7 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
           line: z.number().int().min(0).max(MAX_INT4).nullable().optional(),
           recommendation: z.string().max(20_000).optional(),
         }),
+        response: { 201: findingSchema },
       },
     },
     async (request, reply) => {
@@ -65,7 +68,10 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/api/findings/:id',
-    { config: { permission: 'read' }, schema: { tags: ['findings'], params: idParams } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['findings'], params: idParams, response: { 200: findingSchema } },
+    },
     async (request) => toApi(await getFinding(db, request.params.id)),
   );
 
@@ -73,7 +79,12 @@ export function registerFindingRoutes(app: Api, deps: ApiDeps): void {
     '/api/findings/:id',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['findings'], params: idParams, body: z.object({ status: z.enum(FINDING_STATUSES) }) },
+      schema: {
+        tags: ['findings'],
+        params: idParams,
+        body: z.object({ status: z.enum(FINDING_STATUSES) }),
+        response: { 200: findingSchema },
+      },
     },
     async (request) =>
       toApi(await setFindingStatus(contextFor(deps, request), request.params.id, request.body.status)),

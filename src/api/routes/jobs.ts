@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobDetailSchema, jobPageSchema } from '../../contracts/jobs.ts';
 import { JOB_STATES } from '../../domain/job-states.ts';
 import { cancelJob, getJob, listJobs, retryJob } from '../../services/jobs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -21,6 +22,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
           task_id: optionalId,
           ...paging,
         }),
+        response: { 200: jobPageSchema },
       },
     },
     async (request) => {
@@ -37,7 +39,12 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     '/api/jobs/:id',
     {
       config: { permission: 'read' },
-      schema: { tags: ['jobs'], summary: 'A job with its log and report', params: bigIdParams },
+      schema: {
+        tags: ['jobs'],
+        summary: 'A job with its log and report',
+        params: bigIdParams,
+        response: { 200: jobDetailSchema },
+      },
     },
     async (request) => toApi(await getJob(db, request.params.id)),
   );
@@ -46,7 +53,12 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     '/api/jobs/:id/retry',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['jobs'], summary: 'Queue a failed, cancelled or dead job again', params: bigIdParams },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Queue a failed, cancelled or dead job again',
+        params: bigIdParams,
+        response: { 200: jobDetailSchema },
+      },
     },
     async (request) => toApi(await retryJob(contextFor(deps, request), request.params.id)),
   );
@@ -55,7 +67,12 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
     '/api/jobs/:id/cancel',
     {
       config: { permission: 'operate' },
-      schema: { tags: ['jobs'], summary: 'Cancel a held, queued or running job', params: bigIdParams },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a held, queued or running job',
+        params: bigIdParams,
+        response: { 200: jobDetailSchema },
+      },
     },
     async (request) => toApi(await cancelJob(contextFor(deps, request), request.params.id)),
   );

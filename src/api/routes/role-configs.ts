@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleConfigListSchema, roleConfigSchema } from '../../contracts/role-configs.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
 import {
   activateRoleVersion,
@@ -24,6 +25,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
         tags: ['role-configs'],
         summary: 'The active version of every role',
         querystring: scopeQuery,
+        response: { 200: roleConfigListSchema },
       },
     },
     async (request) => ({ items: toApi(await listActiveRoleConfigs(db, request.query.project_id ?? null)) }),
@@ -38,6 +40,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
         summary: 'Every version of a role, newest first',
         params: roleParams,
         querystring: scopeQuery,
+        response: { 200: roleConfigListSchema },
       },
     },
     async (request) => ({
@@ -58,6 +61,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
           settings: z.record(z.string(), z.unknown()).optional(),
           project_id: bodyId.nullable().optional(),
         }),
+        response: { 201: roleConfigSchema },
       },
     },
     async (request, reply) => {
@@ -83,6 +87,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
           version: bodyId,
           project_id: bodyId.nullable().optional(),
         }),
+        response: { 200: roleConfigSchema },
       },
     },
     async (request) =>

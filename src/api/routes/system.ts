@@ -1,5 +1,6 @@
 /** Status, the OpenAPI document and API tokens. */
 import { z } from 'zod';
+import { createdTokenSchema, statusSchema, tokenListSchema, tokenSchema } from '../../contracts/system.ts';
 import { TOKEN_ROLES } from '../../domain/access.ts';
 import { systemStatus } from '../../services/status.ts';
 import { createToken, listTokens, revokeToken } from '../../services/tokens.ts';
@@ -16,6 +17,7 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
         tags: ['system'],
         summary:
           'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox (503 while the database is out of reach)',
+        response: { 200: statusSchema, 503: statusSchema },
       },
     },
     async (_request, reply) => {
@@ -30,9 +32,11 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
     app.swagger(),
   );
 
-  app.get('/api/tokens', { config: { permission: 'admin' }, schema: { tags: ['tokens'] } }, async () => ({
-    items: toApi(await listTokens(deps.database.db)),
-  }));
+  app.get(
+    '/api/tokens',
+    { config: { permission: 'admin' }, schema: { tags: ['tokens'], response: { 200: tokenListSchema } } },
+    async () => ({ items: toApi(await listTokens(deps.database.db)) }),
+  );
 
   app.post(
     '/api/tokens',
@@ -42,18 +46,22 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
         tags: ['tokens'],
         summary: 'Make a token; it is shown once',
         body: z.object({ name: nonEmpty(200), role: z.enum(TOKEN_ROLES) }),
+        response: { 201: createdTokenSchema },
       },
     },
     async (request, reply) => {
       const { token, record } = await createToken(contextFor(deps, request), request.body);
       reply.code(201);
-      return { ...(toApi(record) as object), token };
+      return { ...toApi(record), token };
     },
   );
 
   app.delete(
     '/api/tokens/:id',
-    { config: { permission: 'admin' }, schema: { tags: ['tokens'], params: idParams } },
+    {
+      config: { permission: 'admin' },
+      schema: { tags: ['tokens'], params: idParams, response: { 200: tokenSchema } },
+    },
     async (request) => toApi(await revokeToken(contextFor(deps, request), request.params.id)),
   );
 }

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  createdTaskSchema,
+  stageChangeSchema,
+  taskPageSchema,
+  taskQueueSchema,
+  taskViewSchema,
+} from '../../contracts/tasks.ts';
 import { stageNameSchema } from '../../domain/pipeline-schema.ts';
 import { STAGE_RESULTS } from '../../domain/stages.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
@@ -17,7 +24,7 @@ const version = z
   .optional()
   .describe('expected task version; a stale one gets 409');
 
-function stageChangeJson(change: StageChange) {
+function stageChangeJson(change: StageChange): z.input<typeof stageChangeSchema> {
   return {
     task: toApi(change.task),
     from: change.from,
@@ -40,6 +47,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
         tags: ['tasks'],
         summary: "A stage's tasks in live runs, highest priority first",
         querystring: z.object({ run_id: optionalId, stage: stage.default('dev') }),
+        response: { 200: taskQueueSchema },
       },
     },
     async (request) => {
@@ -60,6 +68,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['tasks'],
         querystring: z.object({ run_id: optionalId, stage: stage.optional(), ...paging }),
+        response: { 200: taskPageSchema },
       },
     },
     async (request) => {
@@ -84,6 +93,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
           files: z.array(z.string().max(1000)).max(500).optional(),
           depends_on: z.array(bodyId).max(200).optional(),
         }),
+        response: { 201: createdTaskSchema },
       },
     },
     async (request, reply) => {
@@ -98,13 +108,16 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
         dependsOn: body.depends_on,
       });
       reply.code(201);
-      return { ...(toApi(await getTask(db, task.id)) as object), job: job ? toApi(summarizeJob(job)) : null };
+      return { ...toApi(await getTask(db, task.id)), job: job ? toApi(summarizeJob(job)) : null };
     },
   );
 
   app.get(
     '/api/tasks/:id',
-    { config: { permission: 'read' }, schema: { tags: ['tasks'], params: idParams } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['tasks'], params: idParams, response: { 200: taskViewSchema } },
+    },
     async (request) => toApi(await getTask(db, request.params.id)),
   );
 
@@ -124,6 +137,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
           depends_on: z.array(bodyId).max(200).optional(),
           version,
         }),
+        response: { 200: taskViewSchema },
       },
     },
     async (request) => {
@@ -142,6 +156,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
         summary: 'Pass advances the task one stage; fail sends it back to dev and counts a loop-back',
         params: idParams,
         body: z.object({ result: z.enum(STAGE_RESULTS), notes: z.string().max(20_000).optional(), version }),
+        response: { 200: stageChangeSchema },
       },
     },
     async (request) =>
@@ -157,6 +172,7 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
         summary: "Set a task's stage directly",
         params: idParams,
         body: z.object({ stage, version }),
+        response: { 200: stageChangeSchema },
       },
     },
     async (request) =>

@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { tasks } from '../../db/schema.ts';
+import type { RunPhase } from '../../domain/run-phases.ts';
 import type { Stage, StageMove } from '../../domain/stages.ts';
 import { errors } from '../../errors/catalogue.ts';
 import type { ServiceContext } from '../context.ts';
@@ -17,7 +18,7 @@ export interface StageChange {
   loopBack: boolean;
   job: Job | null;
   released: number[];
-  runPhase: string;
+  runPhase: RunPhase;
 }
 
 /**

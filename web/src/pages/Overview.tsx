@@ -92,7 +92,7 @@ export function Overview() {
         <Stat label="Jobs running" value={queue?.running} />
         <Stat label="Jobs queued" value={queue?.queued} />
         <Stat label="Jobs held" value={queue?.held} hint="waiting for a trigger" />
-        <Stat label="Workers" value={status.data?.workers.length} />
+        <Stat label="Workers" value={status.data?.workers?.length} />
         <Stat
           label="Pending approvals"
           value={approvals.data?.total}
@@ -153,11 +153,11 @@ export function Overview() {
               <Loading what="queue" />
             )}
             <h3>Workers</h3>
-            {status.data && status.data.workers.length === 0 ? (
+            {status.data?.workers?.length === 0 ? (
               <Empty>No worker is running. Jobs wait until one starts.</Empty>
             ) : null}
             <ul className="plain-list">
-              {status.data?.workers.map((worker) => (
+              {status.data?.workers?.map((worker) => (
                 <li key={worker.id}>
                   <code>{worker.id}</code>{' '}
                   <span className="muted">

@@ -1,0 +1,61 @@
+/** Tasks, their views and their stage changes, as the API answers with them. */
+import { z } from 'zod';
+import { RUN_PHASES } from '../domain/run-phases.ts';
+import { TASK_SOURCES } from '../domain/task-sources.ts';
+import { id, pageOf, timestamp } from './common.ts';
+import { jobSummarySchema } from './jobs.ts';
+
+/** A stage name: `none`, `complete` or a work stage of the task's run (a project may add its own). */
+const stage = z.string();
+
+export const taskSchema = z.strictObject({
+  id,
+  run_id: id,
+  title: z.string(),
+  description: z.string(),
+  acceptance: z.array(z.string()),
+  files: z.array(z.string()),
+  priority: z.number().int().min(1).max(10),
+  pipeline_stage: stage,
+  /** Raised by every change: send it back to have a stale edit refused with 409. */
+  version: z.number().int().positive(),
+  loop_backs: z.number().int().min(0),
+  source: z.enum(TASK_SOURCES),
+  /** One line per stage move that came with notes. */
+  notes: z.string(),
+  completed_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** A task with its dependencies, the unfinished ones among them, and its open job. */
+export const taskViewSchema = taskSchema.extend({
+  depends_on: z.array(id),
+  blocked_by: z.array(id),
+  current_job: jobSummarySchema.nullable(),
+});
+export type TaskView = z.infer<typeof taskViewSchema>;
+
+export const taskPageSchema = pageOf(taskViewSchema);
+
+/** A new task, with the job of the stage it entered (null while it waits for its dependencies). */
+export const createdTaskSchema = taskViewSchema.extend({ job: jobSummarySchema.nullable() });
+
+export const taskQueueSchema = z.strictObject({
+  run_id: id.nullable(),
+  stage,
+  count: z.number().int().min(0),
+  tasks: z.array(taskViewSchema),
+});
+
+/** A stage move: the task after it, where it went, the job it opened and the tasks it released. */
+export const stageChangeSchema = z.strictObject({
+  task: taskSchema,
+  from: stage,
+  to: stage,
+  loop_back: z.boolean(),
+  job: jobSummarySchema.nullable(),
+  released_task_ids: z.array(id),
+  run_phase: z.enum(RUN_PHASES),
+});
+export type StageChange = z.infer<typeof stageChangeSchema>;
