@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobs, roleConfigs, runs, tasks } from '../../src/db/schema.ts';
+import { events, jobs, roleConfigs, runs, tasks } from '../../src/db/schema.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createProject } from '../../src/services/projects.ts';
@@ -160,6 +160,30 @@ describe('stage rules', () => {
     const integration = (await jobsOfRun(runId)).filter((job) => job.kind === 'integration_test');
     expect(integration).toHaveLength(1);
     expect(integration[0]).toMatchObject({ role: 'qa', taskId: null, state: 'held' });
+
+    // A run being tested takes no more task work: no stage is advanced or set, and nothing is written.
+    for (const attempt of [
+      () => advanceStage(ctx, second, { result: 'fail' }),
+      () => setStage(ctx, second, { stage: 'dev' }),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'WH_RUN_NOT_ACTIVE', status: 409 });
+    }
+    expect(await taskRow(second)).toMatchObject({ pipelineStage: 'complete', loopBacks: 0 });
+  });
+
+  it("records a set stage's new job in its event", async () => {
+    const runId = await newRun();
+    const taskId = await newTask(runId);
+    const change = await setStage(ctx, taskId, { stage: 'sec' });
+    expect(change.job).toMatchObject({ stage: 'sec', state: 'held' });
+    const [event] = await database.db
+      .select({ jobId: events.jobId, payload: events.payload })
+      .from(events)
+      .where(and(eq(events.type, 'task.stage_set'), eq(events.taskId, taskId)));
+    expect(event).toMatchObject({
+      jobId: change.job!.id,
+      payload: { from: 'dev', to: 'sec', job_id: change.job!.id },
+    });
   });
 });
 
