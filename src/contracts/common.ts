@@ -18,3 +18,6 @@ export function pageOf<T extends z.ZodType>(item: T) {
     offset: z.number().int().min(0),
   });
 }
+
+/** A page of `Item`s, for a client that has the item's type rather than its schema. */
+export type Page<Item> = Omit<z.infer<ReturnType<typeof pageOf>>, 'items'> & { items: Item[] };

@@ -39,12 +39,7 @@ export type Decision = 'approve' | 'reject';
 
 export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+import type { Page } from '../../src/contracts/common.ts';
 
 export type { Approval } from '../../src/contracts/approvals.ts';
 export type { BugReport } from '../../src/contracts/bug-reports.ts';
@@ -57,6 +52,7 @@ export type { PhaseChange, RunUsage, RunView as Run, TaskProgress } from '../../
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
 export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+export type { Page };
 
 export type ProjectInput = Pick<
   Project,
