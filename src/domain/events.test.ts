@@ -26,6 +26,18 @@ describe('the event catalogue', () => {
       /^job\.claimed: \(payload\) Unrecognized key: "more"/,
     );
     expect(eventProblem('job.claimed', null)).toMatch(/^job\.claimed: \(payload\) Invalid input/);
+    // Every problem, each at its path inside the payload.
+    expect(
+      eventProblem('run.planned', {
+        from: 'planning',
+        to: 'building',
+        task_ids: {},
+        job: { kind: 'planning' },
+      }),
+    ).toBe(
+      'run.planned: job.attempt Invalid input: expected number, received undefined; ' +
+        'job.state Invalid input: expected string, received undefined',
+    );
     expect(eventProblem('nothing.happened', {})).toBe('"nothing.happened" is not a catalogued event type');
   });
 });
