@@ -5,7 +5,7 @@
  * (Fastify, PGlite, Drizzle, zod, pino); `wh serve` finds its migrations and the dashboard beside the
  * compiled modules. And in a clone, bin/wh.js runs the build only while no source changed after it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -24,54 +24,32 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIsCurrent } from '../../bin/build-state.js';
+import { killChildren, type Wh, wh, within } from '../support/wh-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RECORDER = new URL('./module-recorder.mjs', import.meta.url).href;
-const STRIPPED = ['DATABASE_URL', 'WH_DATA_DIR', 'PORT', 'HOST', 'LOG_LEVEL', 'NODE_OPTIONS'];
 const SERVER_PACKAGES = ['fastify', '@fastify/', '@electric-sql/pglite', 'drizzle-orm', 'zod', 'pino', 'pg'];
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'wh-compiled-')));
 const pkg = join(work, 'package');
-const children = new Set<ChildProcess>();
 let runs = 0;
 
-interface Run {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
+interface Run extends Wh {
   /** Every module URL the process loaded (read after it exited). */
   modules(): string[];
 }
 
 /** `node --import <recorder> <package>/bin/wh.js ...args`, in the package folder. */
-function wh(args: string[], env: Record<string, string> = {}): Run {
+function packagedWh(args: string[], env: Record<string, string> = {}): Run {
   const modulesFile = join(work, `modules-${++runs}`);
   writeFileSync(modulesFile, '');
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !STRIPPED.includes(key)));
-  const child = spawn(process.execPath, ['--import', RECORDER, join(pkg, 'bin', 'wh.js'), ...args], {
-    cwd: pkg,
-    env: { ...base, LOG_LEVEL: 'warn', WH_MODULES_FILE: modulesFile, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      children.delete(child);
-      resolve(code);
-    });
-  });
+  const run = wh(
+    args,
+    { WH_MODULES_FILE: modulesFile, ...env },
+    { cwd: pkg, nodeArgs: ['--import', RECORDER] },
+  );
   const modules = () => [...new Set(readFileSync(modulesFile, 'utf8').split('\n').filter(Boolean))];
-  return { child, stdout: () => out, stderr: () => err, exited, modules };
+  return { ...run, modules };
 }
 
 function loadedPackages(modules: string[]): string[] {
@@ -89,14 +67,6 @@ function expectCompiledOnly(modules: string[]) {
   expect(own.filter((url) => url.startsWith(`${packageUrl}/`) && !url.endsWith('.js'))).toEqual([]);
   expect(modules.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
   expect(own).toContain(`${packageUrl}/dist/cli/main.js`);
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 beforeAll(async () => {
@@ -117,17 +87,14 @@ beforeAll(async () => {
   expect(code, stderr).toBe(0);
 }, 180_000);
 
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-});
+afterEach(killChildren);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the compiled package', () => {
   it('answers wh --help and --version from compiled JavaScript, loading none of the server', async () => {
-    const help = wh(['--help']);
-    expect(await within(help.exited, 15_000, 'wh --help'), help.stderr()).toBe(0);
+    const help = packagedWh(['--help']);
+    expect((await within(help.exited, 15_000, 'wh --help')).code, help.stderr()).toBe(0);
     expect(help.stdout()).toMatch(/^Usage: wh /);
     for (const command of ['serve', 'worker', 'migrate', 'token']) expect(help.stdout()).toContain(command);
     const modules = help.modules();
@@ -135,8 +102,8 @@ describe('the compiled package', () => {
     expectCompiledOnly(modules);
     expect(loadedPackages(modules)).toEqual([]);
 
-    const version = wh(['--version']);
-    expect(await within(version.exited, 15_000, 'wh --version')).toBe(0);
+    const version = packagedWh(['--version']);
+    expect((await within(version.exited, 15_000, 'wh --version')).code).toBe(0);
     const { version: expected } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(version.stdout().trim()).toBe(expected);
     expect(loadedPackages(version.modules())).toEqual([]);
@@ -144,7 +111,7 @@ describe('the compiled package', () => {
 
   it('serves /api/status, its migrations and the dashboard from the compiled location', async () => {
     const dataDir = join(work, 'data');
-    const server = wh(['serve'], { WH_DATA_DIR: dataDir, PORT: '0' });
+    const server = packagedWh(['serve'], { WH_DATA_DIR: dataDir, PORT: '0' });
     const port = await within(
       new Promise<string>((resolve, reject) => {
         const check = () => {
@@ -152,7 +119,7 @@ describe('the compiled package', () => {
           if (match) resolve(match[1]!);
         };
         server.child.stdout?.on('data', check);
-        server.exited.then((code) => reject(new Error(`wh serve exited (${code}): ${server.stderr()}`)));
+        server.exited.then((exit) => reject(new Error(`wh serve exited (${exit.code}): ${server.stderr()}`)));
       }),
       30_000,
       'wh serve',
@@ -172,7 +139,7 @@ describe('the compiled package', () => {
     expect(await page.text()).toContain('<div id="root">');
 
     server.child.kill('SIGTERM');
-    expect(await within(server.exited, 15_000, 'wh serve after SIGTERM')).toBe(0);
+    expect((await within(server.exited, 15_000, 'wh serve after SIGTERM')).code).toBe(0);
     const modules = server.modules();
     expectCompiledOnly(modules);
     expect(loadedPackages(modules)).toEqual(expect.arrayContaining(['fastify', '@electric-sql/pglite']));

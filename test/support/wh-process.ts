@@ -17,6 +17,7 @@ const STRIPPED = [
   'LLM_TIMEOUT',
   'AUTO_TRIGGER_AGENTS',
   'LOG_LEVEL',
+  'NODE_OPTIONS',
 ];
 
 export interface Exit {
@@ -47,10 +48,20 @@ export function tempDir(): string {
   return dir;
 }
 
-export function wh(args: string[], env: Record<string, string>): Wh {
+/** Where `wh` runs from: this checkout by default, or a package folder of its own (`node [nodeArgs] bin/wh.js`). */
+export interface WhPlace {
+  cwd: string;
+  nodeArgs: string[];
+}
+
+export function wh(
+  args: string[],
+  env: Record<string, string>,
+  place: WhPlace = { cwd: ROOT, nodeArgs: [] },
+): Wh {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !STRIPPED.includes(key)));
-  const child = spawn(process.execPath, ['bin/wh.js', ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...place.nodeArgs, join(place.cwd, 'bin', 'wh.js'), ...args], {
+    cwd: place.cwd,
     env: { ...base, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
