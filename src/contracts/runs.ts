@@ -1,17 +1,12 @@
 /** Runs, their progress, usage and timeline, as the API answers with them. */
 import { z } from 'zod';
-import { BUILT_IN_STAGES } from '../domain/pipeline.ts';
+import { pipelineSchema } from '../domain/pipeline-schema.ts';
 import { RUN_PHASES } from '../domain/run-phases.ts';
 import { id, pageOf, timestamp } from './common.ts';
 import { jobSummarySchema } from './jobs.ts';
 
 const count = z.number().int().min(0);
 const stage = z.string();
-
-export const pipelineEntrySchema = z.union([
-  z.enum(BUILT_IN_STAGES),
-  z.strictObject({ stage: z.string(), title: z.string().optional(), command: z.string() }),
-]);
 
 export const runSchema = z.strictObject({
   id,
@@ -22,7 +17,7 @@ export const runSchema = z.strictObject({
   branch: z.string().nullable(),
   auto_advance_remaining: z.number().int().nullable(),
   /** The pipeline the run started with, as its project declared it; null for the built-in one. */
-  pipeline: z.array(pipelineEntrySchema).nullable(),
+  pipeline: pipelineSchema.nullable(),
   killed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
