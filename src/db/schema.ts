@@ -31,6 +31,7 @@ import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports
 import type { EventType } from '../domain/event-types.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
 import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
+import type { ReleaseSettings } from '../domain/release.ts';
 import { ROLE_NAMES, type RoleName } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
@@ -97,6 +98,10 @@ export interface ProjectSettings {
   passEnv?: string[];
   /** The project's own pipeline (see src/domain/pipeline.ts); the built-in one when absent. */
   pipeline?: PipelineEntry[];
+  /** What an approved run's deploy does before the deploy command (see src/domain/release.ts). */
+  release?: ReleaseSettings;
+  /** Let tasks whose expected files overlap be in dev at the same time (they may then conflict). */
+  parallelOverlap?: boolean;
 }
 
 export const projects = pgTable('projects', {
@@ -128,6 +133,8 @@ export const runs = pgTable(
     autoAdvanceRemaining: integer('auto_advance_remaining'),
     /** The project's pipeline when the run started: later edits of the project do not move its tasks. */
     pipeline: jsonb('pipeline').$type<PipelineEntry[]>(),
+    /** The commit the run was released as (the merge commit on the default branch, or the pushed head). */
+    releasedCommit: text('released_commit'),
     killedAt: tstz('killed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -312,6 +319,8 @@ export const approvals = pgTable(
     state: text('state').$type<ApprovalState>().notNull().default('pending'),
     requestedBy: text('requested_by').notNull(),
     reason: text('reason').notNull().default(''),
+    /** What a person decides on: for a deploy, the run's diff summary, test result, open findings, cost. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     decidedBy: text('decided_by'),
     decisionNote: text('decision_note'),
     decidedAt: tstz('decided_at'),
@@ -322,10 +331,23 @@ export const approvals = pgTable(
     uniqueIndex('approvals_one_pending_escalation_uq')
       .on(t.taskId)
       .where(sql`${t.state} = 'pending' and ${t.kind} = 'escalation'`),
+    // A run waits for one deploy decision at a time.
+    uniqueIndex('approvals_one_pending_deploy_uq')
+      .on(t.runId)
+      .where(sql`${t.state} = 'pending' and ${t.kind} = 'deploy'`),
     check('approvals_kind_known', oneOf(t.kind, APPROVAL_KINDS)),
     check('approvals_state_known', oneOf(t.state, APPROVAL_STATES)),
   ],
 );
+
+/**
+ * This installation: one row, made by the migration that created the table. Its id keeps the branches and
+ * refs of this installation apart from another's on the same repository (another data folder or database).
+ */
+export const installation = pgTable('installation', {
+  id: text('id').primaryKey(),
+  createdAt: createdAt(),
+});
 
 export const events = pgTable(
   'events',
