@@ -1,6 +1,7 @@
 /** Projects as the API answers with them. */
 import { z } from 'zod';
 import { pipelineSchema } from '../domain/pipeline-schema.ts';
+import { DEPLOY_WITH, RELEASE_MODES } from '../domain/release.ts';
 import { id, timestamp } from './common.ts';
 
 /** A week: an agent's timeout beyond it is a mistake (and past 2^31 ms a timer would fire at once). */
@@ -32,6 +33,17 @@ export const projectSettingsSchema = z.object({
   passEnv: z.array(envName).optional(),
   scriptedRecipe: z.string().max(2000).optional(),
   pipeline: pipelineSchema.optional(),
+  release: z
+    .object({
+      mode: z.enum(RELEASE_MODES).optional(),
+      remote: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a git remote name (like origin)')
+        .optional(),
+      deployWith: z.enum(DEPLOY_WITH).optional(),
+    })
+    .optional(),
+  parallelOverlap: z.boolean().optional(),
 });
 
 export const projectSchema = z.strictObject({
@@ -43,7 +55,7 @@ export const projectSchema = z.strictObject({
   lint_command: z.string().nullable(),
   build_command: z.string().nullable(),
   deploy_command: z.string().nullable(),
-  /** Per-role agents, confinement, passed environment, the scripted recipe and the project's pipeline. */
+  /** Per-role agents, confinement, passed environment, the scripted recipe, the pipeline and the release. */
   settings: projectSettingsSchema,
   created_at: timestamp,
   updated_at: timestamp,

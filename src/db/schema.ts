@@ -31,7 +31,7 @@ import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports
 import type { EventType } from '../domain/event-types.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
 import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
-import type { ReleaseSettings } from '../domain/release.ts';
+import type { DeployDetails, ReleaseSettings } from '../domain/release.ts';
 import { ROLE_NAMES, type RoleName } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
@@ -320,7 +320,7 @@ export const approvals = pgTable(
     requestedBy: text('requested_by').notNull(),
     reason: text('reason').notNull().default(''),
     /** What a person decides on: for a deploy, the run's diff summary, test result, open findings, cost. */
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    details: jsonb('details').$type<DeployDetails | Record<string, never>>().notNull().default({}),
     decidedBy: text('decided_by'),
     decisionNote: text('decision_note'),
     decidedAt: tstz('decided_at'),

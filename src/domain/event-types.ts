@@ -15,7 +15,13 @@ export const EVENT_MEANINGS = {
   'run.resumed': 'A paused run goes on; its held jobs are queued again.',
   'run.agent_triggered': 'Someone released the held jobs of one role (or of all roles) in a run.',
   'run.pipeline_triggered': "Someone restarted a run's pipeline.",
-  'run.tested': "The run branch's own test command ran as a whole; the run moved on or got a fix task.",
+  'run.tested':
+    "The run branch's own test command ran as a whole; the run moved on (and a deploy approval was asked for) or got a fix task.",
+  'run.phase_changed':
+    'A run entered another phase; written beside the event of the change that moved it (planned, tested, approved, deployed, killed...).',
+  'run.deployed': 'An approved run was released (merged or pushed) and its deploy succeeded.',
+  'run.deploy_failed':
+    "An approved run's deploy failed: a finding and a fix task were made, and the run is building again.",
   'task.created': 'A task was added to a run (by the plan, a person, or as a fix of a finding).',
   'task.updated': "A task's fields were edited (and its stage, if set).",
   'task.stage_advanced': 'A task moved to its next stage, or back to dev, by a reported result.',

@@ -31,3 +31,46 @@ export function resolveRelease(settings: ReleaseSettings | undefined): Release {
     deployWith: settings?.deployWith ?? 'command',
   };
 }
+
+/** What the run changes on the default branch, as `git diff --shortstat` counts it. */
+export interface DiffSummary {
+  base: string;
+  head: string;
+  commits: number;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  /** The changed paths, the first MAX_LISTED_FILES of them. */
+  files: string[];
+}
+
+export const MAX_LISTED_FILES = 50;
+export const MAX_LISTED_FINDINGS = 20;
+
+/** What a person sees before approving a deploy: the change, its test, what is still open, its cost. */
+export interface DeployDetails {
+  diff: DiffSummary | null;
+  test: { command: string | null; exitCode: number | null; passed: boolean };
+  openFindings: {
+    total: number;
+    bySeverity: Record<string, number>;
+    items: { id: number; severity: string; issue: string; file: string | null }[];
+  };
+  usage: {
+    agentJobs: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number | null;
+    unpricedJobs: number;
+  };
+}
+
+/** Parses `git diff --shortstat` ("3 files changed, 10 insertions(+), 2 deletions(-)"); absent parts are 0. */
+export function parseShortstat(line: string): Pick<DiffSummary, 'filesChanged' | 'insertions' | 'deletions'> {
+  const number = (pattern: RegExp) => Number(pattern.exec(line)?.[1] ?? 0);
+  return {
+    filesChanged: number(/(\d+) files? changed/),
+    insertions: number(/(\d+) insertions?\(\+\)/),
+    deletions: number(/(\d+) deletions?\(-\)/),
+  };
+}

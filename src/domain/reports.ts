@@ -48,6 +48,14 @@ export const reviewReportSchema = z.object({
 });
 export type ReviewReport = z.infer<typeof reviewReportSchema>;
 
+/** The cicd agent's deploy_report.json: success only when the deploy and its verification succeeded. */
+export const deployReportSchema = z.object({
+  status: z.enum(['success', 'failure']),
+  summary: z.string().default(''),
+  url: z.string().nullish(),
+  steps: z.array(z.object({ command: z.string(), exit_code: z.number().int() })).default([]),
+});
+
 export const plannedTaskSchema = z.object({
   key: z.string().trim().min(1).max(40),
   title: z.string().trim().min(1).max(300),

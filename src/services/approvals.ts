@@ -1,7 +1,8 @@
 /**
  * Approvals: requests for a person's decision, and the decisions. An escalation (a task that keeps going
  * back to dev) holds the task's next dev job: approving releases it, rejecting cancels it and leaves the
- * task for a person. Deploy approvals arrive with the CICD flow.
+ * task for a person. A deploy (a run that passed its tests) is released and deployed by a deploy job when
+ * approved; rejected, the run stays ready for commit with the reason, for people to add tasks or kill it.
  */
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
@@ -9,8 +10,9 @@ import { approvals, jobs } from '../db/schema.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
-import { readyState } from './steps/jobs.ts';
-import { loadRun } from './steps/load.ts';
+import { openJob, readyState } from './steps/jobs.ts';
+import { loadActiveRun, loadRun } from './steps/load.ts';
+import { enterPhase } from './steps/phases.ts';
 
 export type Approval = typeof approvals.$inferSelect;
 export type Decision = 'approve' | 'reject';
@@ -54,7 +56,9 @@ export function decideApproval(
     if (!pending) throw errors.notFound('approval', approvalId);
     if (pending.state !== 'pending') throw errors.approvalDecided(approvalId, pending.state);
     const effect =
-      pending.kind === 'escalation' ? await settleEscalation(tx, ctx, pending, input.decision) : {};
+      pending.kind === 'escalation'
+        ? await settleEscalation(tx, ctx, pending, input.decision)
+        : await settleDeploy(tx, ctx, pending, input.decision);
     const [decided] = await tx
       .update(approvals)
       .set({
@@ -113,4 +117,37 @@ async function settleEscalation(
     })
     .where(eq(jobs.id, job.id));
   return { job_state: 'cancelled' };
+}
+
+/** Approved, the run is deploying and its deploy job is queued; rejected, it is ready for commit again. */
+async function settleDeploy(
+  tx: Tx,
+  ctx: ServiceContext,
+  approval: Approval,
+  decision: Decision,
+): Promise<{ run_phase: string; deploy_job_id?: number }> {
+  const run = await loadActiveRun(tx, approval.runId);
+  if (decision === 'reject') {
+    const back = await enterPhase(tx, ctx.actor, run, 'ready_for_commit');
+    return { run_phase: back.phase };
+  }
+  const deploying = await enterPhase(tx, ctx.actor, run, 'deploying');
+  const job = await openJob(tx, ctx, deploying, {
+    kind: 'deploy',
+    role: 'cicd',
+    priority: 10,
+    released: true,
+  });
+  return { run_phase: deploying.phase, deploy_job_id: job.id };
+}
+
+/** The decision a deploy job runs on: the run's latest approved deploy approval, or null. */
+export async function approvedDeploy(db: Queryable, runId: number): Promise<Approval | null> {
+  const [approved] = await db
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.runId, runId), eq(approvals.kind, 'deploy'), eq(approvals.state, 'approved')))
+    .orderBy(desc(approvals.id))
+    .limit(1);
+  return approved ?? null;
 }

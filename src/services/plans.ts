@@ -26,7 +26,7 @@ export async function applyPlan(tx: Tx, ctx: ServiceContext, job: Job, plan: Pla
     });
     idOfKey.set(planned.key, task.id);
   }
-  await enterPhase(tx, run, 'building');
+  await enterPhase(tx, ctx.actor, run, 'building');
   return {
     type: 'run.planned',
     projectId: run.projectId,

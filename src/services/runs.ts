@@ -9,6 +9,7 @@ import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { type RunUsage, usageOf } from './run-usage.ts';
+import { voidApprovalsOfRun } from './steps/escalate.ts';
 import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
 import { enterPhase, recordFirstPhase } from './steps/phases.ts';
@@ -72,8 +73,9 @@ export function killRun(
   return inTransaction(ctx, async (tx) => {
     const [current] = await tx.select().from(runs).where(eq(runs.id, runId)).for('update');
     if (!current) throw errors.notFound('run', runId);
-    const run = await enterPhase(tx, current, 'killed', { killedAt: sql`now()` });
+    const run = await enterPhase(tx, ctx.actor, current, 'killed', { killedAt: sql`now()` });
     const cancelledJobIds = await cancelRunJobs(tx, runId, 'run killed');
+    await voidApprovalsOfRun(tx, runId, 'the run was killed');
     await appendEvent(tx, ctx.actor, {
       type: 'run.killed',
       projectId: run.projectId,

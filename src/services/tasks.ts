@@ -13,6 +13,7 @@ import { incompleteDependencies, replaceDependencies } from './steps/dependencie
 import { insertTask, type NewTask } from './steps/insert-task.ts';
 import { type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
 import { loadActiveRun, loadTask, type Task } from './steps/load.ts';
+import { enterPhase } from './steps/phases.ts';
 import { enterStage } from './steps/stages.ts';
 
 export interface TaskView extends Task {
@@ -26,7 +27,10 @@ export type { NewTask } from './steps/insert-task.ts';
 /** A new task enters dev at once unless it waits for dependencies, in which case it has no job yet. */
 export function createTask(ctx: ServiceContext, input: NewTask): Promise<{ task: Task; job: Job | null }> {
   return inTransaction(ctx, async (tx) => {
-    const run = await loadActiveRun(tx, input.runId);
+    const active = await loadActiveRun(tx, input.runId);
+    // A run waiting to be committed (its deploy rejected, say) takes more work: it is building again.
+    const run =
+      active.phase === 'ready_for_commit' ? await enterPhase(tx, ctx.actor, active, 'building') : active;
     if (!acceptsTaskWork(run.phase)) throw errors.runNotActive(run.id, run.phase);
     const { task, job, blockedBy } = await insertTask(tx, ctx, run, input);
     await appendEvent(tx, ctx.actor, {

@@ -1,7 +1,8 @@
 /**
  * Releasing held work. Without AUTO_TRIGGER_AGENTS every job waits as `held` until a person triggers it:
  * trigger-agent releases the run's held jobs (of one role, if named); trigger-pipeline releases them and
- * lets the run advance on its own for a number of stage transitions.
+ * lets the run advance on its own for a number of stage transitions. On a run that is ready for commit (its
+ * deploy was rejected) it asks for the deploy approval again.
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
@@ -9,6 +10,7 @@ import { approvals, jobs, runs } from '../db/schema.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { lastTestEvidence, requestDeployApproval } from './steps/deploy-approval.ts';
 import { readyState } from './steps/jobs.ts';
 import { loadActiveRun, type Run } from './steps/load.ts';
 
@@ -61,6 +63,10 @@ export function triggerPipeline(
   return inTransaction(ctx, async (tx) => {
     const run = await loadActiveRun(tx, runId);
     const releasedJobIds = await releaseHeld(tx, run, null);
+    const deployApprovalId =
+      run.phase === 'ready_for_commit'
+        ? (await requestDeployApproval(tx, ctx, run, await lastTestEvidence(tx, run.id))).approval.id
+        : null;
     await tx
       .update(runs)
       .set({ autoAdvanceRemaining: maxIterations, updatedAt: sql`now()` })
@@ -69,7 +75,11 @@ export function triggerPipeline(
       type: 'run.pipeline_triggered',
       projectId: run.projectId,
       runId,
-      payload: { max_iterations: maxIterations, released_job_ids: releasedJobIds },
+      payload: {
+        max_iterations: maxIterations,
+        released_job_ids: releasedJobIds,
+        deploy_approval_id: deployApprovalId,
+      },
     });
     return { runId, maxIterations, releasedJobIds };
   });

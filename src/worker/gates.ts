@@ -23,6 +23,8 @@ export interface GateOptions {
   confinement?: Confinement | null;
   /** How long a SIGTERM'd gate gets before SIGKILL. */
   killGraceMs?: number;
+  /** Its output as it comes (stdout and stderr interleaved), for a job log that streams it. */
+  onOutput?: (chunk: string) => void;
 }
 
 export async function runGate(name: string, command: string, options: GateOptions): Promise<GateResult> {
@@ -57,6 +59,10 @@ async function runConfined(
     stdin: 'ignore',
     detached: true,
   });
+  if (options.onOutput) {
+    const forward = options.onOutput;
+    child.all?.on('data', (chunk: Buffer) => forward(chunk.toString()));
+  }
   let timedOut = false;
   let stopping: Promise<void> | null = null;
   const stop = () => {

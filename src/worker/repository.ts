@@ -6,7 +6,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, openRepository, type Repository } from './git.ts';
 
-function isLocalPath(repository: string): boolean {
+/** A path on this machine, not a URL or an scp-like `user@host:path`. */
+export function isLocalPath(repository: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repository) && !/^[^/]+@[^:]+:/.test(repository);
 }
 

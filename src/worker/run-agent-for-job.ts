@@ -38,10 +38,12 @@ export async function runAgentForJob(
   cwd: string,
   repo: Repository,
   options: AgentWorkOptions,
+  /** Work-specific facts Workhorse appends after the role's prompt (a deploy's run, commit and approval). */
+  appendix?: string,
 ): Promise<AgentJobRun> {
   const choice = chooseAgent(context, options.llmTimeoutSeconds);
   const confinement = confinementFor(options, context, cwd, repo, 'agent');
-  const prompt = buildPrompt({
+  const rolePrompt = buildPrompt({
     rolePrompt: context.roleConfig?.prompt ?? `You are the ${context.job.role} agent.`,
     goal: context.run.goal,
     task: context.task,
@@ -49,6 +51,7 @@ export async function runAgentForJob(
     directorNotes: context.directorNotes,
     testCommand: context.project.testCommand,
   });
+  const prompt = appendix ? `${rolePrompt}\n\n${appendix}` : rolePrompt;
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
   log.write(
     `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt}; ${describeConfinement(confinement)})\n`,

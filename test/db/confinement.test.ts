@@ -12,17 +12,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.ts';
 import type { Api } from '../../src/api/deps.ts';
 import { jobs } from '../../src/db/schema.ts';
-import { detectSandbox } from '../../src/server/agent-setup.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { createRun } from '../../src/services/runs.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { createToken } from '../../src/services/tokens.ts';
 import { git, openRepository } from '../../src/worker/git.ts';
 import { ensureRunBranch, ensureTaskWorktree, worktreePath } from '../../src/worker/worktrees.ts';
-import { type AgentWorld, startAgentWorld, waitFor } from '../support/agents.ts';
+import { type AgentWorld, apiOver, startAgentWorld, waitFor } from '../support/agents.ts';
 import { commitRepo } from '../support/git.ts';
 
 const CANARY = `wh-canary-${process.pid}-7c1e55d0`;
@@ -83,13 +81,7 @@ beforeAll(async () => {
   writeFileSync(join(world.repo, 'config', 'leak.txt'), `the deploy key is ${CANARY}\n`);
   await commitRepo(world.repo, 'a file that holds a secret');
   writeFileSync(join(world.workspace, 'admin-token'), `${CANARY}-admin\n`);
-  app = await buildApp({
-    database: world.database,
-    settings: world.ctx.settings,
-    startedAt: new Date(),
-    version: 'test',
-    sandbox: detectSandbox({ allowUnsandboxed: false }),
-  });
+  app = await apiOver(world);
   viewer = (await createToken(world.ctx, { name: 'viewer', role: 'viewer' })).token;
 });
 

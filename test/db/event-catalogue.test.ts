@@ -32,7 +32,7 @@ describe('the stored-event check', () => {
       .insert(events)
       .values([
         // Written past the column's type, as only raw SQL could: the type is not in the catalogue.
-        { type: sql`'run.phase_changed'`, runId, payload: { from: 'building', to: 'testing' } },
+        { type: sql`'run.phase_moved'`, runId, payload: { from: 'building', to: 'testing' } },
         { type: 'job.claimed', payload: { kind: 'stage', attempt: '1', worker: 'w', extra: true } },
         { type: 'token.revoked', runId, payload: { token_id: 3, name: 'ci' } },
       ])
@@ -41,9 +41,9 @@ describe('the stored-event check', () => {
     try {
       const problems = await eventCatalogueProblems(database);
       expect(problems).toHaveLength(4);
-      expect(problems[0]).toBe(`event ${unknown}: "run.phase_changed" is not a catalogued event type`);
+      expect(problems[0]).toBe(`event ${unknown}: "run.phase_moved" is not a catalogued event type`);
       expect(problems[1]).toBe(
-        `event ${unknown} (run.phase_changed) is about run ${runId} but names no project`,
+        `event ${unknown} (run.phase_moved) is about run ${runId} but names no project`,
       );
       expect(problems[2]).toMatch(new RegExp(`^event ${wrongShape}: job.claimed: .*attempt.*`));
       expect(problems[2]).toContain('extra');

@@ -1,5 +1,6 @@
 /**
- * Every state-changing service appends exactly one event in its transaction, naming the project, run and
+ * Every state-changing service appends exactly one event in its transaction (and a run.phase_changed for
+ * each phase it moved its run through), naming the project, run and
  * task it touched and the actor; a call that throws appends none and changes nothing.
  */
 import { asc, desc, gt, sql } from 'drizzle-orm';
@@ -289,8 +290,12 @@ describe('one event per state change', () => {
     const before = await lastEventId();
     const ids = await act(f);
     const appended = await eventsAfter(before);
-    expect(appended).toHaveLength(1);
-    expect(appended[0]).toMatchObject({ type, ...ids, actor: 'test' });
+    // A run's phase move is told as a run.phase_changed event of its own, beside the change's one event.
+    const own = appended.filter((event) => event.type !== 'run.phase_changed');
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ type, ...ids, actor: 'test' });
+    for (const move of appended.filter((event) => event.type === 'run.phase_changed'))
+      expect(move).toMatchObject({ runId: own[0]!.runId, projectId: own[0]!.projectId, actor: 'test' });
   });
 
   it('a second seedDefaultRoleConfigs call appends no event and changes nothing', async () => {

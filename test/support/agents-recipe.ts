@@ -20,7 +20,8 @@ const PRODUCT_TEST = TEST_PASS(
 const README_SUM = '# demo\n\n## sum(a, b)\n\nReturns a + b.\n';
 export const README_PRODUCT = `${README_SUM}\n## product(a, b)\n\nReturns a * b.\n`;
 
-const pass = (file: string) => ({
+/** A reviewer's report that passes. */
+export const pass = (file: string) => ({
   report: { file, content: { status: 'pass', summary: 'ok', findings: [] } },
 });
 

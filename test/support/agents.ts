@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { SandboxStatus } from '../../src/agents/sandbox.ts';
+import { buildApp } from '../../src/api/app.ts';
+import type { Api } from '../../src/api/deps.ts';
 import type { Settings } from '../../src/config/settings.ts';
 import type { ProjectSettings } from '../../src/db/schema.ts';
 import { events, jobs, tasks } from '../../src/db/schema.ts';
@@ -42,7 +44,12 @@ export interface AgentWorld {
   ctx: ServiceContext;
   worker: Worker;
   /** A project on the repository whose every role plays `steps` with the scripted backend. */
-  project(name: string, steps: Step[], settings?: ProjectSettings): Promise<number>;
+  project(
+    name: string,
+    steps: Step[],
+    settings?: ProjectSettings,
+    commands?: { deployCommand?: string },
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -103,7 +110,7 @@ export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {})
     database,
     ctx,
     worker,
-    async project(name, steps, settings = {}) {
+    async project(name, steps, settings = {}, commands = {}) {
       const recipe = join(root, `${name}.recipe.json`);
       writeFileSync(recipe, JSON.stringify({ steps }, null, 2));
       const roles = Object.fromEntries(ROLES.map((role) => [role, { backend: 'scripted' }]));
@@ -112,6 +119,7 @@ export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {})
         repository: repo,
         defaultBranch: 'main',
         testCommand: 'npm test',
+        ...commands,
         // Scripted agents need no model API: they run with no network at all.
         settings: { roles, scriptedRecipe: recipe, sandbox: { network: 'none' }, ...settings },
       });
@@ -123,6 +131,17 @@ export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {})
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The real API over a world's database, as `wh serve` builds it, for tests that act as people do. */
+export function apiOver(world: AgentWorld): Promise<Api> {
+  return buildApp({
+    database: world.database,
+    settings: world.ctx.settings,
+    startedAt: new Date(),
+    version: 'test',
+    sandbox: detectSandbox({ allowUnsandboxed: false }),
+  });
 }
 
 function sleep(ms: number): Promise<void> {

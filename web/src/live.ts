@@ -141,15 +141,19 @@ export function endsAttempt(type: string): boolean {
   );
 }
 
+const names = (value: unknown) => value !== null && value !== undefined;
+
 /**
- * Events that add or settle an approval: a decision, or a stage move that escalated a task (the approval is
- * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it).
+ * Events that add or settle an approval: a decision; a stage move that escalated a task (the approval is
+ * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it); a run whose tests
+ * passed, or whose pipeline was triggered, asking for its deploy; a run that was killed (its approvals go).
  */
 export function affectsApprovals(event: WhEvent): boolean {
   return (
     event.type.startsWith('approval.') ||
-    (event.type.startsWith('task.stage') &&
-      event.payload.escalation_approval_id !== null &&
-      event.payload.escalation_approval_id !== undefined)
+    event.type === 'run.killed' ||
+    (event.type.startsWith('task.stage') && names(event.payload.escalation_approval_id)) ||
+    (event.type === 'run.tested' && names(event.payload.approval_id)) ||
+    (event.type === 'run.pipeline_triggered' && names(event.payload.deploy_approval_id))
   );
 }

@@ -31,6 +31,16 @@ export async function voidApprovalsOfJobs(tx: Tx, jobIds: readonly number[], why
   return voided.map((row) => row.id).sort((a, b) => a - b);
 }
 
+/** Settles every pending approval of a run as void: the run is gone (killed), nobody may decide for it. */
+export async function voidApprovalsOfRun(tx: Tx, runId: number, why: string): Promise<number[]> {
+  const voided = await tx
+    .update(approvals)
+    .set({ state: 'void', decidedBy: 'workhorse', decisionNote: why, decidedAt: sql`now()` })
+    .where(and(eq(approvals.state, 'pending'), eq(approvals.runId, runId)))
+    .returning({ id: approvals.id });
+  return voided.map((row) => row.id).sort((a, b) => a - b);
+}
+
 export async function escalateWhenLooping(
   tx: Tx,
   change: StageChange,

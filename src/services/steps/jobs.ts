@@ -47,10 +47,12 @@ export interface NewJob {
   taskId?: number | null;
   stage?: WorkStage | null;
   priority?: number;
+  /** A person already released this work (an approved deploy): it is ready now, whatever the trigger mode. */
+  released?: boolean;
 }
 
 export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob): Promise<Job> {
-  const initial = await initialState(tx, ctx, run);
+  const initial = job.released ? 'queued' : await initialState(tx, ctx, run);
   const [row] = await tx
     .insert(jobs)
     .values({

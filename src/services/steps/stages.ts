@@ -40,7 +40,7 @@ export async function startTestingWhenDone(tx: Tx, ctx: ServiceContext, run: Run
     .from(tasks)
     .where(and(eq(tasks.runId, run.id), ne(tasks.pipelineStage, 'complete')));
   if ((unfinished?.count ?? 0) > 0) return null;
-  await enterPhase(tx, run, 'testing');
+  await enterPhase(tx, ctx.actor, run, 'testing');
   await openJob(tx, ctx, run, { kind: 'integration_test', role: 'qa', priority: 10 });
   return 'testing';
 }

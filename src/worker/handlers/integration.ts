@@ -1,6 +1,7 @@
 /**
  * The integration test job: the project's test command on the run branch with every task merged. With no
  * test command configured there is nothing to run, and the run is ready for commit on its tasks' evidence.
+ * Passing, the run's deploy approval is asked for with the change's summary.
  */
 import { applyIntegrationResult } from '../../services/integration-results.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
@@ -9,6 +10,7 @@ import { runGate } from '../gates.ts';
 import { inCheckout } from '../git.ts';
 import type { JobHandler } from '../handler.ts';
 import { withIntegrationWorktree } from '../merge.ts';
+import { diffSummary } from '../release.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext } from '../run-agent-for-job.ts';
 import { clearStaleGitLocks, ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
@@ -34,11 +36,13 @@ export function createIntegrationHandler(options: AgentWorkOptions): JobHandler 
         confinement: confinementFor(options, context, worktree.path, repo, 'test'),
       });
     });
+    // What a person approving the deploy sees of the change: the run branch against the default branch.
+    const diff = await diffSummary(repo, project.defaultBranch, context.run.branch!);
     const ctx = resultContext(run, options);
     return {
-      report: { gate },
+      report: { gate, diff },
       usage: { exitCode: gate?.exitCode ?? null },
-      apply: (tx, job) => applyIntegrationResult(tx, ctx, job, gate),
+      apply: (tx, job) => applyIntegrationResult(tx, ctx, job, gate, diff),
     };
   };
 }

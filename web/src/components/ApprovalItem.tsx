@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { Approval, Decision, Run, Task } from '../api.ts';
 import { dateTime, duration, timeAgo } from '../format.ts';
 import { Badge } from './Badge.tsx';
+import { DeployDetails } from './DeployDetails.tsx';
 import { Dialog } from './Dialog.tsx';
 
 interface Known {
@@ -43,7 +44,8 @@ function Where({ approval, run }: Pick<Known, 'approval' | 'run'>) {
 export const DECISION_EFFECTS: Record<Approval['kind'], string> = {
   escalation:
     "Escalations: Approve releases the task's held dev job so dev tries again; Reject cancels it and leaves the task for a person.",
-  deploy: 'Deploys: Approve lets the deploy go ahead; Reject stops it.',
+  deploy:
+    "Deploys: Approve releases the run (merged into the default branch, as the project's release settings say) and runs its deploy; Reject keeps the run ready for commit with your note, for more tasks or a later approval.",
 };
 
 function NoteField({ id, note, onChange }: { id: number; note: string; onChange: (note: string) => void }) {
@@ -77,6 +79,7 @@ export function PendingApproval(
         </span>
       </div>
       {approval.reason ? <p className="break">{approval.reason}</p> : null}
+      <DeployDetails approval={approval} />
       <Where approval={approval} run={run} />
       {canDecide ? (
         <div className="decision">
@@ -105,7 +108,7 @@ export function PendingApproval(
           <p>
             {approval.kind === 'escalation'
               ? `Rejecting cancels the held dev job${approval.job_id !== null ? ` #${approval.job_id}` : ''} of task #${approval.task_id}; the task stays where it is for a person to take over.`
-              : 'Rejecting stops this deploy.'}
+              : `Rejecting keeps run #${approval.run_id} ready for commit, undeployed; add tasks to it, ask again from its page, or kill it.`}
           </p>
           <NoteField id={approval.id} note={note} onChange={setNote} />
           <div className="form-actions">

@@ -1,0 +1,167 @@
+/**
+ * The deploy job of an approved run, in the run's worktree reset to its branch (clean): first the release
+ * step the project chose (merge into the default branch, push, or none; see release.ts), then the project's
+ * deploy command, confined like every project command, or the `cicd` role's agent when the project says so.
+ * The job's log streams both. Evidence decides: the command's exit code, or the agent's clean exit and a
+ * `deploy_report.json` of success whose every step exited 0.
+ */
+import { resolveRelease } from '../../domain/release.ts';
+import { deployReportSchema } from '../../domain/reports.ts';
+import { approvedDeploy } from '../../services/approvals.ts';
+import { applyDeployResult, type DeployOutcome } from '../../services/deploy-results.ts';
+import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
+import { confinementFor } from '../confinement.ts';
+import { runGate } from '../gates.ts';
+import { inCheckout, type Repository } from '../git.ts';
+import type { JobHandler, JobRunContext } from '../handler.ts';
+import { JobLogWriter } from '../job-log.ts';
+import { withIntegrationWorktree } from '../merge.ts';
+import { releaseRun } from '../release.ts';
+import { loadReport } from '../report-file.ts';
+import { isLocalPath, localRepository } from '../repository.ts';
+import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
+import { clearStaleGitLocks, ensureRunBranch, ensureRunWorktree } from '../worktrees.ts';
+
+const REPORT_FILE = 'deploy_report.json';
+
+export function createDeployHandler(options: AgentWorkOptions): JobHandler {
+  return async (run) => {
+    const context = await loadWorkContext(run.db, run.job);
+    const { project } = context;
+    const runBranch = context.run.branch!;
+    const release = resolveRelease(project.settings.release);
+    const repo = await localRepository(project.id, project.repository, options.workspace);
+    await ensureRunBranch(repo, runBranch, project.defaultBranch);
+    const result = await withIntegrationWorktree(options.workspace, context.run.id, async () => {
+      const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, runBranch);
+      clearStaleGitLocks(repo, worktree, [runBranch]);
+      await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
+      await inCheckout(worktree, ['clean', '-fdq']);
+      const log = new JobLogWriter(run.db, run.lease, run.workerId);
+      let releasedCommit: string | null;
+      try {
+        releasedCommit = await releaseRun(
+          {
+            repo,
+            workspace: options.workspace,
+            runId: context.run.id,
+            runBranch,
+            defaultBranch: project.defaultBranch,
+            remoteRepository: !isLocalPath(project.repository),
+            goal: context.run.goal,
+          },
+          release,
+          (line) => log.write(`[workhorse] ${line}\n`),
+        );
+      } finally {
+        await log.close();
+      }
+      const work = { run, context, cwd: worktree.path, repo, options, releasedCommit };
+      return release.deployWith === 'agent'
+        ? deployWithAgent(work, await inCheckout(worktree, ['rev-parse', 'HEAD']))
+        : deployWithCommand(work);
+    });
+    const outcome: DeployOutcome = { releaseMode: release.mode, ...result.outcome };
+    return {
+      report: { deploy: outcome },
+      usage: result.usage,
+      apply: (tx, job) => applyDeployResult(tx, resultContext(run, options), job, outcome),
+    };
+  };
+}
+
+type Deployed = { outcome: Omit<DeployOutcome, 'releaseMode'>; usage: DeployUsage };
+type DeployUsage = ReturnType<typeof usageOf> | { exitCode: number | null };
+
+/** One deploy's work: the job, what it is about, the clean worktree it runs in, what was released. */
+interface DeployWork {
+  run: JobRunContext;
+  context: WorkContext;
+  cwd: string;
+  repo: Repository;
+  options: AgentWorkOptions;
+  releasedCommit: string | null;
+}
+
+async function deployWithCommand({
+  run,
+  context,
+  cwd,
+  repo,
+  options,
+  releasedCommit,
+}: DeployWork): Promise<Deployed> {
+  const command = context.project.deployCommand;
+  const log = new JobLogWriter(run.db, run.lease, run.workerId);
+  try {
+    if (!command) {
+      log.write('[workhorse] the project has no deploy command: the release is the deploy\n');
+      const outcome = { releasedCommit, deployedWith: 'command' as const, command: null, exitCode: null };
+      return { outcome: { ...outcome, ok: true, outputTail: '' }, usage: { exitCode: null } };
+    }
+    log.write(`[workhorse] deploy: ${command}\n`);
+    const gate = await runGate('deploy', command, {
+      cwd,
+      timeoutSeconds: options.llmTimeoutSeconds,
+      passEnv: context.project.settings.passEnv ?? [],
+      signal: run.signal,
+      hostEnv: options.hostEnv,
+      confinement: confinementFor(options, context, cwd, repo, 'deploy'),
+      onOutput: (chunk) => log.write(chunk),
+    });
+    log.write(`\n[workhorse] deploy exited ${gate.exitCode ?? 'without a code'}\n`);
+    return {
+      outcome: {
+        releasedCommit,
+        deployedWith: 'command',
+        command,
+        exitCode: gate.exitCode,
+        ok: gate.ok,
+        outputTail: gate.outputTail,
+      },
+      usage: { exitCode: gate.exitCode },
+    };
+  } finally {
+    await log.close();
+  }
+}
+
+async function deployWithAgent(
+  { run, context, cwd, repo, options, releasedCommit }: DeployWork,
+  head: string,
+): Promise<Deployed> {
+  const approval = await approvedDeploy(run.db, context.run.id);
+  const section = [
+    '## Deployment',
+    `- Run: ${context.run.id} (${context.run.goal})`,
+    `- Branch: ${context.run.branch}, commit to deploy: ${head}`,
+    releasedCommit ? `- Released as: ${releasedCommit}` : '- Released: not by Workhorse (release mode none)',
+    approval
+      ? `- Approval: ${approval.id}, approved by ${approval.decidedBy} at ${approval.decidedAt?.toISOString()} for this run`
+      : '- Approval: none found',
+    `- Deploy command: ${context.project.deployCommand ?? '(none configured)'}`,
+  ].join('\n');
+  const agent = await runAgentForJob(run, context, cwd, repo, options, section);
+  const report = loadReport(deployReportSchema, cwd, REPORT_FILE);
+  const failedStep = report.ok ? report.value.steps.find((step) => step.exit_code !== 0) : undefined;
+  const ok =
+    agent.result.summary.ok && report.ok && report.value.status === 'success' && failedStep === undefined;
+  const why = !agent.result.summary.ok
+    ? `the agent failed: ${agent.result.summary.error}`
+    : !report.ok
+      ? report.error
+      : failedStep
+        ? `step \`${failedStep.command}\` exited ${failedStep.exit_code}`
+        : report.value.summary;
+  return {
+    outcome: {
+      releasedCommit,
+      deployedWith: 'agent',
+      command: null,
+      exitCode: agent.result.exitCode,
+      ok,
+      outputTail: `${why}\n\n${agent.result.summary.finalText}`.slice(-3000),
+    },
+    usage: usageOf(agent),
+  };
+}
