@@ -13,7 +13,7 @@ import { type ConfinementOptions, confinementFor } from './confinement.ts';
 import type { Repository } from './git.ts';
 import { type JobRunContext, PermanentJobError } from './handler.ts';
 import { JobLogWriter } from './job-log.ts';
-import { buildPrompt } from './prompt.ts';
+import { buildPrompt, type MergeConflicts } from './prompt.ts';
 
 export interface AgentWorkOptions extends ConfinementOptions {
   llmTimeoutSeconds: number;
@@ -38,6 +38,7 @@ export async function runAgentForJob(
   cwd: string,
   repo: Repository,
   options: AgentWorkOptions,
+  mergeConflicts: MergeConflicts | null = null,
 ): Promise<AgentJobRun> {
   const choice = chooseAgent(context, options.llmTimeoutSeconds);
   const confinement = confinementFor(options, context, cwd, repo, 'agent');
@@ -48,11 +49,16 @@ export async function runAgentForJob(
     findings: context.findings,
     directorNotes: context.directorNotes,
     testCommand: context.project.testCommand,
+    mergeConflicts,
   });
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
   log.write(
     `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt}; ${describeConfinement(confinement)})\n`,
   );
+  if (mergeConflicts)
+    log.write(
+      `[workhorse] ${mergeConflicts.runBranch} is merged into the worktree with conflicts to resolve first: ${mergeConflicts.files.join(', ')}\n`,
+    );
   try {
     const result = await runAgent({
       backend: choice.backend,
