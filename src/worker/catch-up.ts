@@ -12,7 +12,7 @@ import type { TaskWorktree } from './worktrees.ts';
 export type CatchUp =
   /** The task branch already holds every commit of the run branch. */
   | { state: 'up-to-date' }
-  /** The run branch was merged in without a conflict (a merge commit on the task branch, or a fast-forward). */
+  /** The run branch was merged in cleanly: a merge commit on the task branch, or a fast-forward. */
   | { state: 'merged' }
   /**
    * A merge of the run branch is in the worktree, its conflicts in `files` left for the agent (none left

@@ -88,7 +88,7 @@ async function merge(
       issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ')}`,
       file: conflicts[0] ?? null,
       line: null,
-      // The agent cannot merge (its git folder is read-only): Workhorse does, before the next DEV agent starts.
+      // The agent cannot merge (its git folder is read-only): Workhorse does, before the next DEV agent.
       recommendation: `before the next DEV attempt Workhorse merges ${runBranch} into the task branch and leaves the conflicts in the worktree: resolve every conflict marker, keeping both changes, and keep the tests passing`,
     },
   };

@@ -1,7 +1,7 @@
 /**
  * Builds an agent's prompt from its role's active prompt (from the database) and the work at hand: the run's
- * goal, the task, the findings that sent it back, and the Director's notes for it; and, for DEV, the conflicts
- * of the run branch merged into its worktree that it has to resolve first.
+ * goal, the task, the findings that sent it back, and the Director's notes for it; and, for DEV, the
+ * conflicts of the run branch merged into its worktree that it has to resolve first.
  */
 export interface PromptFinding {
   severity: string;
@@ -19,7 +19,7 @@ export interface PromptInput {
   findings: readonly PromptFinding[];
   directorNotes: readonly string[];
   testCommand: string | null;
-  /** A merge of the run branch that Workhorse left in the worktree with conflicts; null when there is none. */
+  /** A merge of the run branch Workhorse left in the worktree with conflicts; null when there is none. */
   mergeConflicts?: MergeConflicts | null;
 }
 
@@ -71,6 +71,6 @@ function conflictSection({ runBranch, files }: MergeConflicts): string {
     '',
     bullets(files, '(none listed)'),
     '',
-    "Before anything else, resolve every conflict: edit each file so that it keeps both the run branch's change and this task's, and remove every marker line (`<<<<<<<`, `=======`, `>>>>>>>`). Do not use git for it (the repository is read-only here): Workhorse concludes the merge when it commits your work, and this stage does not pass while a marker remains.",
+    "Before anything else, resolve every conflict: edit each file so that it keeps both the run branch's change and this task's, and remove every marker line (`<<<<<<<`, `=======`, `>>>>>>>`). Do not run git to conclude the merge or to commit: Workhorse concludes the merge when it commits your work, and this stage does not pass while a marker remains.",
   ].join('\n');
 }

@@ -152,7 +152,10 @@ async function collectEvidence(
   return { evidence, discarded };
 }
 
-/** DEV works on the task branch brought up to date with the run branch: what conflicts is its agent's to resolve. */
+/**
+ * DEV works on its task branch brought up to date with the run branch (catch-up.ts): what conflicts is its
+ * agent's to resolve, named in its prompt.
+ */
 async function conflictsToResolve(wt: TaskWorktree): Promise<MergeConflicts | null> {
   const caughtUp = await catchUpWithRunBranch(wt);
   if (caughtUp.state !== 'conflicts' || caughtUp.files.length === 0) return null;
