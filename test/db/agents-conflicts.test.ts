@@ -2,11 +2,12 @@
  * Two tasks that change the same lines of one file, end to end (PGlite and PostgreSQL): the second merged
  * into the run branch conflicts and goes back to DEV, where Workhorse has merged the run branch into its
  * worktree and named the conflicted file in the prompt; its agent resolves the conflict, and both tasks
- * reach the run branch with both changes and their history.
+ * reach the run branch with both changes and their history. An agent that leaves the markers fails DEV
+ * without a commit; one that crashes is retried with the merge still in progress.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findings } from '../../src/db/schema.ts';
+import { findings, jobs } from '../../src/db/schema.ts';
 import { createRun, getRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
 import {
@@ -17,7 +18,7 @@ import {
   startAgentWorld,
   waitFor,
 } from '../support/agents.ts';
-import { BOTH_GREETINGS, GREETING_STEPS } from '../support/agents-conflict-recipe.ts';
+import { BOTH_GREETINGS, greetingTeam } from '../support/agents-conflict-recipe.ts';
 
 let world: AgentWorld;
 
@@ -31,7 +32,11 @@ afterAll(async () => {
 
 describe('two tasks editing the same lines', () => {
   it('resolves the conflict in DEV, with the run branch merged in by Workhorse, and merges both', async () => {
-    const projectId = await world.project('conflicts', GREETING_STEPS);
+    // After the conflict the first DEV agent looks and leaves the markers; the next one resolves them.
+    const projectId = await world.project(
+      'conflicts',
+      greetingTeam([{ actions: [{ echo_prompt: true }, { run: 'cat src/greetings.js' }] }]),
+    );
     const { run } = await createRun(world.ctx, { projectId, goal: 'Greet in English and in Spanish' });
     await waitFor(
       'the run to reach testing',
@@ -114,5 +119,48 @@ describe('two tasks editing the same lines', () => {
       'docs/greet-es.md',
     ])
       expect(await git(world.repo, ['cat-file', '-e', `${branch}:${file}`])).toBe('');
+  }, 100_000);
+
+  it('goes on with the merge in progress when the DEV agent resolving it failed and its job is retried', async () => {
+    const projectId = await world.project(
+      'conflicts-retry',
+      greetingTeam([{ actions: [{ run: 'cat src/greetings.js' }], exit: 1, result: 'dev crashed' }]),
+    );
+    const { run } = await createRun(world.ctx, { projectId, goal: 'Greet in English and in Spanish' });
+    const retry = await waitFor(
+      'the crashed DEV job to be retried',
+      async () =>
+        (await runEvents(world.database, run.id)).find((event) => event.type === 'job.retry_scheduled'),
+      60_000,
+    );
+    // Move the backoff back instead of sleeping through it.
+    await world.database.db
+      .update(jobs)
+      .set({ runAt: new Date() })
+      .where(and(eq(jobs.id, retry.jobId!), eq(jobs.state, 'queued')));
+    await waitFor(
+      'the run to reach testing',
+      async () => ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, run.id)).phase),
+      60_000,
+    );
+    const branch = run.branch!;
+    const second = (await runTasks(world.database, run.id)).find((task) => task.loopBacks > 0)!;
+    expect(second.loopBacks).toBe(1);
+    const [retried] = await world.database.db.select().from(jobs).where(eq(jobs.id, retry.jobId!));
+    expect(retried).toMatchObject({ taskId: second.id, stage: 'dev', state: 'succeeded', attempt: 2 });
+    // The second attempt found the merge still in progress and the file still conflicted, and said so.
+    const secondAttempt = retried!.log.slice(retried!.log.indexOf('(attempt 2;'));
+    expect(secondAttempt).toContain(
+      `[workhorse] ${branch} is merged into the worktree with conflicts to resolve first: src/greetings.js`,
+    );
+    expect(secondAttempt).toContain('## Merge conflicts to resolve first');
+    expect(secondAttempt).toContain('- src/greetings.js');
+    // The crashed attempt's view of the file, saved with its work: the markers Workhorse left.
+    expect(await git(world.repo, ['show', `refs/wh/wip/task-${second.id}/1:src/greetings.js`])).toContain(
+      `${'<'.repeat(7)} HEAD`,
+    );
+    expect(await git(world.repo, ['show', `${branch}:src/greetings.js`])).toBe(BOTH_GREETINGS.trim());
+    const merges = (await git(world.repo, ['log', '--merges', '--format=%s', branch])).split('\n');
+    expect(merges).toContain(`wh(dev): ${second.title}`);
   }, 100_000);
 });
