@@ -28,6 +28,8 @@ describe('the pipeline table', () => {
 
   it('starts with DEV, whose edits are the change, and only the last stage merges', () => {
     expect(PIPELINE[0]).toMatchObject({ stage: 'dev', edits: 'commit', reportFile: null });
+    // DEV resolves what conflicts with the run branch before anything else is judged.
+    expect(PIPELINE[0].checks[0]).toBe('conflicts');
     expect(PIPELINE.filter((row) => mergesOnPass(row.stage)).map((row) => row.stage)).toEqual(['docs']);
   });
 
@@ -52,6 +54,7 @@ describe('the pipeline table', () => {
       'testCommand',
     ]);
     expect(isGate('changes')).toBe(false);
+    expect(isGate('conflicts')).toBe(false);
     expect(isGate('docs')).toBe(false);
   });
 

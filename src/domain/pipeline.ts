@@ -9,12 +9,22 @@
 
 /**
  * Deterministic checks Workhorse runs after a stage's agent, never trusting its word:
+ * - `conflicts`: no conflict marker is left in the task's change and no merge of the run branch into it is
+ *   left unconcluded (the worker merges the run branch in before DEV; its agent resolves the conflicts);
  * - `changes`: the task branch has commits beyond its base (DEV did something);
  * - `lint`, `build`, `test`: the project's own command of that name, when the project sets one;
  * - `docs`: a change to exported code comes with a documentation change;
  * - `command`: a project stage's own command (no agent) exits 0.
  */
-export const CHECK_KINDS = Object.freeze(['changes', 'lint', 'build', 'test', 'docs', 'command'] as const);
+export const CHECK_KINDS = Object.freeze([
+  'conflicts',
+  'changes',
+  'lint',
+  'build',
+  'test',
+  'docs',
+  'command',
+] as const);
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** The checks that run one of the project's commands, and which command. */
@@ -54,7 +64,7 @@ export const PIPELINE = Object.freeze([
     title: 'Dev',
     reportFile: null,
     edits: 'commit',
-    checks: ['changes', 'lint', 'build'],
+    checks: ['conflicts', 'changes', 'lint', 'build'],
     findingSource: 'gate',
     command: null,
   },

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setupOnce } from '../../test/support/setup-once.ts';
+import { catchUpWithRunBranch } from './catch-up.ts';
+import { conflictsCheck } from './conflicts.ts';
 import {
   changedFiles,
   commitAll,
@@ -113,7 +115,7 @@ describe("the worker's git in a worktree an agent tampered with", () => {
     expect(findCheckout(repo, join(root, 'elsewhere'))).toBeNull();
   });
 
-  it('commits, diffs, saves, discards, merges and removes without running any of it', async () => {
+  it('commits, diffs, saves, discards, merges both ways, checks and removes without running any of it', async () => {
     await ready();
     writeFileSync(join(wt.path, 'app.js'), 'export const answer = 42;\n');
     writeFileSync(join(wt.path, 'feature.js'), 'export const feature = true;\n');
@@ -131,6 +133,12 @@ describe("the worker's git in a worktree an agent tampered with", () => {
     const merged = await mergeTaskIntoRun(repo, workspace, 1, RUN_BRANCH, wt.branch);
     expect(merged.ok).toBe(true);
     expect(await git(repoPath, ['show', `${RUN_BRANCH}:feature.js`])).toBe('export const feature = true;');
+    // The run branch moved on (its merge commit): bringing the task branch up to date merges it in.
+    expect(await catchUpWithRunBranch(wt)).toEqual({ state: 'merged' });
+    expect(await git(repoPath, ['rev-parse', wt.branch])).toBe(
+      await git(repoPath, ['rev-parse', RUN_BRANCH]),
+    );
+    expect(await conflictsCheck(wt)).toEqual([]);
     writeFileSync(join(wt.path, 'last.txt'), 'kept\n');
     expect(await removeWorktree(repo, wt.path, 1, 2)).toBe('refs/wh/wip/task-1/2');
     expect(existsSync(wt.path)).toBe(false);

@@ -154,8 +154,23 @@ export async function headOf(checkout: Checkout): Promise<string> {
   return inCheckout(checkout, ['rev-parse', 'HEAD']);
 }
 
+/** Whether a merge was started in the checkout and not yet concluded (git keeps MERGE_HEAD until then). */
+export function mergeInProgress(checkout: Checkout): Promise<boolean> {
+  return inCheckoutOk(checkout, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']);
+}
+
+/** The paths the index holds as unmerged: the conflicts of a merge nobody has staged a resolution of. */
+export async function unmergedFiles(checkout: Checkout): Promise<string[]> {
+  const out = await inCheckout(checkout, ['diff', '--name-only', '--diff-filter=U']);
+  return out ? [...new Set(out.split('\n'))] : [];
+}
+
+/**
+ * Commits everything in the checkout. During a merge this concludes it: the commit has both parents, even
+ * when the resolution leaves no change against HEAD.
+ */
 export async function commitAll(checkout: Checkout, message: string): Promise<string | null> {
-  if (!(await isDirty(checkout))) return null;
+  if (!(await isDirty(checkout)) && !(await mergeInProgress(checkout))) return null;
   await inCheckout(checkout, ['add', '-A']);
   await inCheckout(checkout, ['commit', '--no-verify', '-q', '-m', message]);
   return headOf(checkout);

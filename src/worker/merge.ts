@@ -2,12 +2,13 @@
  * Merging a completed task's branch into its run's branch, in the run's integration worktree. Merges of one
  * run are serialized: in this process by a promise chain, between the worker processes of this machine by
  * an OS file lock (they share the data folder, and so the worktree). A conflict is aborted and reported, and
- * the task goes back to dev with it.
+ * the task goes back to dev with it, where the run branch is merged into the task branch for its agent to
+ * resolve (catch-up.ts).
  */
 import { join } from 'node:path';
 import type { ReportFinding } from '../domain/reports.ts';
 import { withFileLock } from './file-lock.ts';
-import { inCheckout, inCheckoutOk, type Repository } from './git.ts';
+import { inCheckout, inCheckoutOk, type Repository, unmergedFiles } from './git.ts';
 import { clearStaleGitLocks, ensureRunWorktree, worktreePath } from './worktrees.ts';
 
 const locks = new Map<number, Promise<unknown>>();
@@ -76,9 +77,7 @@ async function merge(
   } catch (error) {
     failure = error;
   }
-  const conflicts = (await inCheckout(worktree, ['diff', '--name-only', '--diff-filter=U']))
-    .split('\n')
-    .filter(Boolean);
+  const conflicts = await unmergedFiles(worktree);
   await inCheckoutOk(worktree, ['merge', '--abort']);
   // A merge that failed for another reason is Workhorse's problem to show, not the task's to fix.
   if (conflicts.length === 0) throw failure;
@@ -89,7 +88,8 @@ async function merge(
       issue: `merging ${taskBranch} into ${runBranch} conflicts in ${conflicts.join(', ')}`,
       file: conflicts[0] ?? null,
       line: null,
-      recommendation: `merge ${runBranch} into the task branch, resolve the conflicts, and keep the tests passing`,
+      // The agent cannot merge (its git folder is read-only): Workhorse does, before the next DEV agent.
+      recommendation: `before the next DEV attempt Workhorse merges ${runBranch} into the task branch and leaves the conflicts in the worktree: resolve every conflict marker, keeping both changes, and keep the tests passing`,
     },
   };
 }

@@ -65,6 +65,36 @@ describe('buildPrompt', () => {
   });
 });
 
+describe('the merge conflicts section', () => {
+  const input = {
+    rolePrompt: 'Task: {{task.title}}\nFindings:\n{{findings}}',
+    goal: 'g',
+    task: { title: 'Add a sum', description: '', acceptance: [] },
+    findings: [],
+    directorNotes: [],
+    testCommand: null,
+  };
+
+  it('is appended after the role prompt, naming the run branch and every conflicted file', () => {
+    const prompt = buildPrompt({
+      ...input,
+      mergeConflicts: { runBranch: 'wh/run-4', files: ['README.md', 'src/{{goal}}.js'] },
+    });
+    expect(
+      prompt.startsWith('Task: Add a sum\nFindings:\nNone.\n\n## Merge conflicts to resolve first\n'),
+    ).toBe(true);
+    expect(prompt).toContain("Workhorse merged the run branch `wh/run-4` into this task's branch");
+    // A file name is listed as it is, never filled in as a placeholder.
+    expect(prompt).toContain('\n- README.md\n- src/{{goal}}.js\n');
+    expect(prompt).toContain('remove every marker line');
+  });
+
+  it('is left out when no merge conflicts', () => {
+    expect(buildPrompt({ ...input, mergeConflicts: null })).toBe('Task: Add a sum\nFindings:\nNone.');
+    expect(buildPrompt(input)).not.toContain('Merge conflicts');
+  });
+});
+
 describe('formatFindings', () => {
   it('numbers findings and shows their place only as far as it is known', () => {
     const base = { severity: 'low', issue: 'i', recommendation: '', source: 'sec' };

@@ -1,6 +1,7 @@
 /**
  * Builds an agent's prompt from its role's active prompt (from the database) and the work at hand: the run's
- * goal, the task, the findings that sent it back, and the Director's notes for it.
+ * goal, the task, the findings that sent it back, and the Director's notes for it; and, for DEV, the
+ * conflicts of the run branch merged into its worktree that it has to resolve first.
  */
 export interface PromptFinding {
   severity: string;
@@ -18,6 +19,13 @@ export interface PromptInput {
   findings: readonly PromptFinding[];
   directorNotes: readonly string[];
   testCommand: string | null;
+  /** A merge of the run branch Workhorse left in the worktree with conflicts; null when there is none. */
+  mergeConflicts?: MergeConflicts | null;
+}
+
+export interface MergeConflicts {
+  runBranch: string;
+  files: readonly string[];
 }
 
 function bullets(items: readonly string[], empty: string): string {
@@ -46,5 +54,23 @@ export function buildPrompt(input: PromptInput): string {
     'project.test_command': input.testCommand ?? '(the project has no test command configured)',
   };
   // Unknown placeholders are left as written, so a typo in an edited prompt is visible, not silently empty.
-  return input.rolePrompt.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => values[key] ?? whole);
+  const prompt = input.rolePrompt.replace(
+    /\{\{\s*([\w.]+)\s*\}\}/g,
+    (whole, key: string) => values[key] ?? whole,
+  );
+  // Appended after the placeholders are filled: every role prompt gets it, an edited one included, and a
+  // file name is never read as a placeholder.
+  return input.mergeConflicts ? `${prompt}\n\n${conflictSection(input.mergeConflicts)}` : prompt;
+}
+
+function conflictSection({ runBranch, files }: MergeConflicts): string {
+  return [
+    '## Merge conflicts to resolve first',
+    '',
+    `Workhorse merged the run branch \`${runBranch}\` into this task's branch to bring it up to date with the work of the other tasks, and the merge conflicts. These files hold conflict markers:`,
+    '',
+    bullets(files, '(none listed)'),
+    '',
+    "Before anything else, resolve every conflict: edit each file so that it keeps both the run branch's change and this task's, and remove every marker line (`<<<<<<<`, `=======`, `>>>>>>>`). Do not run git to conclude the merge or to commit: Workhorse concludes the merge when it commits your work, and this stage does not pass while a marker remains.",
+  ].join('\n');
 }

@@ -13,12 +13,19 @@ import { type ConfinementOptions, confinementFor } from './confinement.ts';
 import type { Repository } from './git.ts';
 import { type JobRunContext, PermanentJobError } from './handler.ts';
 import { JobLogWriter } from './job-log.ts';
-import { buildPrompt } from './prompt.ts';
+import { buildPrompt, type MergeConflicts } from './prompt.ts';
 
 export interface AgentWorkOptions extends ConfinementOptions {
   llmTimeoutSeconds: number;
   /** AUTO_TRIGGER_AGENTS: whether the jobs a result opens are queued or held. */
   autoTriggerAgents: boolean;
+}
+
+/** What a job adds to its role's prompt beyond the task: DEV's conflicts to resolve, a deploy's facts. */
+export interface PromptExtras {
+  mergeConflicts?: MergeConflicts | null;
+  /** Work-specific facts appended after the role's prompt (a deploy's run, commit and approval). */
+  appendix?: string;
 }
 
 export interface AgentJobRun {
@@ -38,8 +45,7 @@ export async function runAgentForJob(
   cwd: string,
   repo: Repository,
   options: AgentWorkOptions,
-  /** Work-specific facts Workhorse appends after the role's prompt (a deploy's run, commit and approval). */
-  appendix?: string,
+  extra: PromptExtras = {},
 ): Promise<AgentJobRun> {
   const choice = chooseAgent(context, options.llmTimeoutSeconds);
   const confinement = confinementFor(options, context, cwd, repo, 'agent');
@@ -50,12 +56,17 @@ export async function runAgentForJob(
     findings: context.findings,
     directorNotes: context.directorNotes,
     testCommand: context.project.testCommand,
+    mergeConflicts: extra.mergeConflicts ?? null,
   });
-  const prompt = appendix ? `${rolePrompt}\n\n${appendix}` : rolePrompt;
+  const prompt = extra.appendix ? `${rolePrompt}\n\n${extra.appendix}` : rolePrompt;
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
   log.write(
     `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt}; ${describeConfinement(confinement)})\n`,
   );
+  if (extra.mergeConflicts)
+    log.write(
+      `[workhorse] ${extra.mergeConflicts.runBranch} is merged into the worktree with conflicts to resolve first: ${extra.mergeConflicts.files.join(', ')}\n`,
+    );
   try {
     const result = await runAgent({
       backend: choice.backend,

@@ -4,7 +4,7 @@
  * fails regardless), then a fix built on eval (SEC reports it as high), then the real fix; DOCS documents it.
  * On product everything passes at once.
  */
-import { type Step, TEST_PASS } from './agents.ts';
+import { PASS_REPORT as pass, type Step, TEST_PASS } from './agents.ts';
 
 export const BUGGY_SUM = 'export function sum(a, b) {\n  return a - b;\n}\n';
 export const EVAL_SUM = 'export function sum(a, b) {\n  return eval(a + "+" + b);\n}\n';
@@ -19,11 +19,6 @@ const PRODUCT_TEST = TEST_PASS(
 );
 const README_SUM = '# demo\n\n## sum(a, b)\n\nReturns a + b.\n';
 export const README_PRODUCT = `${README_SUM}\n## product(a, b)\n\nReturns a * b.\n`;
-
-/** A reviewer's report that passes. */
-export const pass = (file: string) => ({
-  report: { file, content: { status: 'pass', summary: 'ok', findings: [] } },
-});
 
 /** The PM's step for a run of one task: add sum. */
 export const PLAN_SUM_ONLY: Step = {

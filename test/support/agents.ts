@@ -26,7 +26,8 @@ export type Action =
   | { write: { path: string; content: string } }
   | { report: { file: string; content: unknown } }
   | { run: string }
-  | { say: string };
+  | { say: string }
+  | { echo_prompt: true };
 
 export interface Step {
   role: 'pm' | 'dev' | 'qa' | 'sec' | 'docs';
@@ -57,6 +58,11 @@ const ROLES = ['pm', 'dev', 'qa', 'sec', 'docs'] as const;
 
 export const TEST_PASS = (file: string) =>
   `import test from 'node:test';\nimport assert from 'node:assert/strict';\n${file}`;
+
+/** A reviewer's report that passes with no findings. */
+export const PASS_REPORT = (file: string): Action => ({
+  report: { file, content: { status: 'pass', summary: 'ok', findings: [] } },
+});
 
 async function makeRepo(repo: string): Promise<void> {
   await git(tmpdir(), ['init', '-q', '-b', 'main', repo]);

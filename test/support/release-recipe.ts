@@ -3,8 +3,7 @@
  * the run's test, its deploy approval, the release and the deploy. Each feature has files of its own, so
  * that runs on one repository released one after another each change something.
  */
-import { type Step, TEST_PASS } from './agents.ts';
-import { pass } from './agents-recipe.ts';
+import { PASS_REPORT as pass, type Step, TEST_PASS } from './agents.ts';
 
 /** The PM plans one task, "Add <feature>". */
 export function planOne(feature: string): Step {

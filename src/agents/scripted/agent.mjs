@@ -7,8 +7,9 @@
 //
 // Recipe (JSON): { "steps": [ { "role": "qa", "task": "substring of the task title", "actions": [
 //   { "write": { "path": "src/x.js", "content": "..." } }, { "run": "npm test" },
-//   { "report": { "file": "bugs.json", "content": { ... } } }, { "say": "text" } ], "exit": 0,
-//   "result": "final text" } ] }
+//   { "report": { "file": "bugs.json", "content": { ... } } }, { "say": "text" },
+//   { "echo_prompt": true } ], "exit": 0, "result": "final text" } ] }
+// "echo_prompt" says the prompt it was given, so that a test can read it in the job's log.
 // A "run" action's output is reported, not judged: a failing command does not stop the step.
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ function fail(message) {
   process.exit(3);
 }
 
-readFileSync(0, 'utf8'); // the prompt; read so the writer never blocks
+const prompt = readFileSync(0, 'utf8'); // read at once, so the writer never blocks
 if (process.env.WH_SCRIPT_ERROR) fail(process.env.WH_SCRIPT_ERROR);
 let step;
 try {
@@ -59,6 +60,8 @@ for (const action of step.actions ?? []) {
     }
   } else if (action.say) {
     emit({ type: 'message', text: action.say });
+  } else if (action.echo_prompt) {
+    emit({ type: 'message', text: prompt });
   }
 }
 const exit = step.exit ?? 0;

@@ -141,7 +141,7 @@ async function deployWithAgent(
       : '- Approval: none found',
     `- Deploy command: ${context.project.deployCommand ?? '(none configured)'}`,
   ].join('\n');
-  const agent = await runAgentForJob(run, context, cwd, repo, options, section);
+  const agent = await runAgentForJob(run, context, cwd, repo, options, { appendix: section });
   const report = loadReport(deployReportSchema, cwd, REPORT_FILE);
   const failedStep = report.ok ? report.value.steps.find((step) => step.exit_code !== 0) : undefined;
   const ok =

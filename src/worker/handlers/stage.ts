@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type CheckKind,
   GATE_COMMANDS,
   isGate,
   mergesOnPass,
@@ -20,11 +21,14 @@ import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
 import { loadRun } from '../../services/steps/load.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
+import { catchUpWithRunBranch } from '../catch-up.ts';
 import { confinementFor } from '../confinement.ts';
+import { conflictsCheck, halfResolvedMerge } from '../conflicts.ts';
 import { runGate } from '../gates.ts';
 import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
+import type { MergeConflicts } from '../prompt.ts';
 import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
@@ -65,9 +69,16 @@ async function docsCheck(wt: TaskWorktree): Promise<ReportFinding[]> {
   ];
 }
 
+type OwnCheck = 'conflicts' | 'changes' | 'docs';
+
+function isOwnCheck(check: CheckKind): check is OwnCheck {
+  return check === 'conflicts' || check === 'changes' || check === 'docs';
+}
+
 /** Workhorse's own check of the task branch, by kind; the gates run the project's commands instead. */
-async function ownCheck(check: 'changes' | 'docs', wt: TaskWorktree): Promise<ReportFinding[]> {
+async function ownCheck(check: OwnCheck, wt: TaskWorktree): Promise<ReportFinding[]> {
   if (check === 'docs') return docsCheck(wt);
+  if (check === 'conflicts') return conflictsCheck(wt);
   if ((await commitsAhead(wt, wt.base)) > 0) return [];
   return [
     {
@@ -98,7 +109,9 @@ async function collectEvidence(
     stage.edits === 'discard'
       ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
       : [];
-  if (stage.edits === 'commit') {
+  // A half-resolved merge stays uncommitted: the conflicts check fails the stage and the next DEV attempt
+  // goes on from the worktree, the merge still in progress.
+  if (stage.edits === 'commit' && !(await halfResolvedMerge(wt))) {
     await commitAll(
       wt,
       `wh(${stage.stage}): ${context.task!.title}\n\nCommitted by Workhorse after the ${stage.stage} agent.`,
@@ -107,7 +120,7 @@ async function collectEvidence(
   const gates: GateResult[] = [];
   const checks: ReportFinding[] = [];
   for (const check of stage.checks) {
-    if (check === 'changes' || check === 'docs') {
+    if (isOwnCheck(check)) {
       checks.push(...(await ownCheck(check, wt)));
       continue;
     }
@@ -137,6 +150,16 @@ async function collectEvidence(
     checks,
   };
   return { evidence, discarded };
+}
+
+/**
+ * DEV works on its task branch brought up to date with the run branch (catch-up.ts): what conflicts is its
+ * agent's to resolve, named in its prompt.
+ */
+async function conflictsToResolve(wt: TaskWorktree): Promise<MergeConflicts | null> {
+  const caughtUp = await catchUpWithRunBranch(wt);
+  if (caughtUp.state !== 'conflicts' || caughtUp.files.length === 0) return null;
+  return { runBranch: wt.base, files: caughtUp.files };
 }
 
 /**
@@ -178,7 +201,11 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     const pipeline = resolvePipeline(context.run.pipeline);
     const stage = stageDefinition(context.job.stage, pipeline);
     // A project's own stage is its command alone; every other stage is an agent's work, then the evidence.
-    const agent = stage.command === null ? await runAgentForJob(run, context, wt.path, repo, options) : null;
+    const conflicts = context.job.stage === 'dev' ? await conflictsToResolve(wt) : null;
+    const agent =
+      stage.command === null
+        ? await runAgentForJob(run, context, wt.path, repo, options, { mergeConflicts: conflicts })
+        : null;
     const usage = agent ? usageOf(agent) : {};
     if (agent && !agent.result.summary.ok) {
       await keepWorkInProgress(run, context, repo, wt);
