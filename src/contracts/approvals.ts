@@ -13,6 +13,8 @@ export const approvalSchema = z.strictObject({
   state: z.enum(APPROVAL_STATES),
   requested_by: z.string(),
   reason: z.string(),
+  /** What a person decides on: for a deploy, the run's diff summary, test result, open findings, cost. */
+  details: z.record(z.string(), z.unknown()),
   decided_by: z.string().nullable(),
   decision_note: z.string().nullable(),
   decided_at: timestamp.nullable(),

@@ -18,6 +18,8 @@ export const runSchema = z.strictObject({
   auto_advance_remaining: z.number().int().nullable(),
   /** The pipeline the run started with, as its project declared it; null for the built-in one. */
   pipeline: pipelineSchema.nullable(),
+  /** The commit the run was released as (the merge commit on the default branch, or the pushed head). */
+  released_commit: z.string().nullable(),
   killed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,

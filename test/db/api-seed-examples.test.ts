@@ -151,6 +151,7 @@ function runJson(runId: number, projectId: number, phase: string, killedAt: unkn
     ...fixed,
     auto_advance_remaining: null,
     pipeline: null,
+    released_commit: null,
     ...stamps,
   };
 }
