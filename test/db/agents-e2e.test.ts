@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findings, jobs } from '../../src/db/schema.ts';
 import { discardedRef, taskBranchName, wipRef } from '../../src/domain/git-names.ts';
 import { installationId } from '../../src/services/installation.ts';
+import { runGitNames } from '../../src/services/run-git-names.ts';
 import { runTimeline } from '../../src/services/run-timeline.ts';
 import { createRun, getRun, killRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
+import { readRunBranches } from '../../src/worker/run-branches.ts';
 import {
   type AgentWorld,
   runEvents,
@@ -122,6 +124,20 @@ describe('agents pipeline, end to end', () => {
     expect(firstQa.report).toMatchObject({ discarded_changes: ['test/sum.test.js'] });
     const discarded = discardedRef(await installationId(world.database.db), a, firstQa.id);
     expect(await git(world.repo, ['show', `${discarded}:test/sum.test.js`])).toContain('assert.ok(true)');
+    // The run's branches and the set-aside change, as the API lists them from the repository.
+    const listed = await readRunBranches(await runGitNames(world.database.db, run.id), world.workspace);
+    expect(listed).toMatchObject({ repository: world.repo, repositoryFound: true });
+    expect(listed.branches.map(({ branch, taskId, exists }) => [branch, taskId, exists])).toEqual([
+      [run.branch, null, true],
+      [taskBranchName(run.branch!, a), a, true],
+      [taskBranchName(run.branch!, b), b, true],
+    ]);
+    expect(listed.refs).toContainEqual({
+      ref: discarded,
+      kind: 'discarded',
+      taskId: a,
+      head: await git(world.repo, ['rev-parse', discarded]),
+    });
 
     const branch = run.branch!;
     expect(await git(world.repo, ['show', `${branch}:src/sum.js`])).toBe(FIX_SUM.trim());

@@ -87,6 +87,7 @@ beforeAll(async () => {
   app = await buildApp({
     database: world.database,
     settings: world.ctx.settings,
+    dataDir: world.workspace,
     startedAt: new Date(),
     version: 'test',
     sandbox: detectSandbox({ allowUnsandboxed: false }),
