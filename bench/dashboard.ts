@@ -3,6 +3,8 @@
  * from navigation until every task is counted on the board. Baseline, in the same browser and server: the
  * same page for a run of one task. Target: under 1 s for 1,000 tasks.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildApp } from '../src/api/app.ts';
 import { openDatabase } from '../src/db/client.ts';
@@ -42,6 +44,8 @@ const large = await runWith(TASKS);
 const app = await buildApp({
   database,
   settings: ctx.settings,
+  // Its projects are local paths: nothing is ever cloned into the data folder.
+  dataDir: join(tmpdir(), 'wh-bench-data'),
   startedAt: new Date(),
   version: 'bench',
   sandbox: detectSandbox({ allowUnsandboxed: false }),

@@ -4,6 +4,8 @@
  * connected client. Baseline, in the same process: a bare NOTIFY to LISTEN round trip on the same database.
  * Target: p99 under 250 ms.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/api/app.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
@@ -42,6 +44,8 @@ async function streamLatency(database: Database): Promise<number[]> {
   const app = await buildApp({
     database,
     settings: ctx.settings,
+    // Its projects are local paths: nothing is ever cloned into the data folder.
+    dataDir: join(tmpdir(), 'wh-bench-data'),
     startedAt: new Date(),
     version: 'bench',
     sandbox: detectSandbox({ allowUnsandboxed: false }),

@@ -17,6 +17,8 @@ import type { StreamLimits } from './stream-guard.ts';
 export interface ApiDeps {
   database: Database;
   settings: Pick<Settings, 'autoTriggerAgents'>;
+  /** The data folder, where a project given by URL has its clone (read by the run branches route). */
+  dataDir: string;
   startedAt: Date;
   version: string;
   /** Whether this process can confine agents, as found at start. */

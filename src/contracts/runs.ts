@@ -85,3 +85,34 @@ export const triggeredPipelineSchema = z.strictObject({
   max_iterations: z.number().int().positive(),
   released_job_ids: z.array(id),
 });
+
+/** A commit id as git writes it (SHA-1, or SHA-256 in a repository that uses it). */
+const commitId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+
+/** The run's branch (task_id null) or a task's, as the repository has it now. */
+export const runBranchSchema = z.strictObject({
+  branch: z.string(),
+  task_id: id.nullable(),
+  exists: z.boolean(),
+  head: commitId.nullable(),
+});
+
+/** Work no branch holds: a task's work in progress (`wip`) or a reviewer's changes set aside (`discarded`). */
+export const savedWorkRefSchema = z.strictObject({
+  ref: z.string(),
+  kind: z.enum(['wip', 'discarded']),
+  task_id: id,
+  head: commitId,
+});
+
+export const runBranchesSchema = z.strictObject({
+  run_id: id,
+  /** The id of the installation that answers; it is in the names of the branches and refs it makes. */
+  installation: z.string(),
+  /** Where the repository is on this machine (a URL project's clone is in the data folder). */
+  repository: z.string(),
+  /** Whether a git repository is there; without one no branch exists and no ref is listed. */
+  repository_found: z.boolean(),
+  branches: z.array(runBranchSchema),
+  refs: z.array(savedWorkRefSchema),
+});

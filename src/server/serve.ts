@@ -43,7 +43,14 @@ export async function serve(
     registerSecret(admin.token);
     const sandbox = detectSandbox(settings);
     const app = await buildApp(
-      { database: opened.database, settings, startedAt: new Date(), version: VERSION, sandbox },
+      {
+        database: opened.database,
+        settings,
+        dataDir: settings.dataDir,
+        startedAt: new Date(),
+        version: VERSION,
+        sandbox,
+      },
       { logger },
     );
     const worker = options.worker

@@ -2,12 +2,14 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { jobs, runs, tasks } from '../db/schema.ts';
+import { runBranchName } from '../domain/git-names.ts';
 import { resolvePipeline } from '../domain/pipeline.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
 import { runStage, type Stage, stagesOf } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { installationId } from './installation.ts';
 import { type RunUsage, usageOf } from './run-usage.ts';
 import { voidApprovalsOfRun } from './steps/escalate.ts';
 import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
@@ -47,7 +49,7 @@ export function createRun(ctx: ServiceContext, input: NewRun): Promise<{ run: Ru
       .returning();
     const [run] = (await tx
       .update(runs)
-      .set({ branch: `wh/run-${inserted!.id}` })
+      .set({ branch: runBranchName(await installationId(tx), inserted!.id) })
       .where(eq(runs.id, inserted!.id))
       .returning()) as [Run];
     await recordFirstPhase(tx, run);

@@ -3,11 +3,14 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { findings } from '../db/schema.ts';
 import type { Finding } from './findings.ts';
+import { installationId } from './installation.ts';
 import { activeRoleConfig, type RoleConfig } from './role-configs.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadProject, loadRun, loadTask, type Project, type Run, type Task } from './steps/load.ts';
 
 export interface WorkContext {
+  /** This installation's id, which names the task's saved-work refs. */
+  installation: string;
   job: Job;
   run: Run;
   project: Project;
@@ -32,6 +35,7 @@ export async function loadWorkContext(db: Queryable, job: Job): Promise<WorkCont
         .orderBy(asc(findings.id))
     : [];
   return {
+    installation: await installationId(db),
     job,
     run,
     project,

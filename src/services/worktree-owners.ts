@@ -13,6 +13,8 @@ import type { Stage } from '../domain/stages.ts';
 export interface WorktreeOwner {
   runId: number;
   phase: RunPhase;
+  /** The run's branch, which names its worktrees' folder. */
+  branch: string | null;
   projectId: number;
   repository: string;
   taskStages: Map<number, Stage>;
@@ -27,7 +29,13 @@ export async function worktreeOwners(db: Queryable, runIds: number[]): Promise<M
   const owners = new Map<number, WorktreeOwner>();
   if (runIds.length === 0) return owners;
   const runRows = await db
-    .select({ id: runs.id, phase: runs.phase, projectId: runs.projectId, repository: projects.repository })
+    .select({
+      id: runs.id,
+      phase: runs.phase,
+      branch: runs.branch,
+      projectId: runs.projectId,
+      repository: projects.repository,
+    })
     .from(runs)
     .innerJoin(projects, sql`${projects.id} = ${runs.projectId}`)
     .where(inArray(runs.id, runIds));

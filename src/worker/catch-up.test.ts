@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setupOnce } from '../../test/support/setup-once.ts';
+import { wipRef } from '../domain/git-names.ts';
 import { catchUpWithRunBranch } from './catch-up.ts';
 import { conflictsCheck, halfResolvedMerge } from './conflicts.ts';
 import { commitAll, git, mainCheckout, mergeInProgress, openRepository, type Repository } from './git.ts';
@@ -38,15 +39,15 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
  * the run branch; the second (returned) wrote it with `contents[1]`, when given, and is now behind.
  */
 async function racingTasks(first: number, second: number, file: string, contents: [string, string?]) {
-  const merged = await ensureTaskWorktree(repository, workspace, RUN, first, RUN_BRANCH);
-  const behind = await ensureTaskWorktree(repository, workspace, RUN, second, RUN_BRANCH);
+  const merged = await ensureTaskWorktree(repository, workspace, RUN_BRANCH, first);
+  const behind = await ensureTaskWorktree(repository, workspace, RUN_BRANCH, second);
   writeFileSync(join(merged.path, file), contents[0]);
   await commitAll(merged, `task ${first}`);
   if (contents[1] !== undefined) {
     writeFileSync(join(behind.path, file), contents[1]);
     await commitAll(behind, `task ${second}`);
   }
-  expect((await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, merged.branch)).ok).toBe(true);
+  expect((await mergeTaskIntoRun(repository, workspace, RUN_BRANCH, merged.branch)).ok).toBe(true);
   return behind;
 }
 
@@ -57,7 +58,7 @@ function parents(wt: TaskWorktree): Promise<string> {
 describe('catchUpWithRunBranch', () => {
   it('does nothing to a task branch that holds the whole run branch', async () => {
     await ready();
-    const wt = await ensureTaskWorktree(repository, workspace, RUN, 1, RUN_BRANCH);
+    const wt = await ensureTaskWorktree(repository, workspace, RUN_BRANCH, 1);
     const head = await git(wt.path, ['rev-parse', 'HEAD']);
     expect(await catchUpWithRunBranch(wt)).toEqual({ state: 'up-to-date' });
     expect(await git(wt.path, ['rev-parse', 'HEAD'])).toBe(head);
@@ -113,16 +114,16 @@ describe('catchUpWithRunBranch', () => {
     writeFileSync(join(wt.path, 'README.md'), '# demo\n\nTask 31.\n');
     await commitAll(wt, 'readme');
     // The run branch changes README.md too, so both files conflict.
-    const other = await ensureTaskWorktree(repository, workspace, RUN, 32, RUN_BRANCH);
+    const other = await ensureTaskWorktree(repository, workspace, RUN_BRANCH, 32);
     writeFileSync(join(other.path, 'README.md'), '# demo\n\nTask 32.\n');
     await commitAll(other, 'readme 32');
-    expect((await mergeTaskIntoRun(repository, workspace, RUN, RUN_BRANCH, other.branch)).ok).toBe(true);
+    expect((await mergeTaskIntoRun(repository, workspace, RUN_BRANCH, other.branch)).ok).toBe(true);
     expect(await catchUpWithRunBranch(wt)).toEqual({ state: 'conflicts', files: ['README.md', 'app.js'] });
     const mergeHead = await git(wt.path, ['rev-parse', 'MERGE_HEAD']);
 
     // The first attempt's agent resolved one file and stopped; its work was saved as an agent's is.
     writeFileSync(join(wt.path, 'app.js'), 'export const answer = 30 + 31;\n');
-    await saveWip(wt, 31, 1);
+    await saveWip(wt, 31, wipRef('0123abcd', 31, 1));
     expect(await catchUpWithRunBranch(wt)).toEqual({ state: 'conflicts', files: ['README.md'] });
     expect(await git(wt.path, ['rev-parse', 'MERGE_HEAD'])).toBe(mergeHead);
 

@@ -73,7 +73,7 @@ const ready = setupOnce(async () => {
   repo = await openRepository(repoPath);
   await commitAll(mainCheckout(repo), 'initial');
   await ensureRunBranch(repo, RUN_BRANCH, 'main');
-  wt = await ensureTaskWorktree(repo, workspace, 1, 1, RUN_BRANCH);
+  wt = await ensureTaskWorktree(repo, workspace, RUN_BRANCH, 1);
 
   // What an agent without a sandbox can plant, all of it pointing at the marker.
   const evilGitDir = join(root, 'evil.git');
@@ -127,10 +127,10 @@ describe("the worker's git in a worktree an agent tampered with", () => {
     expect(await diffOf(wt, RUN_BRANCH)).toContain('+export const feature = true;');
 
     writeFileSync(join(wt.path, 'scratch.txt'), 'half done\n');
-    expect(await saveWip(wt, 1, 1)).toBe('refs/wh/wip/task-1/1');
+    expect(await saveWip(wt, 1, 'refs/wh/wip/task-1/1')).toBe('refs/wh/wip/task-1/1');
     expect(await discardChanges(wt, 1, 'refs/wh/discarded/task-1/job-1')).toEqual(['scratch.txt']);
 
-    const merged = await mergeTaskIntoRun(repo, workspace, 1, RUN_BRANCH, wt.branch);
+    const merged = await mergeTaskIntoRun(repo, workspace, RUN_BRANCH, wt.branch);
     expect(merged.ok).toBe(true);
     expect(await git(repoPath, ['show', `${RUN_BRANCH}:feature.js`])).toBe('export const feature = true;');
     // The run branch moved on (its merge commit): bringing the task branch up to date merges it in.
@@ -140,7 +140,7 @@ describe("the worker's git in a worktree an agent tampered with", () => {
     );
     expect(await conflictsCheck(wt)).toEqual([]);
     writeFileSync(join(wt.path, 'last.txt'), 'kept\n');
-    expect(await removeWorktree(repo, wt.path, 1, 2)).toBe('refs/wh/wip/task-1/2');
+    expect(await removeWorktree(repo, wt.path, 1, 'refs/wh/wip/task-1/2')).toBe('refs/wh/wip/task-1/2');
     expect(existsSync(wt.path)).toBe(false);
     expect(await git(repoPath, ['worktree', 'list'])).not.toContain('task-1');
 

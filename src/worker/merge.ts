@@ -11,14 +11,15 @@ import { withFileLock } from './file-lock.ts';
 import { inCheckout, inCheckoutOk, type Repository, unmergedFiles } from './git.ts';
 import { clearStaleGitLocks, ensureRunWorktree, worktreePath } from './worktrees.ts';
 
-const locks = new Map<number, Promise<unknown>>();
+/** Keyed by the lock file: one process may serve several installations, whose run ids repeat. */
+const locks = new Map<string, Promise<unknown>>();
 
-function serialized<T>(runId: number, fn: () => Promise<T>): Promise<T> {
-  const previous = locks.get(runId) ?? Promise.resolve();
+function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
   const next = previous.catch(() => {}).then(fn);
-  locks.set(runId, next);
+  locks.set(key, next);
   return next.finally(() => {
-    if (locks.get(runId) === next) locks.delete(runId);
+    if (locks.get(key) === next) locks.delete(key);
   });
 }
 
@@ -27,13 +28,10 @@ export type MergeResult = { ok: true; head: string } | { ok: false; finding: Rep
 export function mergeTaskIntoRun(
   repo: Repository,
   workspace: string,
-  runId: number,
   runBranch: string,
   taskBranch: string,
 ): Promise<MergeResult> {
-  return withIntegrationWorktree(workspace, runId, () =>
-    merge(repo, workspace, runId, runBranch, taskBranch),
-  );
+  return withIntegrationWorktree(workspace, runBranch, () => merge(repo, workspace, runBranch, taskBranch));
 }
 
 /**
@@ -42,21 +40,20 @@ export function mergeTaskIntoRun(
  */
 export function withIntegrationWorktree<T>(
   workspace: string,
-  runId: number,
+  runBranch: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const lockFile = join(worktreePath(workspace, runId, 'integration'), '..', '.integration.lock');
-  return serialized(runId, () => withFileLock(lockFile, fn));
+  const lockFile = join(worktreePath(workspace, runBranch, 'integration'), '..', '.integration.lock');
+  return serialized(lockFile, () => withFileLock(lockFile, fn));
 }
 
 async function merge(
   repo: Repository,
   workspace: string,
-  runId: number,
   runBranch: string,
   taskBranch: string,
 ): Promise<MergeResult> {
-  const worktree = await ensureRunWorktree(repo, workspace, runId, runBranch);
+  const worktree = await ensureRunWorktree(repo, workspace, runBranch);
   // Holding the run's merge lock: a git lock file left here is a killed merge's, not a live one's.
   clearStaleGitLocks(repo, worktree, [runBranch]);
   // Another process may have moved the run branch; the worktree's checkout follows it. What a test run

@@ -26,7 +26,6 @@ function target(overrides: Partial<ReleaseTarget> = {}): ReleaseTarget {
   return {
     repo,
     workspace: join(root, 'data'),
-    runId: 1,
     runBranch: 'wh/run-1',
     defaultBranch: 'main',
     remoteRepository: false,
@@ -93,7 +92,7 @@ describe('releaseRun: merge', () => {
     await inRepo(['checkout', '-q', 'main']);
     writeFileSync(join(root, 'repo', 'other.js'), 'mine\n');
     const before = await inRepo(['rev-parse', 'main']);
-    const refused = releaseRun(target({ runId: 2, runBranch: 'wh/run-2' }), resolveRelease({}), say);
+    const refused = releaseRun(target({ runBranch: 'wh/run-2' }), resolveRelease({}), say);
     await expect(refused).rejects.toThrow(PermanentJobError);
     await expect(refused).rejects.toThrow(`the checkout at ${join(root, 'repo')}`);
     expect(await inRepo(['rev-parse', 'main'])).toBe(before);

@@ -23,7 +23,6 @@ import { ensureWorktree, forgetWorktree, worktreePath } from './worktrees.ts';
 export interface ReleaseTarget {
   repo: Repository;
   workspace: string;
-  runId: number;
   runBranch: string;
   defaultBranch: string;
   /** The project's repository is a URL: Workhorse works on its own clone and pushes what it releases. */
@@ -87,7 +86,7 @@ async function mergeIntoDefault(target: ReleaseTarget, say: (line: string) => vo
     say(`release: ${runBranch} is already merged into ${defaultBranch} (${before.slice(0, 12)})`);
     return before;
   }
-  const path = worktreePath(target.workspace, target.runId, 'release');
+  const path = worktreePath(target.workspace, target.runBranch, 'release');
   const checkout = await ensureWorktree(repo, path, null, before);
   try {
     await inCheckout(checkout, ['reset', '--hard', '-q', before]);

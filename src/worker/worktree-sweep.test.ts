@@ -8,6 +8,7 @@ function owner(phase: RunPhase, stages: Record<number, Stage> = {}, inUse: strin
   return {
     runId: 1,
     phase,
+    branch: 'wh/0a1b2c3d/run-1',
     projectId: 1,
     repository: '/repo',
     taskStages: new Map(Object.entries(stages).map(([id, stage]) => [Number(id), stage])),

@@ -1,15 +1,22 @@
 /**
  * Worktrees are removed once nothing will work in them again: a complete task's (its branch is merged and
  * stays), a planning worktree once its run has left planning, and every worktree of a run that ended
- * (deployed, failed, killed). Uncommitted changes in a task's worktree are first saved at
- * `refs/wh/wip/task-<id>/final`, so nothing is lost. A worktree a job may still use, or one whose run or
- * task this database does not know, is left alone.
+ * (deployed, failed, killed). Uncommitted changes in a task's worktree are first saved at its final WIP
+ * ref (`refs/wh/<installation>/wip/task-<id>/final`), so nothing is lost. A worktree a job may still use,
+ * or one whose run or task this database does not know, is left alone.
+ *
+ * Only `worktrees/<installation>/run-<id>/` is swept: a data folder may be shared by installations (several
+ * databases), and a folder another one made must never be taken for this database's run of the same id.
+ * Folders of runs made before installations had ids (`worktrees/run-<id>/`) cannot be told apart, so they
+ * are left for a person (`git worktree prune` forgets them once they are deleted).
  */
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/client.ts';
+import { finalWipRef, runBranchName } from '../domain/git-names.ts';
 import { isTerminalPhase } from '../domain/run-phases.ts';
+import { installationId } from '../services/installation.ts';
 import { runningJobIds, type WorktreeOwner, worktreeOwners } from '../services/worktree-owners.ts';
 import { findCheckout, openRepository, type Repository } from './git.ts';
 import { repositoryPath } from './repository.ts';
@@ -17,10 +24,6 @@ import { forgetWorktree, saveWip, worktreePath } from './worktrees.ts';
 
 const RUN_FOLDER = /^run-(\d+)$/;
 const TASK_WORKTREE = /^task-(\d+)$/;
-
-export function finalWipRef(taskId: number): string {
-  return `refs/wh/wip/task-${taskId}/final`;
-}
 
 /** Whether the worktree `name` of `owner`'s run may go. */
 export function mayRemoveWorktree(name: string, owner: WorktreeOwner | undefined): boolean {
@@ -41,7 +44,8 @@ export interface SweptWorktree {
 }
 
 export async function sweepWorktrees(db: Queryable, workspace: string): Promise<SweptWorktree[]> {
-  const root = join(workspace, 'worktrees');
+  const installation = await installationId(db);
+  const root = join(workspace, 'worktrees', installation);
   if (!existsSync(root)) return [];
   const runIds = readdirSync(root)
     .map((folder) => RUN_FOLDER.exec(folder)?.[1])
@@ -51,7 +55,9 @@ export async function sweepWorktrees(db: Queryable, workspace: string): Promise<
   const swept: SweptWorktree[] = [];
   for (const runId of runIds) {
     const owner = owners.get(runId);
-    if (!owner) continue;
+    const runBranch = runBranchName(installation, runId);
+    // A folder whose run has another branch is not this run's: only its own branch names its folder.
+    if (!owner || owner.branch !== runBranch) continue;
     const repoPath = repositoryPath(owner.projectId, owner.repository, workspace);
     // Without its repository a worktree's changes cannot be saved: leave it for a person.
     if (!existsSync(repoPath)) continue;
@@ -59,22 +65,29 @@ export async function sweepWorktrees(db: Queryable, workspace: string): Promise<
     const folder = join(root, `run-${runId}`);
     for (const name of readdirSync(folder)) {
       if (!mayRemoveWorktree(name, owner)) continue;
-      swept.push(await removeSwept(repo, worktreePath(workspace, runId, name), name));
+      swept.push(await removeSwept(repo, worktreePath(workspace, runBranch, name), name, installation));
     }
     if (readdirSync(folder).length === 0) rmdirSync(folder);
   }
   return swept;
 }
 
-async function removeSwept(repo: Repository, path: string, name: string): Promise<SweptWorktree> {
+async function removeSwept(
+  repo: Repository,
+  path: string,
+  name: string,
+  installation: string,
+): Promise<SweptWorktree> {
   const checkout = findCheckout(repo, path);
   if (!checkout) {
     // A leftover folder that is no longer a worktree (its creation was interrupted, or git pruned it).
     rmSync(path, { recursive: true, force: true });
     return { path, savedAt: null };
   }
-  const task = TASK_WORKTREE.exec(name);
-  const savedAt = task ? await saveWip(checkout, Number(task[1]), 0, finalWipRef(Number(task[1]))) : null;
+  const taskId = Number(TASK_WORKTREE.exec(name)?.[1] ?? Number.NaN);
+  const savedAt = Number.isSafeInteger(taskId)
+    ? await saveWip(checkout, taskId, finalWipRef(installation, taskId))
+    : null;
   await forgetWorktree(repo, path);
   return { path, savedAt };
 }

@@ -1,10 +1,12 @@
 /**
  * Each task works on its own branch in its own worktree under the data folder, cut from its run's branch
  * (itself cut from the project's default branch). Nothing is lost when a worktree goes: uncommitted work is
- * first saved as a commit under refs/wh/wip/task-<id>/<attempt>.
+ * first saved as a commit on a WIP ref. Every name comes from domain/git-names.ts.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runWorktreeFolders, taskBranchName } from '../domain/git-names.ts';
+import { assertBranchFree } from './branch-holder.ts';
 import {
   type Checkout,
   findCheckout,
@@ -15,17 +17,9 @@ import {
   type Repository,
 } from './git.ts';
 
-/** Git cannot hold both `wh/run-1` and `wh/run-1/task-2` (a ref cannot also be a folder), hence the dash. */
-export function taskBranchName(runId: number, taskId: number): string {
-  return `wh/run-${runId}-task-${taskId}`;
-}
-
-export function wipRef(taskId: number, attempt: number): string {
-  return `refs/wh/wip/task-${taskId}/${attempt}`;
-}
-
-export function worktreePath(workspace: string, runId: number, name: string): string {
-  return join(workspace, 'worktrees', `run-${runId}`, name);
+/** The worktree `name` (`planning`, `integration`, `task-<id>`) of the run whose branch is `runBranch`. */
+export function worktreePath(workspace: string, runBranch: string, name: string): string {
+  return join(workspace, 'worktrees', ...runWorktreeFolders(runBranch), name);
 }
 
 async function branchExists(repo: Repository, branch: string): Promise<boolean> {
@@ -44,7 +38,8 @@ export async function ensureRunBranch(
 
 /**
  * The worktree at `path` on `branch` (made from `base` when new), or with a detached HEAD at `base` when
- * `branch` is null. A folder there that the repository does not know as its worktree is replaced.
+ * `branch` is null. A folder there that the repository does not know as its worktree is replaced; a branch
+ * checked out anywhere else fails the job (PermanentJobError), it is never taken over.
  */
 export async function ensureWorktree(
   repo: Repository,
@@ -59,8 +54,10 @@ export async function ensureWorktree(
   await inRepository(repo, ['worktree', 'prune']);
   mkdirSync(join(path, '..'), { recursive: true });
   if (branch === null) await inRepository(repo, ['worktree', 'add', '--detach', path, base]);
-  else if (await branchExists(repo, branch)) await inRepository(repo, ['worktree', 'add', path, branch]);
-  else await inRepository(repo, ['worktree', 'add', '-b', branch, path, base]);
+  else if (await branchExists(repo, branch)) {
+    await assertBranchFree(repo, branch, path);
+    await inRepository(repo, ['worktree', 'add', path, branch]);
+  } else await inRepository(repo, ['worktree', 'add', '-b', branch, path, base]);
   const made = findCheckout(repo, path);
   if (!made) throw new Error(`git made no worktree at ${path}`);
   return made;
@@ -101,37 +98,27 @@ export interface TaskWorktree extends Checkout {
 export async function ensureTaskWorktree(
   repo: Repository,
   workspace: string,
-  runId: number,
-  taskId: number,
   runBranch: string,
+  taskId: number,
 ): Promise<TaskWorktree> {
-  const branch = taskBranchName(runId, taskId);
-  const checkout = await ensureWorktree(
-    repo,
-    worktreePath(workspace, runId, `task-${taskId}`),
-    branch,
-    runBranch,
-  );
+  const branch = taskBranchName(runBranch, taskId);
+  const path = worktreePath(workspace, runBranch, `task-${taskId}`);
+  const checkout = await ensureWorktree(repo, path, branch, runBranch);
   return { ...checkout, branch, base: runBranch };
 }
 
 /** The run branch checked out on its own, where task branches are merged and the whole is tested. */
-export function ensureRunWorktree(repo: Repository, workspace: string, runId: number, runBranch: string) {
-  return ensureWorktree(repo, worktreePath(workspace, runId, 'integration'), runBranch, runBranch);
+export function ensureRunWorktree(repo: Repository, workspace: string, runBranch: string) {
+  return ensureWorktree(repo, worktreePath(workspace, runBranch, 'integration'), runBranch, runBranch);
 }
 
 /**
- * Saves every uncommitted change (untracked files included) as a commit on a WIP ref, without touching
- * the branch, the index or the files. Returns the ref, or null when there was nothing to save.
+ * Saves every uncommitted change (untracked files included) of task `taskId` as a commit at `ref`, without
+ * touching the branch, the index or the files. Returns the ref, or null when there was nothing to save.
  */
-export async function saveWip(
-  checkout: Checkout,
-  taskId: number,
-  attempt: number,
-  ref = wipRef(taskId, attempt),
-): Promise<string | null> {
+export async function saveWip(checkout: Checkout, taskId: number, ref: string): Promise<string | null> {
   if (!(await isDirty(checkout))) return null;
-  const index = join(checkout.path, '..', `.wip-index-${taskId}-${attempt}`);
+  const index = join(checkout.path, '..', `.wip-index-${ref.replaceAll('/', '-')}`);
   const env = { GIT_INDEX_FILE: index };
   try {
     await inCheckout(checkout, ['read-tree', 'HEAD'], { env });
@@ -143,18 +130,13 @@ export async function saveWip(
       '-p',
       'HEAD',
       '-m',
-      `wh: work in progress of task ${taskId}, attempt ${attempt}`,
+      `wh: work in progress of task ${taskId}, saved at ${ref}`,
     ]);
     await inCheckout(checkout, ['update-ref', ref, commit]);
     return ref;
   } finally {
     rmSync(index, { force: true });
   }
-}
-
-/** Where changes a reviewer (QA, SEC) made, which never count, are kept for a person to look at. */
-export function discardedRef(taskId: number, jobId: number): string {
-  return `refs/wh/discarded/task-${taskId}/job-${jobId}`;
 }
 
 /**
@@ -166,19 +148,20 @@ export async function discardChanges(checkout: Checkout, taskId: number, ref: st
   const untracked = await inCheckout(checkout, ['ls-files', '--others', '--exclude-standard']);
   const files = [...tracked.split('\n'), ...untracked.split('\n')].filter(Boolean);
   if (files.length === 0) return [];
-  await saveWip(checkout, taskId, 0, ref);
+  await saveWip(checkout, taskId, ref);
   await inCheckout(checkout, ['reset', '--hard', '-q']);
   await inCheckout(checkout, ['clean', '-fdq']);
   return files;
 }
 
 /**
- * Removes a worktree after saving what it holds; the branch stays. The folder goes first and git forgets it
- * after (`worktree remove` would read the worktree's own `.git` link, which an agent may have rewritten).
+ * Removes task `taskId`'s worktree after saving what it holds at `ref`; the branch stays. The folder goes
+ * first and git forgets it after (`worktree remove` would read the worktree's own `.git` link, which an
+ * agent may have rewritten).
  */
-export async function removeWorktree(repo: Repository, path: string, taskId: number, attempt: number) {
+export async function removeWorktree(repo: Repository, path: string, taskId: number, ref: string) {
   const checkout = findCheckout(repo, path);
-  const saved = checkout ? await saveWip(checkout, taskId, attempt) : null;
+  const saved = checkout ? await saveWip(checkout, taskId, ref) : null;
   await forgetWorktree(repo, path);
   return saved;
 }

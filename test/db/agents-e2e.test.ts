@@ -6,9 +6,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findings, jobs } from '../../src/db/schema.ts';
+import { discardedRef, taskBranchName, wipRef } from '../../src/domain/git-names.ts';
+import { installationId } from '../../src/services/installation.ts';
+import { runGitNames } from '../../src/services/run-git-names.ts';
 import { runTimeline } from '../../src/services/run-timeline.ts';
 import { createRun, getRun, killRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
+import { readRunBranches } from '../../src/worker/run-branches.ts';
 import {
   type AgentWorld,
   runEvents,
@@ -118,15 +122,29 @@ describe('agents pipeline, end to end', () => {
     // QA's own edit to the test (a weakened assertion) was set aside: it reached neither the gate nor a commit.
     const firstQa = agentJobs.find((job) => job.stage === 'qa')!;
     expect(firstQa.report).toMatchObject({ discarded_changes: ['test/sum.test.js'] });
-    const discarded = `refs/wh/discarded/task-${a}/job-${firstQa.id}`;
+    const discarded = discardedRef(await installationId(world.database.db), a, firstQa.id);
     expect(await git(world.repo, ['show', `${discarded}:test/sum.test.js`])).toContain('assert.ok(true)');
+    // The run's branches and the set-aside change, as the API lists them from the repository.
+    const listed = await readRunBranches(await runGitNames(world.database.db, run.id), world.workspace);
+    expect(listed).toMatchObject({ repository: world.repo, repositoryFound: true });
+    expect(listed.branches.map(({ branch, taskId, exists }) => [branch, taskId, exists])).toEqual([
+      [run.branch, null, true],
+      [taskBranchName(run.branch!, a), a, true],
+      [taskBranchName(run.branch!, b), b, true],
+    ]);
+    expect(listed.refs).toContainEqual({
+      ref: discarded,
+      kind: 'discarded',
+      taskId: a,
+      head: await git(world.repo, ['rev-parse', discarded]),
+    });
 
     const branch = run.branch!;
     expect(await git(world.repo, ['show', `${branch}:src/sum.js`])).toBe(FIX_SUM.trim());
     expect(await git(world.repo, ['show', `${branch}:README.md`])).toBe(README_PRODUCT.trim());
     const subjects = (await git(world.repo, ['log', '--format=%s', branch])).split('\n');
-    expect(subjects).toContain(`wh: merge wh/run-${run.id}-task-${a}`);
-    expect(subjects).toContain(`wh: merge wh/run-${run.id}-task-${b}`);
+    expect(subjects).toContain(`wh: merge ${taskBranchName(branch, a)}`);
+    expect(subjects).toContain(`wh: merge ${taskBranchName(branch, b)}`);
     expect(subjects.filter((s) => s.startsWith('wh(dev): Add a sum function'))).toHaveLength(3);
     const committed = await git(world.repo, ['log', '--branches', '--name-only', '--format=']);
     for (const report of ['tasks.json', 'bugs.json', 'security_report.json', 'docs_report.json'])
@@ -183,9 +201,8 @@ describe('agents pipeline, end to end', () => {
     const types = all.filter((event) => event.jobId === dev!.id).map((event) => event.type);
     expect(types.indexOf('job.retry_scheduled')).toBeLessThan(types.indexOf('task.stage_result'));
     expect(all.filter((event) => event.type === 'task.stage_result')).toHaveLength(1);
-    expect(await git(world.repo, ['show', `refs/wh/wip/task-${task!.id}/1:half.js`])).toBe(
-      'export const half =',
-    );
+    const wip = wipRef(await installationId(world.database.db), task!.id, 1);
+    expect(await git(world.repo, ['show', `${wip}:half.js`])).toBe('export const half =');
     await killRun(world.ctx, run.id);
   });
 });

@@ -9,6 +9,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/agents/process-tree.ts';
 import { jobs } from '../../src/db/schema.ts';
+import { taskBranchName, wipRef } from '../../src/domain/git-names.ts';
+import { installationId } from '../../src/services/installation.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
 import { git, openRepository } from '../../src/worker/git.ts';
 import { removeWorktree, worktreePath } from '../../src/worker/worktrees.ts';
@@ -45,7 +47,7 @@ describe('killing a run while its agent works', () => {
       const list = await runTasks(world.database, run.id);
       return list.length > 0 ? list : null;
     });
-    const worktree = worktreePath(world.workspace, run.id, `task-${task!.id}`);
+    const worktree = worktreePath(world.workspace, run.branch!, `task-${task!.id}`);
     const sleeper = await waitFor('the agent to start sleeping', async () => {
       const found = existsSync(join(worktree, 'agent.started')) ? processesRunning(SLEEP) : [];
       return found.length === 1 ? found[0] : null;
@@ -67,11 +69,11 @@ describe('killing a run while its agent works', () => {
 
     // The stage handler removes a killed run's worktree itself, saving what it held first.
     expect(existsSync(worktree)).toBe(false);
-    expect(await removeWorktree(await openRepository(world.repo), worktree, task!.id, 1)).toBeNull();
-    const ref = `refs/wh/wip/task-${task!.id}/1`;
+    const ref = wipRef(await installationId(world.database.db), task!.id, 1);
+    expect(await removeWorktree(await openRepository(world.repo), worktree, task!.id, ref)).toBeNull();
     expect(await git(world.repo, ['show', `${ref}:src/partial.js`])).toBe('export const partial = true;');
     expect(await git(world.repo, ['rev-parse', `${ref}^`])).toBe(
-      await git(world.repo, ['rev-parse', `wh/run-${run.id}-task-${task!.id}`]),
+      await git(world.repo, ['rev-parse', taskBranchName(run.branch!, task!.id)]),
     );
 
     const [after] = await world.database.db.select().from(jobs).where(eq(jobs.id, dev!.id));

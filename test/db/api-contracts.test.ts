@@ -131,6 +131,14 @@ describe('response contracts', () => {
     await call('GET', url(''), path(''), 200);
     await call('GET', url('/task-progress'), path('/task-progress'), 200);
     await call('GET', url('/phases'), path('/phases'), 200);
+    // The repository is not on this machine: every branch is said not to exist, no ref is listed.
+    expect(await call('GET', url('/branches'), path('/branches'), 200)).toMatchObject({
+      run_id: run.id,
+      repository: '/tmp/contracts',
+      repository_found: false,
+      branches: [{ task_id: null, exists: false, head: null }],
+      refs: [],
+    });
     await call('POST', url('/pause'), path('/pause'), 200);
     await call('POST', url('/resume'), path('/resume'), 200);
     await call('POST', url('/trigger-agent'), path('/trigger-agent'), 200, { role: 'pm' });

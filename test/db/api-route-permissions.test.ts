@@ -26,6 +26,7 @@ const TABLE: [string, string, Rule][] = [
   ['GET', '/api/runs/:id', 'read'],
   ['GET', '/api/runs/:id/task-progress', 'read'],
   ['GET', '/api/runs/:id/phases', 'read'],
+  ['GET', '/api/runs/:id/branches', 'read'],
   ['POST', '/api/runs/:id/kill', 'operate'],
   ['POST', '/api/runs/:id/pause', 'operate'],
   ['POST', '/api/runs/:id/resume', 'operate'],

@@ -7,6 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../src/db/schema.ts';
 import type { Stage } from '../../src/domain/stages.ts';
+import { installationId } from '../../src/services/installation.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 type Json = Record<string, unknown>;
@@ -15,9 +16,12 @@ type Method = 'GET' | 'POST';
 const ts = expect.any(String);
 let api: TestApi;
 let projectCount = 0;
+/** This database's installation id: it names every run's branch. */
+let installation: string;
 
 beforeAll(async () => {
   api = await startTestApi();
+  installation = await installationId(api.database.db);
 });
 afterAll(() => api.close());
 
@@ -145,7 +149,7 @@ function progress(runId: number, stage: Stage, counts: Partial<Record<Stage, num
 }
 
 function runJson(runId: number, projectId: number, phase: string, killedAt: unknown = null): Json {
-  const fixed = { goal: 'Add a health endpoint', branch: `wh/run-${runId}`, paused: false };
+  const fixed = { goal: 'Add a health endpoint', branch: `wh/${installation}/run-${runId}`, paused: false };
   const stamps = { killed_at: killedAt, created_at: ts, updated_at: ts };
   return {
     id: runId,

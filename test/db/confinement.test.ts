@@ -14,6 +14,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../src/api/deps.ts';
 import { jobs } from '../../src/db/schema.ts';
+import { taskBranchName } from '../../src/domain/git-names.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { createRun } from '../../src/services/runs.ts';
 import { createTask } from '../../src/services/tasks.ts';
@@ -109,7 +110,7 @@ describe('a hostile agent', () => {
     await ensureRunBranch(repo, run.branch!, 'main');
     const held = { ...world.ctx, settings: { autoTriggerAgents: false } };
     const other = await createTask(held, { runId: run.id, title: 'Someone else' });
-    const otherWorktree = await ensureTaskWorktree(repo, world.workspace, run.id, other.task.id, run.branch!);
+    const otherWorktree = await ensureTaskWorktree(repo, world.workspace, run.branch!, other.task.id);
     writeFileSync(join(otherWorktree.path, 'secret.txt'), 'not yours\n');
     writeFileSync(
       agent,
@@ -129,7 +130,7 @@ describe('a hostile agent', () => {
     });
     expect(dev.state).toBe('succeeded');
 
-    const branch = `wh/run-${run.id}-task-${task.id}`;
+    const branch = taskBranchName(run.branch!, task.id);
     expect(await git(world.repo, ['show', `${branch}:done.js`])).toBe('export const done = true;');
     // The agent's own record of what it got away with: nothing.
     expect(await git(world.repo, ['show', `${branch}:escapes.txt`])).toBe('');
@@ -139,7 +140,7 @@ describe('a hostile agent', () => {
     expect(readFileSync(join(repo.gitDir, 'config'), 'utf8')).not.toContain('evil.sh');
     expect(existsSync(join(repo.gitDir, 'hooks', 'post-commit'))).toBe(false);
     expect(
-      readFileSync(join(worktreePath(world.workspace, run.id, `task-${task.id}`), '.git'), 'utf8'),
+      readFileSync(join(worktreePath(world.workspace, run.branch!, `task-${task.id}`), '.git'), 'utf8'),
     ).toMatch(/^gitdir: .*\/worktrees\//);
 
     // The canary: masked in the log the agent printed it to, and nowhere in any answer or event.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs, roleConfigs, runs, tasks } from '../../src/db/schema.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
+import { installationId } from '../../src/services/installation.ts';
 import { createProject } from '../../src/services/projects.ts';
 import {
   activateRoleVersion,
@@ -188,10 +189,12 @@ describe('stage rules', () => {
 });
 
 describe('runs', () => {
-  it('createRun without skipPlanning starts planning with one pm job on branch wh/run-<id>', async () => {
+  it('createRun without skipPlanning starts planning with one pm job on branch wh/<installation>/run-<id>', async () => {
     const { run, job } = await createRun(ctx, { projectId, goal: 'plan' });
-    expect(run).toMatchObject({ phase: 'planning', branch: `wh/run-${run.id}` });
-    expect(await runRow(run.id)).toMatchObject({ phase: 'planning', branch: `wh/run-${run.id}` });
+    const branch = `wh/${await installationId(ctx.db)}/run-${run.id}`;
+    expect(branch).toMatch(/^wh\/[0-9a-f]{8}\/run-\d+$/);
+    expect(run).toMatchObject({ phase: 'planning', branch });
+    expect(await runRow(run.id)).toMatchObject({ phase: 'planning', branch });
     const runJobs = await jobsOfRun(run.id);
     expect(runJobs).toHaveLength(1);
     expect(runJobs[0]).toMatchObject({
@@ -206,7 +209,10 @@ describe('runs', () => {
   it('createRun with skipPlanning starts building without a job', async () => {
     const { run, job } = await createRun(ctx, { projectId, goal: 'build', skipPlanning: true });
     expect(job).toBeNull();
-    expect(run).toMatchObject({ phase: 'building', branch: `wh/run-${run.id}` });
+    expect(run).toMatchObject({
+      phase: 'building',
+      branch: `wh/${await installationId(ctx.db)}/run-${run.id}`,
+    });
     expect(await jobsOfRun(run.id)).toEqual([]);
   });
 

@@ -124,8 +124,7 @@ describe('a project pipeline', () => {
       docs: 0,
       complete: 1,
     });
-    const branch = `wh/run-${run.id}`;
-    expect(await git(world.repo, ['show', `${branch}:LICENSE`])).toBe('MIT');
+    expect(await git(world.repo, ['show', `${run.branch}:LICENSE`])).toBe('MIT');
   });
 
   it('without DOCS: SEC is the last stage, and passing it merges the task', async () => {
@@ -149,7 +148,7 @@ describe('a project pipeline', () => {
     ]);
     const stages = (await runJobs(world.database, run.id)).map((job) => job.stage ?? job.kind);
     expect(stages).not.toContain('docs');
-    expect(await git(world.repo, ['show', `wh/run-${run.id}:src/sum.js`])).toBe(FIX_SUM.trimEnd());
+    expect(await git(world.repo, ['show', `${run.branch}:src/sum.js`])).toBe(FIX_SUM.trimEnd());
     expect(Object.keys((await getRun(world.database.db, run.id)).progress.byStage)).toEqual([
       'none',
       'dev',

@@ -9,18 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finalWipRef, taskBranchName } from '../../src/domain/git-names.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
+import { installationId } from '../../src/services/installation.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { createRun, killRun } from '../../src/services/runs.ts';
 import { setStage } from '../../src/services/task-stages.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { git, openRepository, type Repository } from '../../src/worker/git.ts';
-import { finalWipRef, sweepHomes, sweepWorktrees } from '../../src/worker/worktree-sweep.ts';
+import { sweepHomes, sweepWorktrees } from '../../src/worker/worktree-sweep.ts';
 import {
   ensureRunBranch,
   ensureRunWorktree,
   ensureTaskWorktree,
-  taskBranchName,
   worktreePath,
 } from '../../src/worker/worktrees.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -42,7 +43,7 @@ async function newRun(): Promise<{ id: number; branch: string }> {
 
 async function newTask(run: { id: number; branch: string }, title: string): Promise<number> {
   const { task } = await createTask(ctx, { runId: run.id, title });
-  await ensureTaskWorktree(repository, workspace, run.id, task.id, run.branch);
+  await ensureTaskWorktree(repository, workspace, run.branch, task.id);
   return task.id;
 }
 
@@ -78,28 +79,41 @@ afterAll(async () => {
 
 describe('the worktree sweep', () => {
   it('removes what nothing will work in again, saving uncommitted work first, and keeps the rest', async () => {
+    const installation = await installationId(database.db);
     const building = await newRun();
-    const planning = worktreePath(workspace, building.id, 'planning');
+    const planning = worktreePath(workspace, building.branch, 'planning');
     mkdirSync(join(planning, '..'), { recursive: true });
     await git(repo, ['worktree', 'add', '--detach', planning, building.branch]);
-    const integration = (await ensureRunWorktree(repository, workspace, building.id, building.branch)).path;
+    const integration = (await ensureRunWorktree(repository, workspace, building.branch)).path;
     const complete = await newTask(building, 'complete, with a stray note');
     const inDev = await newTask(building, 'still in dev (its job is held)');
     const justCompleted = await newTask(building, 'complete a moment ago');
     await setStage(ctx, complete, { stage: 'complete' });
     await settleJobs(building.id);
     await setStage(ctx, justCompleted, { stage: 'complete' });
-    const completePath = worktreePath(workspace, building.id, `task-${complete}`);
+    const completePath = worktreePath(workspace, building.branch, `task-${complete}`);
     writeFileSync(join(completePath, 'notes.txt'), 'not committed\n');
 
     const killed = await newRun();
     const killedTask = await newTask(killed, 'of a killed run');
-    await ensureRunWorktree(repository, workspace, killed.id, killed.branch);
+    await ensureRunWorktree(repository, workspace, killed.branch);
     await killRun(ctx, killed.id);
     await settleJobs(killed.id);
 
-    const unknown = join(workspace, 'worktrees', 'run-999999', 'task-1');
-    mkdirSync(unknown, { recursive: true });
+    // Folders this database cannot account for: a run it does not have, and, in a data folder shared with
+    // other installations, another one's folder for the killed run's id and a folder from before ids.
+    const unknown = [
+      join(workspace, 'worktrees', installation, 'run-999999', 'task-1'),
+      join(
+        workspace,
+        'worktrees',
+        installation === 'ffffffff' ? 'eeeeeeee' : 'ffffffff',
+        `run-${killed.id}`,
+        'integration',
+      ),
+      join(workspace, 'worktrees', `run-${killed.id}`, 'integration'),
+    ];
+    for (const folder of unknown) mkdirSync(folder, { recursive: true });
 
     const swept = await sweepWorktrees(database.db, workspace);
 
@@ -107,36 +121,38 @@ describe('the worktree sweep', () => {
       [
         planning,
         completePath,
-        worktreePath(workspace, killed.id, `task-${killedTask}`),
-        worktreePath(workspace, killed.id, 'integration'),
+        worktreePath(workspace, killed.branch, `task-${killedTask}`),
+        worktreePath(workspace, killed.branch, 'integration'),
       ].sort(),
     );
-    expect(swept.find((s) => s.path === completePath)?.savedAt).toBe(finalWipRef(complete));
-    expect(await git(repo, ['show', `${finalWipRef(complete)}:notes.txt`])).toBe('not committed');
+    const saved = finalWipRef(installation, complete);
+    expect(saved).toBe(`refs/wh/${installation}/wip/task-${complete}/final`);
+    expect(swept.find((s) => s.path === completePath)?.savedAt).toBe(saved);
+    expect(await git(repo, ['show', `${saved}:notes.txt`])).toBe('not committed');
     for (const { path } of swept) expect(existsSync(path)).toBe(false);
-    expect(existsSync(join(workspace, 'worktrees', `run-${killed.id}`))).toBe(false);
+    expect(existsSync(join(workspace, 'worktrees', installation, `run-${killed.id}`))).toBe(false);
 
     const kept = [
       integration,
-      worktreePath(workspace, building.id, `task-${inDev}`),
-      worktreePath(workspace, building.id, `task-${justCompleted}`),
+      worktreePath(workspace, building.branch, `task-${inDev}`),
+      worktreePath(workspace, building.branch, `task-${justCompleted}`),
     ];
     const registered = await registeredWorktrees();
     for (const path of kept) expect(registered).toContain(path);
     for (const { path } of swept) expect(registered).not.toContain(path);
-    expect(existsSync(unknown)).toBe(true);
+    for (const folder of unknown) expect(existsSync(folder), folder).toBe(true);
     // Branches stay: the work is on them.
     for (const [run, task] of [
-      [building.id, complete],
-      [killed.id, killedTask],
+      [building, complete],
+      [killed, killedTask],
     ] as const) {
-      expect(await git(repo, ['branch', '--list', taskBranchName(run, task)])).not.toBe('');
+      expect(await git(repo, ['branch', '--list', taskBranchName(run.branch, task)])).not.toBe('');
     }
 
     expect(await sweepWorktrees(database.db, workspace)).toEqual([]);
     await settleJobs(building.id);
     expect((await sweepWorktrees(database.db, workspace)).map((s) => s.path)).toEqual([
-      worktreePath(workspace, building.id, `task-${justCompleted}`),
+      worktreePath(workspace, building.branch, `task-${justCompleted}`),
     ]);
   });
 

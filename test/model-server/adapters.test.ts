@@ -5,9 +5,11 @@
  * writes a file that the worker commits on the task's branch. And with no key at all, codex and opencode
  * fail their job in a moment, naming the key, with the network off and nothing sent anywhere.
  */
+
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../src/db/schema.ts';
+import { taskBranchName } from '../../src/domain/git-names.ts';
 import { git } from '../../src/worker/git.ts';
 import { waitFor } from '../support/agents.ts';
 import { startModelServer } from '../support/model-server/index.ts';
@@ -63,7 +65,7 @@ describe('each CLI through its adapter, in the sandbox, pointed at an endpoint b
     // Only the key the role names; no provider variable of any CLI is set.
     world = await startPipelineWorld({ SCRIPTED_GATEWAY_KEY: DUMMY_KEY, CLAUDE_CODE_MAX_RETRIES: '0' });
     const w = world;
-    const { runId, taskId } = await w.startTask({
+    const { branch: runBranch, taskId } = await w.startTask({
       name: `adapter-${c.backend}`,
       roles: {
         dev: {
@@ -83,7 +85,7 @@ describe('each CLI through its adapter, in the sandbox, pointed at an endpoint b
     expect(job.log).toContain(`[workhorse] ${c.backend} as dev`);
     expect(job.log).toContain(w.sandboxed ? '; sandboxed)' : 'UNCONFINED');
     expect(w.sandboxed || process.env.CI !== 'true').toBe(true);
-    const branch = `wh/run-${runId}-task-${taskId}`;
+    const branch = taskBranchName(runBranch, taskId);
     expect(await git(w.repo, ['show', `${branch}:hello.txt`])).toBe('hello from the scripted model');
     const turns = server.requests.filter((r) => r.role === 'turn');
     expect(turns.length).toBeGreaterThan(0);

@@ -5,11 +5,13 @@
  * fails the first (eval) version with a high finding and passes the fix. Everything is read back from
  * the database and from git. Also: an agent with no credentials fails its job at once, never a pass.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findings, jobs } from '../../src/db/schema.ts';
+import { taskBranchName } from '../../src/domain/git-names.ts';
 import { getRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
 import { runEvents, runJobs, runTasks, waitFor } from '../support/agents.ts';
@@ -173,7 +175,7 @@ describe('Claude Code as the agents of a Workhorse task', () => {
     expect(found[0]!.issue).toBe(HIGH_FINDING.issue);
     expect(found[0]!.jobId).toBe(stageJobs[2]!.id);
 
-    const taskBranch = `wh/run-${runId}-task-${taskId}`;
+    const taskBranch = taskBranchName(branch, taskId);
     expect(await git(w.repo, ['show', `${taskBranch}:src/add.js`])).toBe(FIXED_ADD.trim());
     expect(await git(w.repo, ['show', `${taskBranch}:test/add.test.js`])).toBe(ADD_TEST.trim());
     expect(await git(w.repo, ['show', `${branch}:src/add.js`])).toBe(FIXED_ADD.trim());

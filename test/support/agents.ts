@@ -77,13 +77,19 @@ async function makeRepo(repo: string): Promise<void> {
   await commitRepo(repo, 'initial');
 }
 
-/** `sandbox` stands in for what the worker found at start (a machine without bubblewrap, say). */
-export async function startAgentWorld(options: { sandbox?: SandboxStatus } = {}): Promise<AgentWorld> {
+/**
+ * `sandbox` stands in for what the worker found at start (a machine without bubblewrap, say). `repo` is an
+ * existing repository to work on (another world's: a second installation on the same repository), left in
+ * place on close; without it the world makes its own.
+ */
+export async function startAgentWorld(
+  options: { sandbox?: SandboxStatus; repo?: string } = {},
+): Promise<AgentWorld> {
   const root = mkdtempSync(join(tmpdir(), 'wh-agents-'));
-  const repo = join(root, 'repo');
+  const repo = options.repo ?? join(root, 'repo');
   const workspace = join(root, 'data');
   mkdirSync(workspace);
-  await makeRepo(repo);
+  if (!options.repo) await makeRepo(repo);
   const database = await openTestDatabase({ poolSize: 10 });
   const ctx: ServiceContext = { db: database.db, settings: { autoTriggerAgents: true }, actor: 'test' };
   await seedDefaultRoleConfigs(ctx);
@@ -144,6 +150,7 @@ export function apiOver(world: AgentWorld): Promise<Api> {
   return buildApp({
     database: world.database,
     settings: world.ctx.settings,
+    dataDir: world.workspace,
     startedAt: new Date(),
     version: 'test',
     sandbox: detectSandbox({ allowUnsandboxed: false }),

@@ -1,4 +1,6 @@
 /** A real API over a real database, with a token of every role, for `app.inject()` tests. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SandboxStatus } from '../../src/agents/sandbox.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { Api } from '../../src/api/deps.ts';
@@ -25,6 +27,8 @@ export async function startTestApi(
     autoTriggerAgents?: boolean;
     sandbox?: SandboxStatus;
     streamLimits?: Partial<StreamLimits>;
+    /** The data folder; by default one that does not exist (no project given by URL has a clone). */
+    dataDir?: string;
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase({ poolSize: 25 });
@@ -37,6 +41,7 @@ export async function startTestApi(
   const app = await buildApp({
     database,
     settings,
+    dataDir: options.dataDir ?? join(tmpdir(), 'wh-test-api-no-data-folder'),
     startedAt: new Date(),
     version: 'test',
     sandbox: options.sandbox ?? detectSandbox({ allowUnsandboxed: false }),

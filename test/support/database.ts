@@ -2,6 +2,7 @@
  * The database a test file runs on: PGlite in memory, or its own PostgreSQL database, chosen by the
  * vitest project (WH_TEST_DB). The same tests run on both.
  */
+import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
@@ -34,6 +35,11 @@ export async function openTestDatabase(
   const name = uniqueName('wh_test');
   const url = await createDatabase(name, template);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 10 });
+  // A clone shares its template's installation id; each test database is an installation of its own, as
+  // its own migration would have made it (two of them on one repository must not name branches alike).
+  await database.db.execute(
+    sql`update installation set id = substr(md5(random()::text || clock_timestamp()::text), 1, 8)`,
+  );
   return checkedOnClose(database, url, () => dropDatabase(name));
 }
 

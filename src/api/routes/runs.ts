@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   createdRunSchema,
   killedRunSchema,
+  runBranchesSchema,
   runPageSchema,
   runViewSchema,
   taskProgressSchema,
@@ -11,10 +12,12 @@ import {
 } from '../../contracts/runs.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
 import { RUN_PHASES } from '../../domain/run-phases.ts';
+import { runGitNames } from '../../services/run-git-names.ts';
 import { runTimeline } from '../../services/run-timeline.ts';
 import { createRun, getRun, killRun, listRuns, setPaused, taskProgress } from '../../services/runs.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
 import { DEFAULT_PIPELINE_ITERATIONS, triggerAgent, triggerPipeline } from '../../services/triggers.ts';
+import { readRunBranches } from '../../worker/run-branches.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { bodyId, idParams, nonEmpty, optionalBody, optionalId, paging, queryBoolean } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
@@ -112,6 +115,22 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => toApi(await runTimeline(db, request.params.id)),
+  );
+
+  app.get(
+    '/api/runs/:id/branches',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['runs'],
+        summary:
+          "The run's branch and its tasks' branches (whether each exists, its head), and the refs keeping " +
+          'work no branch holds (work in progress, changes set aside), read from the repository',
+        params: idParams,
+        response: { 200: runBranchesSchema },
+      },
+    },
+    async (request) => toApi(await readRunBranches(await runGitNames(db, request.params.id), deps.dataDir)),
   );
 
   app.post(

@@ -32,8 +32,8 @@ export function createDeployHandler(options: AgentWorkOptions): JobHandler {
     const release = resolveRelease(project.settings.release);
     const repo = await localRepository(project.id, project.repository, options.workspace);
     await ensureRunBranch(repo, runBranch, project.defaultBranch);
-    const result = await withIntegrationWorktree(options.workspace, context.run.id, async () => {
-      const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, runBranch);
+    const result = await withIntegrationWorktree(options.workspace, runBranch, async () => {
+      const worktree = await ensureRunWorktree(repo, options.workspace, runBranch);
       clearStaleGitLocks(repo, worktree, [runBranch]);
       await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
       await inCheckout(worktree, ['clean', '-fdq']);
@@ -44,7 +44,6 @@ export function createDeployHandler(options: AgentWorkOptions): JobHandler {
           {
             repo,
             workspace: options.workspace,
-            runId: context.run.id,
             runBranch,
             defaultBranch: project.defaultBranch,
             remoteRepository: !isLocalPath(project.repository),

@@ -20,11 +20,12 @@ export function createIntegrationHandler(options: AgentWorkOptions): JobHandler 
     const context = await loadWorkContext(run.db, run.job);
     const { project } = context;
     const repo = await localRepository(project.id, project.repository, options.workspace);
-    await ensureRunBranch(repo, context.run.branch!, project.defaultBranch);
-    const gate = await withIntegrationWorktree(options.workspace, context.run.id, async () => {
-      const worktree = await ensureRunWorktree(repo, options.workspace, context.run.id, context.run.branch!);
-      clearStaleGitLocks(repo, worktree, [context.run.branch!]);
-      await inCheckout(worktree, ['reset', '--hard', '-q', context.run.branch!]);
+    const runBranch = context.run.branch!;
+    await ensureRunBranch(repo, runBranch, project.defaultBranch);
+    const gate = await withIntegrationWorktree(options.workspace, runBranch, async () => {
+      const worktree = await ensureRunWorktree(repo, options.workspace, runBranch);
+      clearStaleGitLocks(repo, worktree, [runBranch]);
+      await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
       await inCheckout(worktree, ['clean', '-fdq']);
       if (!project.testCommand) return null;
       return runGate('test', project.testCommand, {

@@ -16,8 +16,13 @@ import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '.
 import { clearStaleGitLocks, ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
 
-async function planningWorktree(repo: Repository, workspace: string, runId: number, runBranch: string) {
-  const checkout = await ensureWorktree(repo, worktreePath(workspace, runId, 'planning'), null, runBranch);
+async function planningWorktree(repo: Repository, workspace: string, runBranch: string) {
+  const checkout = await ensureWorktree(
+    repo,
+    worktreePath(workspace, runBranch, 'planning'),
+    null,
+    runBranch,
+  );
   // The planning job's lease makes it the one user of this checkout.
   clearStaleGitLocks(repo, checkout, []);
   await inCheckout(checkout, ['checkout', '-q', '--detach', runBranch]);
@@ -30,7 +35,7 @@ export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
     const context = await loadWorkContext(run.db, run.job);
     const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
     await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
-    const checkout = await planningWorktree(repo, options.workspace, context.run.id, context.run.branch!);
+    const checkout = await planningWorktree(repo, options.workspace, context.run.branch!);
     const file = join(checkout.path, REPORT_FILES.pm);
     rmSync(file, { force: true });
     const agent = await runAgentForJob(run, context, checkout.path, repo, options);

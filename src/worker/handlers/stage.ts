@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { discardedRef, wipRef } from '../../domain/git-names.ts';
 import {
   type CheckKind,
   GATE_COMMANDS,
@@ -35,7 +36,6 @@ import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '.
 import {
   clearStaleGitLocks,
   discardChanges,
-  discardedRef,
   ensureRunBranch,
   ensureTaskWorktree,
   removeWorktree,
@@ -106,9 +106,7 @@ async function collectEvidence(
   // Reviewers judge; they do not change the code. Whatever they changed is set aside before the gates run,
   // so that a test "fixed" by QA can neither pass the gate nor reach a later commit.
   const discarded =
-    stage.edits === 'discard'
-      ? await discardChanges(wt, context.task!.id, discardedRef(context.task!.id, context.job.id))
-      : [];
+    stage.edits === 'discard' ? await discardChanges(wt, context.task!.id, reviewerRef(context)) : [];
   // A half-resolved merge stays uncommitted: the conflicts check fails the stage and the next DEV attempt
   // goes on from the worktree, the merge still in progress.
   if (stage.edits === 'commit' && !(await halfResolvedMerge(wt))) {
@@ -173,9 +171,15 @@ async function keepWorkInProgress(
   wt: TaskWorktree,
 ) {
   const { task, job } = context;
+  const ref = wipRef(context.installation, task!.id, job.attempt);
   const current = await loadRun(run.db, context.run.id);
-  if (current.killedAt) await removeWorktree(repo, wt.path, task!.id, job.attempt);
-  else if (job.stage === 'dev') await saveWip(wt, task!.id, job.attempt);
+  if (current.killedAt) await removeWorktree(repo, wt.path, task!.id, ref);
+  else if (job.stage === 'dev') await saveWip(wt, task!.id, ref);
+}
+
+/** Where this job sets aside changes that do not count (a reviewer's, or left over before a review). */
+function reviewerRef(context: WorkContext): string {
+  return discardedRef(context.installation, context.task!.id, context.job.id);
 }
 
 export function createStageHandler(options: AgentWorkOptions): JobHandler {
@@ -185,19 +189,12 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       throw new PermanentJobError('a stage job needs a task and a stage');
     const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
     await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
-    const wt = await ensureTaskWorktree(
-      repo,
-      options.workspace,
-      context.run.id,
-      context.task.id,
-      context.run.branch!,
-    );
+    const wt = await ensureTaskWorktree(repo, options.workspace, context.run.branch!, context.task.id);
     // This job's lease makes it the one worker on this task: a git lock left here is a killed one's.
     clearStaleGitLocks(repo, wt, [wt.branch]);
     removeReports(wt.path);
     // Every stage after DEV judges what is committed on the task branch, nothing left over.
-    if (context.job.stage !== 'dev')
-      await discardChanges(wt, context.task.id, discardedRef(context.task.id, context.job.id));
+    if (context.job.stage !== 'dev') await discardChanges(wt, context.task.id, reviewerRef(context));
     const pipeline = resolvePipeline(context.run.pipeline);
     const stage = stageDefinition(context.job.stage, pipeline);
     // A project's own stage is its command alone; every other stage is an agent's work, then the evidence.
@@ -214,13 +211,7 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     const { evidence, discarded } = await collectEvidence(context, stage, wt, repo, options, run.signal);
     let verdict = judgeStage(evidence);
     if (verdict.pass && mergesOnPass(stage.stage, pipeline)) {
-      const merged = await mergeTaskIntoRun(
-        repo,
-        options.workspace,
-        context.run.id,
-        context.run.branch!,
-        wt.branch,
-      );
+      const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch);
       if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
     }
     return {
