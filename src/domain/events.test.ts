@@ -13,7 +13,8 @@ describe('the event catalogue', () => {
 
   it('knows its own types and no others', () => {
     expect(isEventType('job.claimed')).toBe(true);
-    expect(isEventType('run.phase_changed')).toBe(false);
+    expect(isEventType('run.phase_changed')).toBe(true);
+    expect(isEventType('run.phase_moved')).toBe(false);
     expect(isEventType('toString')).toBe(false);
   });
 

@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { findings } from '../db/schema.ts';
+import { findings, tasks } from '../db/schema.ts';
 import { resolvePipeline, stageDefinition, workStagesOf } from '../domain/pipeline.ts';
 import type { ReportFinding } from '../domain/reports.ts';
 import { type FindingSource, isBlocking, priorityForSeverity } from '../domain/severity.ts';
@@ -19,11 +19,13 @@ import type { Job } from './steps/jobs.ts';
 import { loadRun, loadTask } from './steps/load.ts';
 import { moveTask } from './steps/move-task.ts';
 
+/** `touched`: the files the task's branch changes, when the stage measured them (a passing DEV). */
 export async function applyStageVerdict(
   tx: Tx,
   ctx: ServiceContext,
   job: Job,
   verdict: Verdict,
+  touched?: string[],
 ): Promise<OutcomeEvent> {
   const task = await loadTask(tx, job.taskId!);
   const run = await loadRun(tx, job.runId);
@@ -36,6 +38,7 @@ export async function applyStageVerdict(
       payload: { job_stage: job.stage, task_stage: task.pipelineStage, pass: verdict.pass },
     };
   }
+  if (touched) await tx.update(tasks).set({ files: touched }).where(eq(tasks.id, task.id));
   const pipeline = resolvePipeline(run.pipeline);
   const source: FindingSource = stageDefinition(job.stage, pipeline).findingSource;
   if (verdict.pass) {

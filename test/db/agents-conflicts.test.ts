@@ -8,6 +8,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findings, jobs } from '../../src/db/schema.ts';
+import { wipRef } from '../../src/domain/git-names.ts';
+import { installationId } from '../../src/services/installation.ts';
 import { createRun, getRun } from '../../src/services/runs.ts';
 import { git } from '../../src/worker/git.ts';
 import {
@@ -36,11 +38,16 @@ describe('two tasks editing the same lines', () => {
     const projectId = await world.project(
       'conflicts',
       greetingTeam([{ actions: [{ echo_prompt: true }, { run: 'cat src/greetings.js' }] }]),
+      // Tasks sharing files would otherwise wait for each other, and never conflict.
+      { parallelOverlap: true },
     );
     const { run } = await createRun(world.ctx, { projectId, goal: 'Greet in English and in Spanish' });
     await waitFor(
       'the run to reach testing',
-      async () => ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, run.id)).phase),
+      async () =>
+        ['testing', 'ready_for_commit', 'awaiting_approval'].includes(
+          (await getRun(world.database.db, run.id)).phase,
+        ),
       80_000,
     );
     const branch = run.branch!;
@@ -72,7 +79,7 @@ describe('two tasks editing the same lines', () => {
       .orderBy(findings.id);
     expect(conflict).toMatchObject({ source: 'docs', severity: 'high', file: 'src/greetings.js' });
     expect(conflict!.issue).toBe(
-      `merging wh/run-${run.id}-task-${second.id} into ${branch} conflicts in src/greetings.js`,
+      `merging ${branch}-task-${second.id} into ${branch} conflicts in src/greetings.js`,
     );
     expect(conflict!.recommendation).toContain(`Workhorse merges ${branch} into the task branch`);
     // The attempt that left the markers failed on them, committing nothing.
@@ -106,7 +113,7 @@ describe('two tasks editing the same lines', () => {
     const subjects = history.map((line) => line.split('|')[0]);
     for (const task of [first, second]) {
       expect(subjects).toContain(`wh(dev): ${task.title}`);
-      expect(subjects).toContain(`wh: merge wh/run-${run.id}-task-${task.id}`);
+      expect(subjects).toContain(`wh: merge ${branch}-task-${task.id}`);
     }
     // Its first change, and the merge its resolution concluded (both parents): the attempt that left the
     // markers committed nothing.
@@ -125,6 +132,7 @@ describe('two tasks editing the same lines', () => {
     const projectId = await world.project(
       'conflicts-retry',
       greetingTeam([{ actions: [{ run: 'cat src/greetings.js' }], exit: 1, result: 'dev crashed' }]),
+      { parallelOverlap: true },
     );
     const { run } = await createRun(world.ctx, { projectId, goal: 'Greet in English and in Spanish' });
     const retry = await waitFor(
@@ -140,7 +148,10 @@ describe('two tasks editing the same lines', () => {
       .where(and(eq(jobs.id, retry.jobId!), eq(jobs.state, 'queued')));
     await waitFor(
       'the run to reach testing',
-      async () => ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, run.id)).phase),
+      async () =>
+        ['testing', 'ready_for_commit', 'awaiting_approval'].includes(
+          (await getRun(world.database.db, run.id)).phase,
+        ),
       60_000,
     );
     const branch = run.branch!;
@@ -156,9 +167,8 @@ describe('two tasks editing the same lines', () => {
     expect(secondAttempt).toContain('## Merge conflicts to resolve first');
     expect(secondAttempt).toContain('- src/greetings.js');
     // The crashed attempt's view of the file, saved with its work: the markers Workhorse left.
-    expect(await git(world.repo, ['show', `refs/wh/wip/task-${second.id}/1:src/greetings.js`])).toContain(
-      `${'<'.repeat(7)} HEAD`,
-    );
+    const wip = wipRef(await installationId(world.database.db), second.id, 1);
+    expect(await git(world.repo, ['show', `${wip}:src/greetings.js`])).toContain(`${'<'.repeat(7)} HEAD`);
     expect(await git(world.repo, ['show', `${branch}:src/greetings.js`])).toBe(BOTH_GREETINGS.trim());
     const merges = (await git(world.repo, ['log', '--merges', '--format=%s', branch])).split('\n');
     expect(merges).toContain(`wh(dev): ${second.title}`);

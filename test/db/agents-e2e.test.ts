@@ -53,7 +53,10 @@ describe('agents pipeline, end to end', () => {
     // Testing, or past it when an integration_test handler took the job at once.
     await waitFor(
       'the run to reach testing',
-      async () => ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, run.id)).phase),
+      async () =>
+        ['testing', 'ready_for_commit', 'awaiting_approval'].includes(
+          (await getRun(world.database.db, run.id)).phase,
+        ),
       50_000,
     );
 

@@ -61,7 +61,9 @@ function untilTesting(world: AgentWorld, runId: number) {
     async () => {
       const failed = (await runJobs(world.database, runId)).find((job) => job.state === 'failed');
       if (failed) throw new Error(`job ${failed.id} failed: ${failed.lastError}`);
-      return ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, runId)).phase);
+      return ['testing', 'ready_for_commit', 'awaiting_approval'].includes(
+        (await getRun(world.database.db, runId)).phase,
+      );
     },
     60_000,
   );

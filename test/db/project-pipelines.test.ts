@@ -47,7 +47,10 @@ const DEV_SUM: Step = {
 async function untilTesting(runId: number): Promise<void> {
   await waitFor(
     'the run to reach testing',
-    async () => ['testing', 'ready_for_commit'].includes((await getRun(world.database.db, runId)).phase),
+    async () =>
+      ['testing', 'ready_for_commit', 'awaiting_approval'].includes(
+        (await getRun(world.database.db, runId)).phase,
+      ),
     60_000,
   );
 }

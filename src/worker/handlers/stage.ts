@@ -210,6 +210,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     }
     const { evidence, discarded } = await collectEvidence(context, stage, wt, repo, options, run.signal);
     let verdict = judgeStage(evidence);
+    // What DEV actually changed replaces what the plan expected: later tasks are scheduled around it.
+    const touched = context.job.stage === 'dev' && verdict.pass ? await changedFiles(wt, wt.base) : undefined;
     if (verdict.pass && mergesOnPass(stage.stage, pipeline)) {
       const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch);
       if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
@@ -221,7 +223,7 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },
       usage,
-      apply: (tx, job) => applyStageVerdict(tx, resultContext(run, options), job, verdict),
+      apply: (tx, job) => applyStageVerdict(tx, resultContext(run, options), job, verdict, touched),
     };
   };
 }
