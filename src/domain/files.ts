@@ -4,7 +4,10 @@
  * covers every path under it.
  */
 function normalize(path: string): string {
-  return path.trim().replace(/^\.\//, '').replace(/\/{2,}/g, '/');
+  return path
+    .trim()
+    .replace(/^\.\//, '')
+    .replace(/\/{2,}/g, '/');
 }
 
 function covers(entry: string, path: string): boolean {
