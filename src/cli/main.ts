@@ -105,6 +105,31 @@ program
     }),
   );
 
+program
+  .command('gc')
+  .description(
+    'remove the worktrees nothing will work in again (as every worker does each minute) and say where their work is kept',
+  )
+  .action(() =>
+    runCommand(async () => {
+      const [{ loadSettings }, { openConfiguredDatabase }, sweep] = await Promise.all([
+        import('../config/settings.ts'),
+        import('../server/open.ts'),
+        import('../worker/worktree-sweep.ts'),
+      ]);
+      const settings = loadSettings();
+      const opened = await openConfiguredDatabase(settings);
+      try {
+        const worktrees = await sweep.sweepWorktrees(opened.database.db, settings.dataDir);
+        const homes = await sweep.sweepHomes(opened.database.db, settings.dataDir);
+        process.stdout.write(`${sweep.describeSweep(worktrees, homes).join('\n')}\n`);
+      } finally {
+        await opened.close();
+      }
+      return 'done';
+    }),
+  );
+
 const token = program.command('token').description('API tokens, made on the server machine');
 token
   .command('create')

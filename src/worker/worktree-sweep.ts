@@ -14,7 +14,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/client.ts';
-import { finalWipRef, runBranchName } from '../domain/git-names.ts';
+import { finalWipRef, runBranchName, taskBranchName } from '../domain/git-names.ts';
 import { isTerminalPhase } from '../domain/run-phases.ts';
 import { installationId } from '../services/installation.ts';
 import { runningJobIds, type WorktreeOwner, worktreeOwners } from '../services/worktree-owners.ts';
@@ -41,6 +41,8 @@ export interface SweptWorktree {
   path: string;
   /** Where its uncommitted changes were saved, if it had any. */
   savedAt: string | null;
+  /** The branch that keeps what was committed in it (a task's, or the run's); null for a planning one. */
+  branch: string | null;
 }
 
 export async function sweepWorktrees(db: Queryable, workspace: string): Promise<SweptWorktree[]> {
@@ -65,7 +67,9 @@ export async function sweepWorktrees(db: Queryable, workspace: string): Promise<
     const folder = join(root, `run-${runId}`);
     for (const name of readdirSync(folder)) {
       if (!mayRemoveWorktree(name, owner)) continue;
-      swept.push(await removeSwept(repo, worktreePath(workspace, runBranch, name), name, installation));
+      swept.push(
+        await removeSwept(repo, worktreePath(workspace, runBranch, name), name, runBranch, installation),
+      );
     }
     if (readdirSync(folder).length === 0) rmdirSync(folder);
   }
@@ -76,20 +80,26 @@ async function removeSwept(
   repo: Repository,
   path: string,
   name: string,
+  runBranch: string,
   installation: string,
 ): Promise<SweptWorktree> {
+  const taskId = Number(TASK_WORKTREE.exec(name)?.[1] ?? Number.NaN);
+  const branch = Number.isSafeInteger(taskId)
+    ? taskBranchName(runBranch, taskId)
+    : name === 'integration'
+      ? runBranch
+      : null;
   const checkout = findCheckout(repo, path);
   if (!checkout) {
     // A leftover folder that is no longer a worktree (its creation was interrupted, or git pruned it).
     rmSync(path, { recursive: true, force: true });
-    return { path, savedAt: null };
+    return { path, savedAt: null, branch };
   }
-  const taskId = Number(TASK_WORKTREE.exec(name)?.[1] ?? Number.NaN);
   const savedAt = Number.isSafeInteger(taskId)
     ? await saveWip(checkout, taskId, finalWipRef(installation, taskId))
     : null;
   await forgetWorktree(repo, path);
-  return { path, savedAt };
+  return { path, savedAt, branch };
 }
 
 const HOME_FOLDER = /^job-(\d+)-/;
@@ -126,8 +136,8 @@ export function scheduleWorktreeSweep(
 ): () => void {
   const sweep = async () => {
     try {
-      for (const { path, savedAt } of await sweepWorktrees(db, workspace)) {
-        logger?.info({ path, savedAt }, 'removed a worktree nothing will work in again');
+      for (const { path, savedAt, branch } of await sweepWorktrees(db, workspace)) {
+        logger?.info({ path, savedAt, branch }, 'removed a worktree nothing will work in again');
       }
       for (const path of await sweepHomes(db, workspace)) {
         logger?.info({ path }, 'removed the private home of a job that is no longer running');
@@ -140,4 +150,17 @@ export function scheduleWorktreeSweep(
   const timer = setInterval(() => void sweep(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** What a sweep did, a line each, saying where the work of every removed worktree is kept. */
+export function describeSweep(worktrees: readonly SweptWorktree[], homes: readonly string[]): string[] {
+  const lines = worktrees.map(({ path, savedAt, branch }) => {
+    const kept = [
+      branch ? `its commits stay on ${branch}` : null,
+      savedAt ? `its uncommitted changes were saved at ${savedAt}` : 'it held no uncommitted changes',
+    ].filter(Boolean);
+    return `removed worktree ${path}: ${kept.join('; ')}`;
+  });
+  for (const home of homes) lines.push(`removed the private home ${home} (its job is no longer running)`);
+  return lines.length > 0 ? lines : ['nothing to remove: every worktree may still be worked in'];
 }
