@@ -260,6 +260,64 @@ describe('release: ready_for_commit -> awaiting_approval -> deploying -> deploye
     ]);
   });
 
+  it("deployed by the cicd agent: the deployment facts in its prompt, its report's evidence decides", async () => {
+    const report = (status: string, exitCode: number) => ({
+      report: {
+        file: 'deploy_report.json',
+        content: {
+          status,
+          summary: `deploy ${status}`,
+          url: null,
+          steps: [{ command: 'make deploy', exit_code: exitCode }],
+        },
+      },
+    });
+    const projectId = await world.project(
+      'release-agent',
+      [
+        planOne('agentic'),
+        ...oneTaskPasses('agentic'),
+        // The first deploy claims success but a step failed: evidence, not its word, decides.
+        { role: 'cicd', actions: [{ echo_prompt: true }, report('success', 2)] },
+        {
+          role: 'dev',
+          task: 'Fix the failed deploy',
+          actions: [{ write: { path: 'CHANGELOG.md', content: 'fixed\n' } }],
+        },
+        ...reviewersPass('Fix the failed deploy'),
+        { role: 'cicd', actions: [report('success', 0)] },
+      ],
+      { release: { mode: 'none', deployWith: 'agent' } },
+      { deployCommand: 'make deploy' },
+    );
+    const mainBefore = await main(['rev-parse', 'main']);
+    const { run } = await createRun(world.ctx, { projectId, goal: 'Add agentic' });
+    await reachPhase(run.id, 'awaiting_approval');
+    const first = await pendingDeploy(run.id);
+    await decide(first!.id, 'approver', 'approve');
+    await waitFor('a second deploy approval', async () => {
+      const pending = await pendingDeploy(run.id);
+      return pending && pending.id !== first!.id ? pending : null;
+    });
+    const [firstDeploy] = await world.database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.runId, run.id), eq(jobs.kind, 'deploy')));
+    expect(firstDeploy!.log).toContain('## Deployment');
+    expect(firstDeploy!.log).toContain(`Approval: ${first!.id}, approved by approver-token`);
+    expect(firstDeploy!.log).toContain('Released: not by Workhorse (release mode none)');
+    const failed = (await runEvents(world.database, run.id)).find(
+      (event) => event.type === 'run.deploy_failed',
+    );
+    expect(failed?.payload).toMatchObject({ deployed_with: 'agent', release_mode: 'none', command: null });
+
+    await decide((await pendingDeploy(run.id))!.id, 'approver', 'approve');
+    await reachPhase(run.id, 'deployed');
+    // Release mode none: the default branch is the deploy's business, not Workhorse's.
+    expect(await main(['rev-parse', 'main'])).toBe(mainBefore);
+    expect((await getRun(world.database.db, run.id)).releasedCommit).toBeNull();
+  });
+
   it('rejected, the run stays ready for commit with the reason; trigger-pipeline asks again; a new task builds', async () => {
     const projectId = await world.project('release-rejected', [planOne('later'), ...oneTaskPasses('later')]);
     const { run } = await createRun(world.ctx, { projectId, goal: 'Add later' });
