@@ -102,7 +102,13 @@ describe.skipIf(skipReason !== null)('release', () => {
 
   it('takes a run from its deploy approval to deployed, shown on the approvals and run pages', async () => {
     const recipe = join(dir, 'recipe.json');
-    writeFileSync(recipe, JSON.stringify({ steps: [planOne('answer'), ...oneTaskPasses('answer')] }));
+    // QA edits a file on the way: reviewers' changes never count, so they are set aside under a ref.
+    const [dev, qa, ...rest] = oneTaskPasses('answer');
+    const qaTinkers = {
+      ...qa!,
+      actions: [{ write: { path: 'qa-scratch.txt', content: 'tried a thing\n' } }, ...qa!.actions],
+    };
+    writeFileSync(recipe, JSON.stringify({ steps: [planOne('answer'), dev, qaTinkers, ...rest] }));
     const project = await server.api<{ id: number }>('POST', '/api/projects', {
       name: 'release',
       repository: repo,
@@ -182,6 +188,11 @@ describe.skipIf(skipReason !== null)('release', () => {
     expect(await runRow.textContent()).toContain('the run');
     expect(await runRow.textContent()).toContain('yes');
     await branches.getByText('Nothing is lost when Workhorse cleans up worktrees').waitFor();
+    const setAside = branches.locator('[data-ref*="/discarded/task-"]');
+    await setAside.waitFor();
+    expect(await setAside.textContent()).toMatch(
+      /task #\d+: changes a reviewer made in job #\d+, set aside, at [0-9a-f]{7}/,
+    );
     const taskRow = branches.locator(`tr[data-branch^="${run.branch}-task-"]`);
     expect(await taskRow.count()).toBe(1);
     await taskRow.getByRole('link', { name: /^task #\d+$/ }).click();
