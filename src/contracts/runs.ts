@@ -116,3 +116,5 @@ export const runBranchesSchema = z.strictObject({
   branches: z.array(runBranchSchema),
   refs: z.array(savedWorkRefSchema),
 });
+export type RunBranches = z.infer<typeof runBranchesSchema>;
+export type SavedWorkRef = z.infer<typeof savedWorkRefSchema>;

@@ -10,7 +10,7 @@ import type { Finding } from '../../src/contracts/findings.ts';
 import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
 import type { Project } from '../../src/contracts/projects.ts';
 import type { RoleConfig } from '../../src/contracts/role-configs.ts';
-import type { KilledRun, PhaseChange, RunView as Run } from '../../src/contracts/runs.ts';
+import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../src/contracts/runs.ts';
 import type { Session } from '../../src/contracts/session.ts';
 import type { Status } from '../../src/contracts/system.ts';
 import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
@@ -48,7 +48,14 @@ export type { Finding } from '../../src/contracts/findings.ts';
 export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
 export type { Project } from '../../src/contracts/projects.ts';
 export type { RoleConfig } from '../../src/contracts/role-configs.ts';
-export type { PhaseChange, RunUsage, RunView as Run, TaskProgress } from '../../src/contracts/runs.ts';
+export type {
+  PhaseChange,
+  RunBranches,
+  RunUsage,
+  RunView as Run,
+  SavedWorkRef,
+  TaskProgress,
+} from '../../src/contracts/runs.ts';
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
 export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
@@ -158,6 +165,7 @@ export const api = {
   }) => get<Page<Run>>('/api/runs', query),
   run: (id: number) => get<Run>(`/api/runs/${id}`),
   runPhases: (id: number) => get<{ items: PhaseChange[] }>(`/api/runs/${id}/phases`),
+  runBranches: (id: number) => get<RunBranches>(`/api/runs/${id}/branches`),
   createRun: (input: { project_id: number; goal: string; skip_planning: boolean }) =>
     post<Run>('/api/runs', input),
   killRun: (id: number) => post<KilledRun>(`/api/runs/${id}/kill`),
@@ -165,10 +173,12 @@ export const api = {
   resumeRun: (id: number) => post<Run>(`/api/runs/${id}/resume`),
   triggerAgent: (id: number, role?: RoleName) =>
     post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-agent`, role ? { role } : {}),
-  triggerPipeline: (id: number, maxIterations: number) =>
-    post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-pipeline`, {
-      max_iterations: maxIterations,
-    }),
+  /** Without `maxIterations` the server's default; on a run ready for commit it asks for the deploy again. */
+  triggerPipeline: (id: number, maxIterations?: number) =>
+    post<{ released_job_ids: number[] }>(
+      `/api/runs/${id}/trigger-pipeline`,
+      maxIterations === undefined ? {} : { max_iterations: maxIterations },
+    ),
 
   allTasks: (runId: number) => all<Task>('/api/tasks', { run_id: runId }),
   task: (id: number) => get<Task>(`/api/tasks/${id}`),

@@ -1,5 +1,5 @@
 /** Display helpers. */
-import type { RunUsage } from './api.ts';
+import type { RunUsage, SavedWorkRef } from './api.ts';
 
 export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';
@@ -61,4 +61,26 @@ export function usageText(usage: RunUsage): string {
   const unpriced =
     usage.unpriced_jobs > 0 ? ` (${plural(usage.unpriced_jobs, 'attempt')} without a reported cost)` : '';
   return `${plural(usage.agent_jobs, 'agent attempt')} · ${tokens} · ${costText(usage)}${unpriced}`;
+}
+
+/** A commit id as git abbreviates it by default; the full id belongs in a title or a copy. */
+export function shortCommit(commit: string): string {
+  return commit.slice(0, 7);
+}
+
+/**
+ * What a saved-work ref holds, from the last part of its name: `.../wip/task-3/2` (attempt 2's unfinished
+ * work), `.../wip/task-3/final` (what the worktree held when it was removed), `.../discarded/task-3/job-9`
+ * (a reviewer's changes, which never count).
+ */
+export function savedWorkText(saved: Pick<SavedWorkRef, 'ref' | 'kind'>): string {
+  const last = saved.ref.slice(saved.ref.lastIndexOf('/') + 1);
+  if (saved.kind === 'discarded') {
+    const job = /^job-(\d+)$/.exec(last)?.[1];
+    return job
+      ? `changes a reviewer made in job #${job}, set aside`
+      : `a reviewer's changes, set aside (${last})`;
+  }
+  if (last === 'final') return 'uncommitted work its worktree held when it was cleaned up';
+  return /^\d+$/.test(last) ? `unfinished work of attempt ${last}` : `unfinished work (${last})`;
 }

@@ -157,3 +157,16 @@ export function affectsApprovals(event: WhEvent): boolean {
     (event.type === 'run.pipeline_triggered' && names(event.payload.deploy_approval_id))
   );
 }
+
+/**
+ * Events after which a run's branches or saved work may differ: a stage move (a merge into the run branch,
+ * a reviewer's changes set aside), a job's end or hand-back (its commit, its WIP ref), any run change (a
+ * release, a kill). A log line changes nothing.
+ */
+export function changesBranches(type: string): boolean {
+  return (
+    type.startsWith('task.stage') ||
+    (type.startsWith('job.') && type !== 'job.output') ||
+    type.startsWith('run.')
+  );
+}

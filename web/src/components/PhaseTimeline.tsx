@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { type PhaseChange, RUN_PHASES, type RunPhase } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 
@@ -23,15 +24,24 @@ export function PhaseTimeline({
   const at = PATH.indexOf(phase);
   const entered = lastEntered(history);
   const ended = phase === 'failed' || phase === 'killed';
+  const list = useRef<HTMLOListElement>(null);
+  // Seven steps overflow a phone's width: keep the current one in view as the run moves on.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll again when the phase changes
+  useEffect(() => {
+    const current = list.current?.querySelector<HTMLElement>('.step-current');
+    if (!list.current || !current) return;
+    list.current.scrollLeft = current.offsetLeft - (list.current.clientWidth - current.offsetWidth) / 2;
+  }, [phase]);
   return (
     <div className="timeline-wrap">
-      <ol className="timeline" aria-label="Run phase">
+      <ol className="timeline" aria-label="Run phase" ref={list}>
         {PATH.map((step, index) => {
           const state = at === -1 ? 'todo' : index < at ? 'done' : index === at ? 'current' : 'todo';
           return (
             <li
               key={step}
-              className={`timeline-step step-${state}`}
+              // Deployed is where the path ends well: reached, not in progress.
+              className={`timeline-step step-${state}${state === 'current' && step === 'deployed' ? ' step-done' : ''}`}
               aria-current={state === 'current' ? 'step' : undefined}
             >
               <span className="timeline-dot" aria-hidden="true" />

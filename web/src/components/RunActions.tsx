@@ -12,7 +12,9 @@ export function RunActions({ run, onChanged }: { run: Run; onChanged: () => void
   const [dialog, setDialog] = useState<'kill' | 'task' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const action = useAction();
-  const acceptsTasks = run.phase === 'planning' || run.phase === 'building';
+  // A run ready for commit (its deploy rejected, say) takes more tasks too: it builds again.
+  const acceptsTasks =
+    run.phase === 'planning' || run.phase === 'building' || run.phase === 'ready_for_commit';
 
   const go = async (work: () => Promise<string>) => {
     setMessage(null);

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError, type Approval, api, type Decision, errorText, type Page } from '../api.ts';
+import { type Approval, api, type Page } from '../api.ts';
+import { OutcomeNote, useDecide } from '../components/ApprovalDecision.tsx';
 import { DECISION_EFFECTS, DecidedApproval, PendingApproval } from '../components/ApprovalItem.tsx';
 import { InlineSelect, pick } from '../components/InlineSelect.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
@@ -29,46 +29,6 @@ async function loadDecided(
   return { items, total: approved.total + rejected.total, limit: LIMIT, offset: 0 };
 }
 
-function decidedText(approval: Approval): string {
-  const verb = approval.state === 'approved' ? 'Approved' : 'Rejected';
-  if (approval.kind !== 'escalation') return `${verb} #${approval.id}.`;
-  return approval.state === 'approved'
-    ? `${verb} #${approval.id}: task #${approval.task_id} goes back to dev.`
-    : `${verb} #${approval.id}: the held dev job is cancelled; task #${approval.task_id} waits for a person.`;
-}
-
-function failureText(id: number, error: unknown): string {
-  if (error instanceof ApiError && error.code === 'WH_APPROVAL_DECIDED') {
-    const state = (error.details as { current_state?: unknown } | null)?.current_state;
-    return `Approval #${id} was already decided by someone else${typeof state === 'string' ? ` (${state})` : ''}, so your decision was not recorded. The lists below are up to date.`;
-  }
-  return `Could not decide approval #${id}: ${errorText(error)}`;
-}
-
-interface Outcome {
-  ok: boolean;
-  text: string;
-}
-
-/** The result of the last decision, focused so keyboard and screen-reader users land on it. */
-function OutcomeNote({ outcome }: { outcome: Outcome | null }) {
-  const ref = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (outcome) ref.current?.focus();
-  }, [outcome]);
-  if (!outcome) return null;
-  return (
-    <p
-      ref={ref}
-      tabIndex={-1}
-      className={outcome.ok ? 'note note-ok' : 'note note-error'}
-      role={outcome.ok ? 'status' : 'alert'}
-    >
-      {outcome.text}
-    </p>
-  );
-}
-
 /** Requests for a person's decision (escalated tasks, deploys): pending first, then the latest decided. */
 export function Approvals() {
   useTitle('Approvals');
@@ -77,8 +37,6 @@ export function Approvals() {
   const [params, setParams] = useSearchParams();
   const decidedState = pick(params.get('state'), DECIDED_STATES);
   const offset = decidedState ? Math.max(0, Number(params.get('offset')) || 0) : 0;
-  const [busy, setBusy] = useState<number | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   const refresh = useDebounced(() => {
     pending.reload();
@@ -106,20 +64,10 @@ export function Approvals() {
     ready,
   );
 
-  const decide = async (approval: Approval, decision: Decision, note: string) => {
-    setBusy(approval.id);
-    setOutcome(null);
-    try {
-      const done = await api.decideApproval(approval.id, decision, note.trim() || undefined);
-      setOutcome({ ok: true, text: decidedText(done) });
-    } catch (error) {
-      setOutcome({ ok: false, text: failureText(approval.id, error) });
-    } finally {
-      setBusy(null);
-      pending.reload();
-      decided.reload();
-    }
-  };
+  const { busy, outcome, decide } = useDecide(() => {
+    pending.reload();
+    decided.reload();
+  });
 
   const filter = (state: string, nextOffset = 0) => {
     const next = new URLSearchParams(params);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { runWorkStages } from '../../../src/domain/pipeline.ts';
+import { isTerminalPhase } from '../../../src/domain/run-phases.ts';
 import { stagesOf } from '../../../src/domain/stages.ts';
 import { api, errorText, type Task, type WhEvent } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
@@ -10,6 +11,8 @@ import { ErrorNote, Loading } from '../components/Notice.tsx';
 import { PhaseTimeline } from '../components/PhaseTimeline.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { RunActions } from '../components/RunActions.tsx';
+import { RunBranchesSection } from '../components/RunBranches.tsx';
+import { RunRelease } from '../components/RunRelease.tsx';
 import { TaskPanel } from '../components/TaskPanel.tsx';
 import { dateTime, timeAgo, usageText } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
@@ -124,7 +127,7 @@ export function RunBoard() {
 
   const data = run.data;
   const selected = selectedId && tasks ? (tasks.get(selectedId) ?? null) : null;
-  const live = data && data.phase !== 'killed' && data.phase !== 'failed' && data.phase !== 'deployed';
+  const live = data && !isTerminalPhase(data.phase);
 
   if (!Number.isInteger(runId) || runId <= 0) return <ErrorNote error="That is not a run number." />;
 
@@ -160,6 +163,7 @@ export function RunBoard() {
         <>
           <PhaseTimeline phase={data.phase} history={phases.data?.items} />
           <ProgressBar progress={data.progress} />
+          <RunRelease run={data} subscribe={subscribe} onChanged={refreshRun} />
           {canOperate && live ? <RunActions run={data} onChanged={() => run.reload()} /> : null}
         </>
       ) : null}
@@ -178,6 +182,7 @@ export function RunBoard() {
               : 'This run has no tasks.'}
         </p>
       ) : null}
+      {data ? <RunBranchesSection runId={runId} subscribe={subscribe} /> : null}
       {selected ? (
         <TaskPanel
           task={selected}
