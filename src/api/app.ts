@@ -20,6 +20,7 @@ import { EventHub } from './event-hub.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { registerApprovalRoutes } from './routes/approvals.ts';
 import { registerBugReportRoutes } from './routes/bug-reports.ts';
+import { registerDirectorRoutes } from './routes/director.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFindingRoutes } from './routes/findings.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -75,6 +76,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerRoleConfigRoutes(app, deps);
   registerBugReportRoutes(app, deps);
   registerApprovalRoutes(app, deps);
+  registerDirectorRoutes(app, deps);
   registerEventRoutes(app, deps);
   const hub = new EventHub(deps.database);
   await hub.start();

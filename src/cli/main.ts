@@ -17,8 +17,9 @@ program
   .command('serve')
   .description('start the API, dashboard and a worker (embedded PGlite unless DATABASE_URL is set)')
   .option('--no-worker', 'run no jobs in this process (PostgreSQL, with separate `wh worker` processes)')
+  .option('--no-director', 'run no Director in this process (another server or `wh director` runs it)')
   .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
-  .action((options: { worker: boolean; concurrency: number }) =>
+  .action((options: { worker: boolean; director: boolean; concurrency: number }) =>
     runCommand(async () => {
       const [{ loadSettings }, { serve }, { describeSandbox }] = await Promise.all([
         import('../config/settings.ts'),
@@ -29,6 +30,7 @@ program
       const server = await serve(settings, {
         worker: options.worker,
         workerConcurrency: options.concurrency,
+        director: options.director,
       });
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
@@ -87,6 +89,43 @@ program
         });
         return 'keep-running';
       }),
+  );
+
+program
+  .command('director')
+  .description(
+    'run the Director alone: it supervises every run (stuck work, TDD, tampered tests, budgets); one acts per database',
+  )
+  .option('--every-seconds <n>', 'how often it looks', parsePositiveInt, 5)
+  .action((options: { everySeconds: number }) =>
+    runCommand(async () => {
+      const [{ loadSettings }, { openConfiguredDatabase }, { createLogger }, { Director }] =
+        await Promise.all([
+          import('../config/settings.ts'),
+          import('../server/open.ts'),
+          import('../server/logger.ts'),
+          import('../director/director.ts'),
+        ]);
+      const settings = loadSettings();
+      const opened = await openConfiguredDatabase(settings);
+      const director = new Director({
+        db: opened.database.db,
+        workspace: settings.dataDir,
+        autoTriggerAgents: settings.autoTriggerAgents,
+        logger: createLogger(settings.logLevel),
+        everyMs: options.everySeconds * 1000,
+      });
+      director.start();
+      process.stdout.write(`Director ${director.id} supervising (every ${options.everySeconds} s)\n`);
+      const stop = async () => {
+        await director.stop();
+        await opened.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return 'keep-running';
+    }),
   );
 
 program

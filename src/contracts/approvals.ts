@@ -39,6 +39,17 @@ export const deployDetailsSchema = z.strictObject({
   }),
 });
 
+const budgetSchema = z.strictObject({
+  tokens: z.number().int().positive().optional(),
+  cost_usd: z.number().positive().optional(),
+});
+
+/** What a budget approval shows: the limits the run reached and what it used. */
+export const budgetDetailsSchema = z.strictObject({
+  budget: budgetSchema,
+  used: z.strictObject({ tokens: count, cost_usd: z.number().min(0).nullable() }),
+});
+
 /** A decision Workhorse waits on: an escalated task (its next dev job is held) or a deploy. */
 export const approvalSchema = z.strictObject({
   id,
@@ -49,7 +60,7 @@ export const approvalSchema = z.strictObject({
   state: z.enum(APPROVAL_STATES),
   requested_by: z.string(),
   reason: z.string(),
-  details: z.union([deployDetailsSchema, z.strictObject({})]),
+  details: z.union([deployDetailsSchema, budgetDetailsSchema, z.strictObject({})]),
   decided_by: z.string().nullable(),
   decision_note: z.string().nullable(),
   decided_at: timestamp.nullable(),

@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { pipelineSchema } from '../domain/pipeline-schema.ts';
 import { DEPLOY_WITH, RELEASE_MODES } from '../domain/release.ts';
 import { id, timestamp } from './common.ts';
+import { directorRuleSettingsSchema } from './director.ts';
 
 /** A week: an agent's timeout beyond it is a mistake (and past 2^31 ms a timer would fire at once). */
 export const MAX_TIMEOUT_SECONDS = 604_800;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+/** Limits of a run's agent work: tokens (input and output), and cost as the agent CLIs report it. */
+export const budgetSettings = z.object({
+  tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  costUsd: z.number().positive().max(1e9).optional(),
+});
 const sandboxSettings = z.object({ network: z.enum(['on', 'none']).optional() });
 
 /** A project's settings, as it is given them and as the API answers with them. */
@@ -44,6 +50,13 @@ export const projectSettingsSchema = z.object({
     })
     .optional(),
   parallelOverlap: z.boolean().optional(),
+  director: z
+    .object({
+      enabled: z.boolean().optional(),
+      rules: directorRuleSettingsSchema.optional(),
+    })
+    .optional(),
+  budget: budgetSettings.optional(),
 });
 
 export const projectSchema = z.strictObject({

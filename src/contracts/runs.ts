@@ -4,6 +4,7 @@ import { pipelineSchema } from '../domain/pipeline-schema.ts';
 import { RUN_PHASES } from '../domain/run-phases.ts';
 import { id, pageOf, timestamp } from './common.ts';
 import { jobSummarySchema } from './jobs.ts';
+import { budgetSettings } from './projects.ts';
 
 const count = z.number().int().min(0);
 const stage = z.string();
@@ -20,6 +21,8 @@ export const runSchema = z.strictObject({
   pipeline: pipelineSchema.nullable(),
   /** The commit the run was released as: the merge commit on the default branch, or the pushed head. */
   released_commit: z.string().nullable(),
+  /** The run's own limits, over its project's; set when a person raises them at a budget approval. */
+  budget: budgetSettings.nullable(),
   killed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,

@@ -28,6 +28,16 @@ import {
   type ApprovalState,
 } from '../domain/approvals.ts';
 import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
+import {
+  type Budget,
+  type BudgetDetails,
+  DIRECTOR_RULE_NAMES,
+  type DirectorProjectSettings,
+  type DirectorRuleName,
+  type DirectorRuleSettings,
+  INTERVENTION_ACTIONS,
+  type InterventionAction,
+} from '../domain/director.ts';
 import type { EventType } from '../domain/event-types.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
 import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
@@ -102,6 +112,10 @@ export interface ProjectSettings {
   release?: ReleaseSettings;
   /** Let tasks whose expected files overlap be in dev at the same time (they may then conflict). */
   parallelOverlap?: boolean;
+  /** The Director for this project: on or off, and each rule's switch and thresholds. */
+  director?: DirectorProjectSettings;
+  /** Limits of each run's agent work (tokens, reported cost); a run may carry its own. */
+  budget?: Budget;
 }
 
 export const projects = pgTable('projects', {
@@ -135,6 +149,8 @@ export const runs = pgTable(
     pipeline: jsonb('pipeline').$type<PipelineEntry[]>(),
     /** The commit the run was released as (the merge commit on the default branch, or the pushed head). */
     releasedCommit: text('released_commit'),
+    /** This run's own limits, over its project's (set when a person raises them at a budget approval). */
+    budget: jsonb('budget').$type<Budget>(),
     killedAt: tstz('killed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -320,7 +336,10 @@ export const approvals = pgTable(
     requestedBy: text('requested_by').notNull(),
     reason: text('reason').notNull().default(''),
     /** What a person decides on: for a deploy, the run's diff summary, test result, open findings, cost. */
-    details: jsonb('details').$type<DeployDetails | Record<string, never>>().notNull().default({}),
+    details: jsonb('details')
+      .$type<DeployDetails | BudgetDetails | Record<string, never>>()
+      .notNull()
+      .default({}),
     decidedBy: text('decided_by'),
     decisionNote: text('decision_note'),
     decidedAt: tstz('decided_at'),
@@ -348,6 +367,48 @@ export const installation = pgTable('installation', {
   id: text('id').primaryKey(),
   createdAt: createdAt(),
 });
+
+/** The Director as a whole: on or off, and which process acts for it now (a lease it renews). */
+export const directorState = pgTable(
+  'director_state',
+  {
+    id: integer('id').primaryKey().default(1),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Installation-wide rule settings (each rule's switch and thresholds), under a project's own. */
+    rules: jsonb('rules').$type<DirectorRuleSettings>().notNull().default({}),
+    leader: text('leader'),
+    leaseExpiresAt: tstz('lease_expires_at'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('director_state_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * What the Director did, once each: its fingerprint (the rule, what it is about, and the evidence's
+ * version) is unique, so two Directors on one database never double an intervention.
+ */
+export const directorInterventions = pgTable(
+  'director_interventions',
+  {
+    id: serial('id').primaryKey(),
+    rule: text('rule').$type<DirectorRuleName>().notNull(),
+    fingerprint: text('fingerprint').notNull().unique(),
+    projectId: integer('project_id').references(() => projects.id),
+    runId: integer('run_id').references(() => runs.id),
+    taskId: integer('task_id').references(() => tasks.id),
+    jobId: bigint('job_id', { mode: 'number' }),
+    action: text('action').$type<InterventionAction>().notNull(),
+    /** What the rule saw, and what the action produced (a finding's id, a job's, an approval's). */
+    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull().default({}),
+    summary: text('summary').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('director_interventions_run_idx').on(t.runId, t.id),
+    check('director_interventions_rule_known', oneOf(t.rule, DIRECTOR_RULE_NAMES)),
+    check('director_interventions_action_known', oneOf(t.action, INTERVENTION_ACTIONS)),
+  ],
+);
 
 export const events = pgTable(
   'events',

@@ -5,5 +5,5 @@
 export const APPROVAL_STATES = Object.freeze(['pending', 'approved', 'rejected', 'void'] as const);
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
-export const APPROVAL_KINDS = Object.freeze(['deploy', 'escalation'] as const);
+export const APPROVAL_KINDS = Object.freeze(['deploy', 'escalation', 'budget'] as const);
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];

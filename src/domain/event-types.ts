@@ -48,6 +48,10 @@ export const EVENT_MEANINGS = {
   'role_config.activated': "An earlier version of a role's configuration was made current.",
   'role_config.seeded': 'The built-in role configurations were written at first start.',
   'approval.decided': 'A person approved or rejected a pending approval.',
+  'director.intervened':
+    'The Director acted on what one of its rules found (a requeue, a finding that sends a task back, a warning, a paused run).',
+  'director.updated':
+    "Someone turned the Director on or off, or changed its rules' settings, for the whole installation.",
   'token.created': 'An API token was made.',
   'token.revoked': 'An API token was revoked.',
   'worker.started': 'A worker process started and registered.',

@@ -1,9 +1,10 @@
-/** `wh serve`: the API (and, as they land, the worker and the Director) in one process. */
+/** `wh serve`: the API, a worker and the Director in one process. */
 import type { SandboxStatus } from '../agents/sandbox.ts';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import { registerSecret, registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
+import { Director } from '../director/director.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
@@ -26,6 +27,8 @@ export interface ServeOptions {
   /** Run jobs in this process (the default; the only way with PGlite). */
   worker: boolean;
   workerConcurrency: number;
+  /** Run the Director in this process (the default); with several servers on one database, one acts. */
+  director?: boolean;
 }
 
 export async function serve(
@@ -62,6 +65,16 @@ export async function serve(
         })
       : null;
     await worker?.start();
+    const director =
+      options.director === false
+        ? null
+        : new Director({
+            db: opened.database.db,
+            workspace: settings.dataDir,
+            autoTriggerAgents: settings.autoTriggerAgents,
+            logger,
+          });
+    director?.start();
     const stopSweep = worker ? scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger) : () => {};
     const stopMaintenance = scheduleMaintenance(opened.database, (error) =>
       logger.warn({ err: error }, 'database maintenance failed'),
@@ -82,6 +95,7 @@ export async function serve(
         await app.close();
         stopMaintenance();
         stopSweep();
+        await director?.stop();
         await worker?.stop();
         await opened.close();
       },

@@ -1,7 +1,7 @@
 /** Runs: one goal for one project, from planning to deployed (or failed, or killed). */
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { jobs, runs, tasks } from '../db/schema.ts';
+import { runs, tasks } from '../db/schema.ts';
 import { runBranchName } from '../domain/git-names.ts';
 import { resolvePipeline } from '../domain/pipeline.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
@@ -12,8 +12,9 @@ import { appendEvent } from './events.ts';
 import { installationId } from './installation.ts';
 import { type RunUsage, usageOf } from './run-usage.ts';
 import { voidApprovalsOfRun } from './steps/escalate.ts';
-import { cancelRunJobs, type Job, openJob, readyState } from './steps/jobs.ts';
+import { cancelRunJobs, type Job, openJob } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run } from './steps/load.ts';
+import { applyPause } from './steps/pause.ts';
 import { enterPhase, recordFirstPhase } from './steps/phases.ts';
 
 export interface TaskProgress {
@@ -88,33 +89,16 @@ export function killRun(
   });
 }
 
-/**
- * Pausing keeps every job: queued ones are held (marked as held by the pause) and resuming queues them
- * again. Running jobs finish; nothing new starts while the run is paused.
- */
+/** Pausing keeps every job (see steps/pause.ts). */
 export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): Promise<Run> {
   return inTransaction(ctx, async (tx) => {
     const current = await loadActiveRun(tx, runId);
-    const [run] = (await tx
-      .update(runs)
-      .set({ paused, updatedAt: sql`now()` })
-      .where(eq(runs.id, runId))
-      .returning()) as [Run];
-    const moved = await tx
-      .update(jobs)
-      .set({ ...readyState(run), updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(jobs.runId, runId),
-          paused ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'held'), eq(jobs.heldByPause, true)),
-        ),
-      )
-      .returning({ id: jobs.id });
+    const { run, jobIds } = await applyPause(tx, runId, paused);
     await appendEvent(tx, ctx.actor, {
       type: paused ? 'run.paused' : 'run.resumed',
       projectId: run.projectId,
       runId,
-      payload: { was_paused: current.paused, job_ids: moved.map((job) => job.id) },
+      payload: { was_paused: current.paused, job_ids: jobIds },
     });
     return run;
   });

@@ -8,6 +8,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyIntervention } from '../../src/services/director.ts';
 import { enqueueJob } from '../../src/services/jobs.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
@@ -20,6 +21,7 @@ const CONTRACTED_TAGS = [
   'jobs',
   'findings',
   'approvals',
+  'director',
   'bug-reports',
   'events',
   'role-configs',
@@ -216,6 +218,42 @@ describe('response contracts', () => {
       note: 'one more try',
     });
     await call('GET', '/api/approvals', '/api/approvals', 200);
+
+    // The Director: its state, switched off and on, and an intervention of each kind that leaves a record
+    // (a budget pause with its approval, decided with a raised budget).
+    await call('GET', '/api/director', '/api/director', 200);
+    await call('PATCH', '/api/director', '/api/director', 200, { enabled: false });
+    await call('PATCH', '/api/director', '/api/director', 200, { enabled: true });
+    const budget = { tokens: 10 };
+    await applyIntervention(api.ctx, {
+      rule: 'budget',
+      fingerprint: `contract:${run.id}:warn`,
+      projectId: project.id,
+      runId: run.id,
+      evidence: { percent: 85 },
+      summary: 'a warning',
+      plan: { kind: 'warn' },
+    });
+    await applyIntervention(api.ctx, {
+      rule: 'budget',
+      fingerprint: `contract:${run.id}:pause`,
+      projectId: project.id,
+      runId: run.id,
+      evidence: { percent: 100 },
+      summary: 'a pause',
+      plan: { kind: 'pause', reason: 'spent', budget, used: { tokens: 10, costUsd: null } },
+    });
+    await call('GET', `/api/director/interventions?run_id=${run.id}`, '/api/director/interventions', 200);
+    const budgets = await call<{ items: { id: number }[] }>(
+      'GET',
+      `/api/approvals?state=pending&run_id=${run.id}`,
+      '/api/approvals',
+      200,
+    );
+    await call('POST', `/api/approvals/${budgets.items[0]!.id}/decide`, '/api/approvals/{id}/decide', 200, {
+      decision: 'approve',
+      budget: { tokens: 1_000_000 },
+    });
 
     // Findings.
     const finding = await call<{ id: number }>('POST', '/api/findings', '/api/findings', 201, {

@@ -159,6 +159,7 @@ function runJson(runId: number, projectId: number, phase: string, killedAt: unkn
     auto_advance_remaining: null,
     pipeline: null,
     released_commit: null,
+    budget: null,
     ...stamps,
   };
 }

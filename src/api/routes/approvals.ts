@@ -37,16 +37,35 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['approvals'],
         summary:
-          "Decide a pending approval. An escalation: approve releases the task's held dev job, reject cancels it",
+          "Decide a pending approval. An escalation: approve releases the task's held dev job, reject cancels it. A deploy: approve queues the deploy, reject keeps the run ready for commit. A budget: approve with `budget` raises the run's limits and resumes it",
         params: idParams,
         body: z.object({
           decision: z.enum(['approve', 'reject']),
           note: z.string().max(2000).optional(),
+          /** A budget approval: the run's raised limits, which approving sets before it resumes the run. */
+          budget: z
+            .strictObject({
+              tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+              cost_usd: z.number().positive().max(1e9).optional(),
+            })
+            .optional(),
         }),
         response: { 200: approvalSchema },
       },
     },
-    async (request) =>
-      toApi(await decideApproval(contextFor(deps, request), request.params.id, request.body)),
+    async (request) => {
+      const { decision, note, budget } = request.body;
+      const limits = budget && {
+        ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
+        ...(budget.cost_usd !== undefined ? { costUsd: budget.cost_usd } : {}),
+      };
+      return toApi(
+        await decideApproval(contextFor(deps, request), request.params.id, {
+          decision,
+          note,
+          budget: limits,
+        }),
+      );
+    },
   );
 }

@@ -1,0 +1,8 @@
+import type { DirectorRule } from '../rule.ts';
+import { budget } from './budget.ts';
+import { stuckTask } from './stuck-task.ts';
+import { tdd } from './tdd.ts';
+import { testTampering } from './test-tampering.ts';
+
+/** Every rule, in the order a tick runs them: the cheap database reads first, then the git reads. */
+export const DIRECTOR_RULE_LIST: readonly DirectorRule[] = [budget, stuckTask, testTampering, tdd];

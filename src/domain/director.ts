@@ -1,0 +1,70 @@
+/**
+ * The Director's rules, by name, with what each watches for, what it does when it fires, and its default
+ * thresholds. A project may turn a rule off or change its thresholds (`settings.director.rules.<name>`) and
+ * turn the Director off for itself (`settings.director.enabled: false`).
+ */
+export const DIRECTOR_RULES = {
+  'stuck-task': {
+    watches: 'a task in a work stage with no job that could move it, idle for `idleMinutes`',
+    action: 'requeue: opens the job of its stage again',
+    defaults: { idleMinutes: 10 },
+  },
+  tdd: {
+    watches: 'a DEV change that touches source files but no test file (`testPattern` names the tests)',
+    action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
+    defaults: {
+      testPattern: '(^|/)(tests?|__tests__|spec)/|[._-](test|spec)\\.[a-z]+$|(^|/)test_[^/]+\\.py$',
+    },
+  },
+  'test-tampering': {
+    watches: 'a DEV change that deletes a test file or adds a skip or only marker to a test',
+    action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
+    defaults: {},
+  },
+  budget: {
+    watches: "a run's reported tokens or cost against its budget (the run's, else its project's)",
+    action: 'at `warnAtPercent` a warning; at 100% the run is paused and a budget approval asks a person',
+    defaults: { warnAtPercent: 80 },
+  },
+} as const;
+
+export type DirectorRuleName = keyof typeof DIRECTOR_RULES;
+export const DIRECTOR_RULE_NAMES = Object.keys(DIRECTOR_RULES) as DirectorRuleName[];
+
+/** What an intervention did. */
+export const INTERVENTION_ACTIONS = Object.freeze(['requeue', 'finding', 'warn', 'pause'] as const);
+export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
+
+/** Limits of a run's agent work; absent limits do not apply. */
+export interface Budget {
+  tokens?: number;
+  costUsd?: number;
+}
+
+/** What a budget approval shows: the limits the run reached and what it used. */
+export interface BudgetDetails {
+  budget: Budget;
+  used: { tokens: number; costUsd: number | null };
+}
+
+/** Per rule: `enabled`, and thresholds by the names of the rule's defaults. */
+export type DirectorRuleSettings = Partial<
+  Record<DirectorRuleName, Record<string, number | string | boolean>>
+>;
+
+export interface DirectorProjectSettings {
+  enabled?: boolean;
+  rules?: DirectorRuleSettings;
+}
+
+/** How far `used` is into `budget`, as the larger of the two percentages, or null when nothing is limited. */
+export function budgetPercent(
+  used: { tokens: number; costUsd: number | null },
+  budget: Budget,
+): number | null {
+  const parts: number[] = [];
+  if (budget.tokens !== undefined && budget.tokens > 0) parts.push((used.tokens / budget.tokens) * 100);
+  if (budget.costUsd !== undefined && budget.costUsd > 0)
+    parts.push(((used.costUsd ?? 0) / budget.costUsd) * 100);
+  return parts.length === 0 ? null : Math.max(...parts);
+}
