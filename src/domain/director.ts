@@ -21,6 +21,33 @@ export const DIRECTOR_RULES = {
     action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
     defaults: {},
   },
+  migrations: {
+    watches:
+      'a DEV change to a model or schema definition without a new migration (Django, SQLAlchemy/Alembic, Drizzle, Prisma, Rails, TypeORM layouts)',
+    action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
+    defaults: {},
+  },
+  orm: {
+    watches: 'raw SQL added to code (not migrations or tests) of a project that names its ORM in `orm`',
+    action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
+    defaults: { orm: '' },
+  },
+  'false-done': {
+    watches:
+      "a stage that passed on the project's test command when it ran no test (its output says zero), or with no test command at all",
+    action: 'zero tests: a high finding, the task goes back to DEV; no test command: a warning, once per run',
+    defaults: {},
+  },
+  'repeated-failure': {
+    watches: 'a task that failed a stage twice in a row for the same reasons',
+    action: 'a course-correct note on the task for its next prompt: the same approach failed twice',
+    defaults: {},
+  },
+  'stuck-run': {
+    watches: 'a run testing with no integration test job left to run it, idle for `idleMinutes`',
+    action: 'requeue: queues its integration test again, once per phase it entered',
+    defaults: { idleMinutes: 10 },
+  },
   budget: {
     watches: "a run's reported tokens or cost against its budget (the run's, else its project's)",
     action: 'at `warnAtPercent` a warning; at 100% the run is paused and a budget approval asks a person',

@@ -89,6 +89,8 @@ export async function releaseDirectorLease(db: Queryable, leader: string): Promi
 export type InterventionPlan =
   /** Opens the job of the task's stage again (the task must still be where the rule saw it, jobless). */
   | { kind: 'requeue' }
+  /** Opens the run's integration test job again (a run testing with none). */
+  | { kind: 'requeue-test' }
   /** A finding on the task from the Director; a task past DEV goes back to it, a complete one gets a fix task. */
   | { kind: 'finding'; severity: Severity; issue: string; recommendation: string; file: string | null }
   /** Only the record and its event: a person is told. */
@@ -113,6 +115,7 @@ export interface Proposal {
 
 const ACTION_OF: Record<InterventionPlan['kind'], InterventionAction> = {
   requeue: 'requeue',
+  'requeue-test': 'requeue',
   finding: 'finding',
   warn: 'warn',
   pause: 'pause',
@@ -191,6 +194,11 @@ async function carryOut(
         stage: task!.pipelineStage,
         priority: task!.priority,
       });
+      return { job_id: job.id, job_state: job.state };
+    }
+    case 'requeue-test': {
+      if (run.phase !== 'testing') return { skipped: `the run is ${run.phase}` };
+      const job = await openJob(tx, ctx, run, { kind: 'integration_test', role: 'qa', priority: 10 });
       return { job_id: job.id, job_state: job.state };
     }
     case 'finding':

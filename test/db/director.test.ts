@@ -3,13 +3,21 @@
  * changes on real git branches. Each rule has a case that fires and one that does not; time is backdated,
  * never slept. Interventions are applied once, however many Directors look.
  */
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectSettings } from '../../src/db/schema.ts';
-import { approvals, directorInterventions, findings, jobs, runs, tasks } from '../../src/db/schema.ts';
+import {
+  approvals,
+  directorInterventions,
+  events,
+  findings,
+  jobs,
+  runs,
+  tasks,
+} from '../../src/db/schema.ts';
 import { Director } from '../../src/director/director.ts';
 import { taskBranchName } from '../../src/domain/git-names.ts';
 import { decideApproval } from '../../src/services/approvals.ts';
@@ -17,7 +25,7 @@ import type { ServiceContext } from '../../src/services/context.ts';
 import { applyIntervention, getDirectorState, updateDirector } from '../../src/services/director.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { createRun, getRun } from '../../src/services/runs.ts';
-import { advanceStage } from '../../src/services/task-stages.ts';
+import { advanceStage, setStage } from '../../src/services/task-stages.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { git } from '../../src/worker/git.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -276,6 +284,163 @@ describe('test-tampering', () => {
     );
     expect(await tickWith('test-tampering')).toEqual([]);
     expect((await taskAfter(stronger.taskId)).stage).toBe('qa');
+  });
+});
+
+describe('migrations', () => {
+  it('sends back a change to a model field without a new migration', async () => {
+    const { taskId } = await passedDev({}, (dir) => {
+      mkdirSync(join(dir, 'shop'), { recursive: true });
+      writeFileSync(
+        join(dir, 'shop', 'models.py'),
+        'class Order(models.Model):\n    total = models.IntegerField()\n',
+      );
+      writeFileSync(join(dir, 'shop', 'test_orders.py'), 'def test_total():\n    assert True\n');
+    });
+    const fired = await tickWith('migrations');
+    expect(fired.map((i) => [i.taskId, i.evidence.schema_files])).toEqual([[taskId, ['shop/models.py']]]);
+    expect((await taskAfter(taskId)).stage).toBe('dev');
+  });
+
+  it('passes the same change with its migration, and a model change that defines no field', async () => {
+    const migrated = await passedDev({}, (dir) => {
+      mkdirSync(join(dir, 'billing', 'migrations'), { recursive: true });
+      writeFileSync(
+        join(dir, 'billing', 'models.py'),
+        'class Invoice(models.Model):\n    due = models.DateField()\n',
+      );
+      writeFileSync(join(dir, 'billing', 'migrations', '0001_initial.py'), 'operations = []\n');
+      writeFileSync(join(dir, 'billing', 'test_invoices.py'), 'def test_due():\n    assert True\n');
+    });
+    const method = await passedDev({}, (dir) => {
+      mkdirSync(join(dir, 'crm'), { recursive: true });
+      writeFileSync(join(dir, 'crm', 'models.py'), 'def full_name(person):\n    return person.first\n');
+      writeFileSync(join(dir, 'crm', 'test_models.py'), 'def test_name():\n    assert True\n');
+    });
+    expect(await tickWith('migrations')).toEqual([]);
+    expect((await taskAfter(migrated.taskId)).stage).toBe('qa');
+    expect((await taskAfter(method.taskId)).stage).toBe('qa');
+  });
+});
+
+describe('orm', () => {
+  const rawSql = (dir: string) => {
+    writeFileSync(
+      join(dir, 'orders.js'),
+      "export const all = (db) => db.query('SELECT id, total FROM orders');\n",
+    );
+    writeFileSync(join(dir, 'orders.test.js'), "import assert from 'node:assert';\nassert.ok(true);\n");
+  };
+
+  it('sends back raw SQL added to the code of a project that names its ORM', async () => {
+    const { taskId } = await passedDev({ director: { rules: { orm: { orm: 'drizzle' } } } }, rawSql);
+    const fired = await tickWith('orm');
+    expect(fired.map((i) => i.taskId)).toEqual([taskId]);
+    expect((await taskAfter(taskId)).findings[0]!.issue).toContain('raw SQL where the project uses drizzle');
+  });
+
+  it('is quiet for a project that names no ORM', async () => {
+    await passedDev({}, rawSql);
+    expect(await tickWith('orm')).toEqual([]);
+  });
+});
+
+/** A task past the stage `stage`, whose job there succeeded with `gates` in its report. */
+async function passedStage(stage: string, gates: object[], testCommand: string | null = 'npm test') {
+  projects += 1;
+  const project = await createProject(ctx, { name: `director-${projects}`, repository: repo, testCommand });
+  const { run } = await createRun(ctx, { projectId: project.id, goal: 'false done', skipPlanning: true });
+  const { task } = await createTask(ctx, { runId: run.id, title: 'claimed done' });
+  await advanceStage(ctx, task.id, { result: 'pass' });
+  const [job] = await database.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.taskId, task.id), eq(jobs.stage, stage)));
+  await database.db
+    .update(jobs)
+    .set({ state: 'succeeded', finishedAt: sql`now()`, report: { verdict: { pass: true }, gates } })
+    .where(eq(jobs.id, job!.id));
+  await advanceStage(ctx, task.id, { result: 'pass' });
+  return { runId: run.id, taskId: task.id };
+}
+
+const gate = (output: string) => ({
+  name: 'test',
+  command: 'npm test',
+  ok: true,
+  exitCode: 0,
+  outputTail: output,
+});
+
+describe('false-done', () => {
+  it('sends back a QA pass whose test command ran no test, and warns of a project with none', async () => {
+    const empty = await passedStage('qa', [gate('TAP version 13\n# tests 0\n# pass 0\n')]);
+    const none = await passedStage('qa', [], null);
+    const fired = await tickWith('false-done');
+    expect(fired.map((i) => [i.taskId, i.action])).toEqual([
+      [empty.taskId, 'finding'],
+      [none.taskId, 'warn'],
+    ]);
+    expect(fired[0]!.evidence).toMatchObject({ command: 'npm test', said: '# tests 0' });
+    expect((await taskAfter(empty.taskId)).stage).toBe('dev');
+  });
+
+  it('passes a QA pass whose tests ran', async () => {
+    await passedStage('qa', [gate('# tests 12\n# pass 12\n')]);
+    expect(await tickWith('false-done')).toEqual([]);
+  });
+});
+
+describe('repeated-failure', () => {
+  it('notes a task that failed the same stage twice for the same reasons, not one that failed differently', async () => {
+    const run = await newRun();
+    const { task: looping } = await createTask(ctx, { runId: run.id, title: 'same mistake' });
+    const { task: learning } = await createTask(ctx, { runId: run.id, title: 'different mistakes' });
+    const result = async (taskId: number, reasons: string[]) =>
+      database.db.insert(events).values({
+        type: 'task.stage_result',
+        projectId: run.projectId,
+        runId: run.id,
+        taskId,
+        payload: { result: 'fail', from: 'qa', to: 'dev', reasons },
+      });
+    await result(looping.id, ['gate test failed (exit 1)']);
+    await result(looping.id, ['gate test failed (exit 1)']);
+    await result(learning.id, ['gate test failed (exit 1)']);
+    await result(learning.id, ['bugs.json reports a high finding']);
+    const fired = await tickWith('repeated-failure');
+    expect(fired.map((i) => i.taskId)).toEqual([looping.id]);
+    const note = (await taskAfter(looping.id)).findings[0]!;
+    expect(note).toMatchObject({ severity: 'medium', status: 'open' });
+    expect(note.issue).toContain('failed qa for the same reasons (gate test failed (exit 1))');
+    await database.db
+      .delete(events)
+      .where(and(eq(events.runId, run.id), eq(events.type, 'task.stage_result')));
+  });
+});
+
+describe('stuck-run', () => {
+  it('queues the test of a run left testing with no test job, and leaves a run whose test is queued', async () => {
+    const stuck = await newRun();
+    const { task } = await createTask(ctx, { runId: stuck.id, title: 'the only task' });
+    await setStage(ctx, task.id, { stage: 'complete' });
+    expect((await getRun(database.db, stuck.id)).phase).toBe('testing');
+    const [test] = await database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.runId, stuck.id), eq(jobs.kind, 'integration_test')));
+    await database.db.update(jobs).set({ state: 'dead' }).where(eq(jobs.id, test!.id));
+    await database.db.execute(
+      sql`update run_phase_changes set at = now() - interval '15 minutes' where run_id = ${stuck.id}`,
+    );
+    const [nudge] = await tickWith('stuck-run');
+    expect(nudge).toMatchObject({ runId: stuck.id, action: 'requeue' });
+    const queued = await database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.runId, stuck.id), eq(jobs.kind, 'integration_test'), eq(jobs.state, 'queued')));
+    expect(queued).toHaveLength(1);
+    expect(await tickWith('stuck-run')).toEqual([]);
   });
 });
 

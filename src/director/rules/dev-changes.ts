@@ -2,12 +2,12 @@
 import type { ProjectSettings } from '../../db/schema.ts';
 import type { DirectorRuleName } from '../../domain/director.ts';
 import type { Proposal } from '../../services/director.ts';
-import { type PassedDev, passedDevJobs } from '../../services/director-reads.ts';
+import { type PassedStage, passedStageJobs } from '../../services/director-reads.ts';
 import type { BranchChanges } from '../changes.ts';
 import type { DirectorView } from '../rule.ts';
 
 export interface ReviewedChange {
-  job: PassedDev;
+  job: PassedStage;
   changes: BranchChanges;
 }
 
@@ -18,8 +18,8 @@ export async function changesToReview(
   isOn: (settings: ProjectSettings) => boolean,
 ): Promise<ReviewedChange[]> {
   const reviewed: ReviewedChange[] = [];
-  for (const job of await passedDevJobs(view.db)) {
-    if (!isOn(job.settings) || !view.firstLook(`${rule}:job-${job.jobId}`)) continue;
+  for (const job of await passedStageJobs(view.db)) {
+    if (job.stage !== 'dev' || !isOn(job.settings) || !view.firstLook(`${rule}:job-${job.jobId}`)) continue;
     const changes = await view.changesOf(job.repository, job.projectId, job.runBranch, job.taskId);
     if (changes) reviewed.push({ job, changes });
   }
@@ -29,7 +29,7 @@ export async function changesToReview(
 /** A high finding on the task of a passed DEV job: it goes back to DEV with the note in its prompt. */
 export function sendBack(
   rule: DirectorRuleName,
-  job: PassedDev,
+  job: PassedStage,
   evidence: Record<string, unknown>,
   finding: { issue: string; recommendation: string; file: string | null },
 ): Proposal {

@@ -219,6 +219,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     return {
       report: {
         verdict,
+        // The project's commands as they ran: what the Director's false-done rule reads.
+        gates: evidence.gates,
         ...(agent ? { agent: { final_text: agent.result.summary.finalText.slice(-2000) } } : {}),
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },
