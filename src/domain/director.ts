@@ -9,6 +9,11 @@ export const DIRECTOR_RULES = {
     action: 'requeue: opens the job of its stage again',
     defaults: { idleMinutes: 10 },
   },
+  'silent-job': {
+    watches: 'a running agent that has written nothing to its job log for `silentMinutes`',
+    action: 'restart: its job is cancelled (the agent is stopped) and its stage job queued again',
+    defaults: { silentMinutes: 20 },
+  },
   tdd: {
     watches: 'a DEV change that touches source files but no test file (`testPattern` names the tests)',
     action: 'a high finding on the task: it goes back to DEV with the note in its prompt',

@@ -200,3 +200,40 @@ export async function testingRunsWithoutJob(db: Queryable): Promise<TestingRun[]
     idleSeconds: Number(row.idle_seconds),
   }));
 }
+
+export interface SilentJob {
+  jobId: number;
+  taskId: number;
+  runId: number;
+  projectId: number;
+  settings: ProjectSettings;
+  stage: string;
+  taskVersion: number;
+  silentSeconds: number;
+}
+
+/**
+ * Running stage jobs of runs at work, with how long since they last wrote to their log (or were claimed):
+ * a lease renewal does not count, so a live worker whose agent hangs shows as silent.
+ */
+export async function runningStageJobs(db: Queryable): Promise<SilentJob[]> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    select j.id, j.task_id, r.id as run_id, r.project_id, p.settings, j.stage, t.version,
+           extract(epoch from now() - j.updated_at)::float8 as silent_seconds
+      from jobs j
+      join tasks t on t.id = j.task_id
+      join runs r on r.id = j.run_id
+      join projects p on p.id = r.project_id
+     where ${ACTIVE_RUN} and j.kind = 'stage' and j.state = 'running' and t.pipeline_stage = j.stage
+     order by j.id`);
+  return result.rows.map((row) => ({
+    jobId: Number(row.id),
+    taskId: Number(row.task_id),
+    runId: Number(row.run_id),
+    projectId: Number(row.project_id),
+    settings: row.settings as ProjectSettings,
+    stage: String(row.stage),
+    taskVersion: Number(row.version),
+    silentSeconds: Number(row.silent_seconds),
+  }));
+}

@@ -6,7 +6,7 @@
  */
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
-import { approvals, directorInterventions, directorState, findings } from '../db/schema.ts';
+import { approvals, directorInterventions, directorState, findings, jobs } from '../db/schema.ts';
 import type {
   Budget,
   DirectorRuleName,
@@ -91,6 +91,8 @@ export type InterventionPlan =
   | { kind: 'requeue' }
   /** Opens the run's integration test job again (a run testing with none). */
   | { kind: 'requeue-test' }
+  /** Cancels a running job (its worker stops the agent) and opens its stage's job again. */
+  | { kind: 'restart'; jobId: number }
   /** A finding on the task from the Director; a task past DEV goes back to it, a complete one gets a fix task. */
   | { kind: 'finding'; severity: Severity; issue: string; recommendation: string; file: string | null }
   /** Only the record and its event: a person is told. */
@@ -116,6 +118,7 @@ export interface Proposal {
 const ACTION_OF: Record<InterventionPlan['kind'], InterventionAction> = {
   requeue: 'requeue',
   'requeue-test': 'requeue',
+  restart: 'requeue',
   finding: 'finding',
   warn: 'warn',
   pause: 'pause',
@@ -201,6 +204,18 @@ async function carryOut(
       const job = await openJob(tx, ctx, run, { kind: 'integration_test', role: 'qa', priority: 10 });
       return { job_id: job.id, job_state: job.state };
     }
+    case 'restart': {
+      const cancelled = await cancelRunningJob(tx, plan.jobId, 'the Director found its agent silent');
+      if (!cancelled) return { skipped: 'the job was no longer running' };
+      const job = await openJob(tx, ctx, run, {
+        kind: 'stage',
+        role: task!.pipelineStage,
+        taskId: task!.id,
+        stage: task!.pipelineStage,
+        priority: task!.priority,
+      });
+      return { cancelled_job_id: plan.jobId, job_id: job.id, job_state: job.state };
+    }
     case 'finding':
       return sendBackWithFinding(tx, ctx, run, task!, plan);
     case 'pause': {
@@ -218,6 +233,16 @@ async function carryOut(
       return { approval_id: approval!.id, held_jobs: jobIds.length };
     }
   }
+}
+
+/** Cancels `jobId` if it is still running; false when it finished meanwhile. */
+async function cancelRunningJob(tx: Tx, jobId: number, reason: string): Promise<boolean> {
+  const cancelled = await tx
+    .update(jobs)
+    .set({ state: 'cancelled', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), eq(jobs.state, 'running')))
+    .returning({ id: jobs.id });
+  return cancelled.length > 0;
 }
 
 async function sendBackWithFinding(

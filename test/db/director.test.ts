@@ -444,6 +444,38 @@ describe('stuck-run', () => {
   });
 });
 
+describe('silent-job', () => {
+  it('cancels a running agent that printed nothing for too long and queues its stage again', async () => {
+    const run = await newRun({ director: { rules: { 'silent-job': { silentMinutes: 15 } } } });
+    const { task: hung, job: hungJob } = await createTask(ctx, { runId: run.id, title: 'hung agent' });
+    const { job: talking } = await createTask(ctx, { runId: run.id, title: 'talking agent' });
+    for (const id of [hungJob!.id, talking!.id])
+      await database.db
+        .update(jobs)
+        .set({ state: 'running', leaseToken: sql`gen_random_uuid()` })
+        .where(eq(jobs.id, id));
+    await database.db.execute(
+      sql`update jobs set updated_at = now() - interval '16 minutes' where id = ${hungJob!.id}`,
+    );
+    await database.db.execute(
+      sql`update jobs set updated_at = now() - interval '5 minutes' where id = ${talking!.id}`,
+    );
+    const fired = await tickWith('silent-job');
+    expect(fired.map((i) => [i.jobId, i.evidence.silent_minutes])).toEqual([[hungJob!.id, 16]]);
+    const taskJobs = await database.db.select().from(jobs).where(eq(jobs.taskId, hung.id)).orderBy(jobs.id);
+    expect(taskJobs.map((j) => [j.state, j.stage])).toEqual([
+      ['cancelled', 'dev'],
+      ['queued', 'dev'],
+    ]);
+    const [still] = await database.db.select().from(jobs).where(eq(jobs.id, talking!.id));
+    expect(still!.state).toBe('running');
+    await database.db
+      .update(jobs)
+      .set({ state: 'cancelled', leaseToken: null })
+      .where(eq(jobs.id, talking!.id));
+  });
+});
+
 describe('the Director itself', () => {
   it('does nothing while it is off, and acts again when it is on', async () => {
     const run = await newRun();

@@ -4,6 +4,7 @@ import { falseDone } from './false-done.ts';
 import { migrations } from './migrations.ts';
 import { orm } from './orm.ts';
 import { repeatedFailure } from './repeated-failure.ts';
+import { silentJob } from './silent-job.ts';
 import { stuckRun } from './stuck-run.ts';
 import { stuckTask } from './stuck-task.ts';
 import { tdd } from './tdd.ts';
@@ -14,6 +15,7 @@ export const DIRECTOR_RULE_LIST: readonly DirectorRule[] = [
   budget,
   stuckTask,
   stuckRun,
+  silentJob,
   repeatedFailure,
   falseDone,
   testTampering,
