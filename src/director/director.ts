@@ -18,11 +18,28 @@ import {
   releaseDirectorLease,
   takeDirectorLease,
 } from '../services/director.ts';
-import { inRepositoryOk, openRepository } from '../worker/git.ts';
+import { inRepository, inRepositoryOk, openRepository, type Repository } from '../worker/git.ts';
 import { repositoryPath } from '../worker/repository.ts';
 import { branchChanges } from './changes.ts';
+import type { Source } from './clones.ts';
 import { type DirectorRule, type DirectorView, ruleConfig } from './rule.ts';
 import { DIRECTOR_RULE_LIST } from './rules/index.ts';
+
+/** Larger files are not read: generated or vendored code, not what an agent wrote. */
+const MAX_READ_BYTES = 512 * 1024;
+
+async function repositoryOf(
+  workspace: string,
+  repository: string,
+  projectId: number,
+): Promise<Repository | null> {
+  const path = repositoryPath(projectId, repository, workspace);
+  return existsSync(path) ? openRepository(path) : null;
+}
+
+function hasBranch(repo: Repository, branch: string): Promise<boolean> {
+  return inRepositoryOk(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+}
 
 export interface DirectorOptions {
   db: Db;
@@ -104,17 +121,29 @@ export class Director {
         return true;
       },
       async changesOf(repository, projectId, runBranch, taskId) {
-        const path = repositoryPath(projectId, repository, workspace);
-        if (!existsSync(path)) return null;
-        const repo = await openRepository(path);
+        const repo = await repositoryOf(workspace, repository, projectId);
         const taskBranch = taskBranchName(runBranch, taskId);
-        const known = await inRepositoryOk(repo, [
-          'rev-parse',
-          '--verify',
-          '--quiet',
-          `refs/heads/${taskBranch}`,
-        ]);
-        return known ? branchChanges(repo, runBranch, taskBranch) : null;
+        if (!repo || !(await hasBranch(repo, taskBranch))) return null;
+        return branchChanges(repo, runBranch, taskBranch);
+      },
+      taskBranchOf: async (job) => taskBranchName(job.runBranch, job.taskId),
+      async filesAt(repository, projectId, ref) {
+        const repo = await repositoryOf(workspace, repository, projectId);
+        if (!repo) return [];
+        const listing = await inRepository(repo, ['ls-tree', '-r', '--name-only', ref]);
+        return listing ? listing.split('\n') : [];
+      },
+      async contentsAt(repository, projectId, ref, paths) {
+        const repo = await repositoryOf(workspace, repository, projectId);
+        if (!repo) return [];
+        const sources: Source[] = [];
+        for (const path of paths) {
+          const size = Number(await inRepository(repo, ['cat-file', '-s', `${ref}:${path}`]));
+          if (size > MAX_READ_BYTES) continue;
+          const content = await inRepository(repo, ['show', `${ref}:${path}`]);
+          if (!content.includes('\0')) sources.push({ path, content });
+        }
+        return sources;
       },
     };
   }

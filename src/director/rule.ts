@@ -7,6 +7,7 @@ import type { ProjectSettings } from '../db/schema.ts';
 import { DIRECTOR_RULES, type DirectorRuleName, type DirectorRuleSettings } from '../domain/director.ts';
 import type { Proposal } from '../services/director.ts';
 import type { BranchChanges } from './changes.ts';
+import type { Source } from './clones.ts';
 
 export interface DirectorView {
   db: Queryable;
@@ -26,6 +27,12 @@ export interface DirectorView {
    * per process, not every tick (its fingerprints still guard against acting twice).
    */
   firstLook(key: string): boolean;
+  /** The task branch a passed stage job's task works on. */
+  taskBranchOf(job: { runBranch: string; taskId: number }): Promise<string>;
+  /** Every file path at `ref` of the project's repository. */
+  filesAt(repository: string, projectId: number, ref: string): Promise<string[]>;
+  /** The contents of `paths` at `ref` (files that cannot be read as text are left out). */
+  contentsAt(repository: string, projectId: number, ref: string, paths: readonly string[]): Promise<Source[]>;
 }
 
 export interface DirectorRule {

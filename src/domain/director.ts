@@ -26,6 +26,12 @@ export const DIRECTOR_RULES = {
     action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
     defaults: {},
   },
+  dry: {
+    watches:
+      'a DEV change that copies a block of code (`minLines` lines, `minTokens` tokens) already in the repository or the change',
+    action: 'a high finding on the task: it goes back to DEV with the note in its prompt',
+    defaults: { minLines: 6, minTokens: 60, maxFiles: 400 },
+  },
   migrations: {
     watches:
       'a DEV change to a model or schema definition without a new migration (Django, SQLAlchemy/Alembic, Drizzle, Prisma, Rails, TypeORM layouts)',

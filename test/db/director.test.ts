@@ -19,6 +19,7 @@ import {
   tasks,
 } from '../../src/db/schema.ts';
 import { Director } from '../../src/director/director.ts';
+import { DIRECTOR_RULE_NAMES } from '../../src/domain/director.ts';
 import { taskBranchName } from '../../src/domain/git-names.ts';
 import { decideApproval } from '../../src/services/approvals.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -323,6 +324,45 @@ describe('migrations', () => {
   });
 });
 
+const TOTALS = `export function totals(orders) {
+  let sum = 0;
+  let count = 0;
+  for (const order of orders) {
+    if (order.cancelled) continue;
+    sum += order.amount * order.quantity;
+    count += order.quantity;
+  }
+  const average = count === 0 ? 0 : sum / count;
+  return { sum, count, average };
+}
+`;
+
+describe('dry', () => {
+  it('sends back a change that copies a block of code instead of calling it', async () => {
+    const { taskId } = await passedDev({}, (dir) => {
+      writeFileSync(join(dir, 'orders.js'), TOTALS);
+      writeFileSync(
+        join(dir, 'report.js'),
+        `// the report's own totals\n${TOTALS.replace('totals', 'reportTotals')}`,
+      );
+      writeFileSync(join(dir, 'orders.test.js'), "import assert from 'node:assert';\nassert.ok(true);\n");
+    });
+    const [fired] = await tickWith('dry');
+    expect(fired).toMatchObject({ taskId, action: 'finding' });
+    const [clone] = fired!.evidence.clones as { added: { path: string }; original: { path: string } }[];
+    expect([clone!.added.path, clone!.original.path].sort()).toEqual(['orders.js', 'report.js']);
+    expect((await taskAfter(taskId)).findings[0]!.issue).toMatch(/^the change copies code: /);
+  });
+
+  it('passes a change of code that repeats nothing', async () => {
+    await passedDev({}, (dir) => {
+      writeFileSync(join(dir, 'orders.js'), TOTALS);
+      writeFileSync(join(dir, 'orders.test.js'), "import assert from 'node:assert';\nassert.ok(true);\n");
+    });
+    expect(await tickWith('dry')).toEqual([]);
+  });
+});
+
 describe('orm', () => {
   const rawSql = (dir: string) => {
     writeFileSync(
@@ -519,6 +559,22 @@ describe('the Director itself', () => {
       .from(directorInterventions)
       .where(eq(directorInterventions.fingerprint, proposal.fingerprint));
     expect(rows).toHaveLength(1);
+  });
+
+  it('the database takes an intervention of every rule the catalogue names', async () => {
+    const run = await newRun();
+    for (const rule of DIRECTOR_RULE_NAMES) {
+      const applied = await applyIntervention(ctx, {
+        rule,
+        fingerprint: `catalogue:${rule}:${run.id}`,
+        projectId: run.projectId,
+        runId: run.id,
+        evidence: {},
+        summary: `a ${rule} warning`,
+        plan: { kind: 'warn' },
+      });
+      expect(applied?.rule).toBe(rule);
+    }
   });
 
   it('leaves a killed run alone', async () => {

@@ -11,7 +11,7 @@ CREATE TABLE "director_interventions" (
 	"summary" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "director_interventions_fingerprint_unique" UNIQUE("fingerprint"),
-	CONSTRAINT "director_interventions_rule_known" CHECK ("director_interventions"."rule" in ('stuck-task', 'silent-job', 'tdd', 'test-tampering', 'migrations', 'orm', 'false-done', 'repeated-failure', 'stuck-run', 'budget')),
+	CONSTRAINT "director_interventions_rule_known" CHECK ("director_interventions"."rule" in ('stuck-task', 'silent-job', 'tdd', 'test-tampering', 'dry', 'migrations', 'orm', 'false-done', 'repeated-failure', 'stuck-run', 'budget')),
 	CONSTRAINT "director_interventions_action_known" CHECK ("director_interventions"."action" in ('requeue', 'finding', 'warn', 'pause'))
 );
 --> statement-breakpoint

@@ -1,5 +1,6 @@
 import type { DirectorRule } from '../rule.ts';
 import { budget } from './budget.ts';
+import { dry } from './dry.ts';
 import { falseDone } from './false-done.ts';
 import { migrations } from './migrations.ts';
 import { orm } from './orm.ts';
@@ -22,4 +23,5 @@ export const DIRECTOR_RULE_LIST: readonly DirectorRule[] = [
   tdd,
   migrations,
   orm,
+  dry,
 ];
