@@ -26,6 +26,7 @@ export const directorStateSchema = z.strictObject({
   lease_expires_at: timestamp.nullable(),
   rules: z.array(directorRuleSchema),
 });
+export type DirectorState = z.infer<typeof directorStateSchema>;
 
 export const interventionSchema = z.strictObject({
   id,
@@ -41,5 +42,6 @@ export const interventionSchema = z.strictObject({
   summary: z.string(),
   created_at: timestamp,
 });
+export type Intervention = z.infer<typeof interventionSchema>;
 
 export const interventionPageSchema = pageOf(interventionSchema);

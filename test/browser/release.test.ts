@@ -6,12 +6,11 @@
  * and its branches section lists the run branch.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASS } from '../support/agents.ts';
 import { oneTaskPasses, planOne } from '../support/release-recipe.ts';
 import {
   ensureBuilt,
@@ -22,6 +21,7 @@ import {
   shot,
   startServerAndBrowser,
 } from './harness.ts';
+import { makeRepository, scriptedSettings } from './scripted.ts';
 
 const skipReason = missingBrowser();
 if (skipReason) console.warn(`Skipping the browser suite: ${skipReason}`);
@@ -31,24 +31,6 @@ interface Run {
   phase: string;
   branch: string;
   released_commit: string | null;
-}
-
-const ROLES = ['pm', 'dev', 'qa', 'sec', 'docs'] as const;
-
-/** A tiny Node project whose `npm test` passes, committed on main. */
-function makeRepository(repo: string): void {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args]);
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(
-    join(repo, 'package.json'),
-    `${JSON.stringify({ name: 'demo', version: '1.0.0', type: 'module', scripts: { test: 'node --test' } })}\n`,
-  );
-  writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
-  mkdirSync(join(repo, 'test'));
-  writeFileSync(join(repo, 'test', 'smoke.test.js'), TEST_PASS("test('smoke', () => assert.ok(true));\n"));
-  git('add', '.');
-  git('commit', '-qm', 'initial');
 }
 
 describe.skipIf(skipReason !== null)('release', () => {
@@ -114,12 +96,7 @@ describe.skipIf(skipReason !== null)('release', () => {
       repository: repo,
       default_branch: 'main',
       test_command: 'npm test',
-      settings: {
-        roles: Object.fromEntries(ROLES.map((role) => [role, { backend: 'scripted' }])),
-        scriptedRecipe: recipe,
-        // Scripted agents need no model API.
-        sandbox: { network: 'none' },
-      },
+      settings: scriptedSettings(recipe),
     });
     expect(project.status).toBe(201);
     const created = await server.api<Run>('POST', '/api/runs', {

@@ -4,6 +4,7 @@ import { ApiError, api, errorText, onUnauthorized, type Session } from './api.ts
 import { Header } from './components/Header.tsx';
 import { Approvals } from './pages/Approvals.tsx';
 import { Bugs } from './pages/Bugs.tsx';
+import { Director } from './pages/Director.tsx';
 import { Login } from './pages/Login.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { Overview } from './pages/Overview.tsx';
@@ -76,6 +77,7 @@ export function App() {
             <Route path="approvals" element={<Approvals />} />
             <Route path="bugs" element={<Bugs />} />
             <Route path="roles" element={<RoleConfigs />} />
+            <Route path="director" element={<Director />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </main>

@@ -5,6 +5,7 @@
 
 import type { Approval } from '../../src/contracts/approvals.ts';
 import type { BugReport } from '../../src/contracts/bug-reports.ts';
+import type { DirectorState, Intervention } from '../../src/contracts/director.ts';
 import type { WhEvent } from '../../src/contracts/events.ts';
 import type { Finding } from '../../src/contracts/findings.ts';
 import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
@@ -16,6 +17,7 @@ import type { Status } from '../../src/contracts/system.ts';
 import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
+import type { DirectorRuleName, DirectorRuleSettings } from '../../src/domain/director.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -36,6 +38,16 @@ export {
 } from '../../src/domain/severity.ts';
 export type { Stage } from '../../src/domain/stages.ts';
 export type Decision = 'approve' | 'reject';
+/** The raised limits a budget approval is approved with. */
+export interface RaisedBudget {
+  tokens?: number;
+  cost_usd?: number;
+}
+export {
+  DIRECTOR_RULE_NAMES,
+  type DirectorRuleName,
+  type DirectorRuleSettings,
+} from '../../src/domain/director.ts';
 
 export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';
 
@@ -43,6 +55,7 @@ import type { Page } from '../../src/contracts/common.ts';
 
 export type { Approval } from '../../src/contracts/approvals.ts';
 export type { BugReport } from '../../src/contracts/bug-reports.ts';
+export type { DirectorState, Intervention } from '../../src/contracts/director.ts';
 export type { WhEvent } from '../../src/contracts/events.ts';
 export type { Finding } from '../../src/contracts/findings.ts';
 export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
@@ -218,8 +231,20 @@ export const api = {
   approvals: (query: { state?: ApprovalState; run_id?: number; limit?: number; offset?: number }) =>
     get<Page<Approval>>('/api/approvals', query),
   allApprovals: (state: ApprovalState) => all<Approval>('/api/approvals', { state }),
-  decideApproval: (id: number, decision: Decision, note?: string) =>
-    post<Approval>(`/api/approvals/${id}/decide`, note ? { decision, note } : { decision }),
+  decideApproval: (id: number, decision: Decision, note?: string, budget?: RaisedBudget) =>
+    post<Approval>(`/api/approvals/${id}/decide`, {
+      decision,
+      ...(note ? { note } : {}),
+      ...(budget ? { budget } : {}),
+    }),
+
+  director: () => get<DirectorState>('/api/director'),
+  /** Admin: each named rule's settings replace that rule's whole. */
+  updateDirector: (change: { enabled?: boolean; rules?: DirectorRuleSettings }) =>
+    patch<DirectorState>('/api/director', change),
+  /** Newest first. */
+  interventions: (query: { rule?: DirectorRuleName | ''; run_id?: number; limit: number; offset?: number }) =>
+    get<Page<Intervention>>('/api/director/interventions', query),
   events: (query: { after_id?: number; limit?: number }) =>
     get<{ items: WhEvent[]; next_after_id: number | null }>('/api/events', query),
 };

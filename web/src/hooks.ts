@@ -1,5 +1,6 @@
 /** Small data hooks: load a resource, keep the last good value while it reloads, drop stale answers. */
 import { type DependencyList, useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { errorText } from './api.ts';
 
 export interface Resource<T> {
@@ -117,4 +118,23 @@ export function useNow(ms = 30_000): number {
     return () => window.clearInterval(timer);
   }, [ms]);
   return now;
+}
+
+/**
+ * A page's filters, kept in its URL: `update` sets each named parameter, or clears it when empty or null,
+ * in place of the current history entry. Any change goes back to the first page (`offset`) unless it names
+ * the offset itself.
+ */
+export function useUrlFilters(): [URLSearchParams, (changes: Record<string, string | null>) => void] {
+  const [params, setParams] = useSearchParams();
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === '') next.delete(key);
+      else next.set(key, value);
+    }
+    if (!('offset' in changes)) next.delete('offset');
+    setParams(next, { replace: true });
+  };
+  return [params, update];
 }

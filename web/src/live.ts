@@ -146,7 +146,8 @@ const names = (value: unknown) => value !== null && value !== undefined;
 /**
  * Events that add or settle an approval: a decision; a stage move that escalated a task (the approval is
  * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it); a run whose tests
- * passed, or whose pipeline was triggered, asking for its deploy; a run that was killed (its approvals go).
+ * passed, or whose pipeline was triggered, asking for its deploy; a run that was killed (its approvals go);
+ * the Director pausing a run at its budget (it asks for a budget approval).
  */
 export function affectsApprovals(event: WhEvent): boolean {
   return (
@@ -154,7 +155,8 @@ export function affectsApprovals(event: WhEvent): boolean {
     event.type === 'run.killed' ||
     (event.type.startsWith('task.stage') && names(event.payload.escalation_approval_id)) ||
     (event.type === 'run.tested' && names(event.payload.approval_id)) ||
-    (event.type === 'run.pipeline_triggered' && names(event.payload.deploy_approval_id))
+    (event.type === 'run.pipeline_triggered' && names(event.payload.deploy_approval_id)) ||
+    (event.type === 'director.intervened' && event.payload.action === 'pause')
   );
 }
 

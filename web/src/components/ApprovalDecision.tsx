@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, type Approval, api, type Decision, errorText } from '../api.ts';
+import { ApiError, type Approval, api, type Decision, errorText, type RaisedBudget } from '../api.ts';
 
 interface Outcome {
   ok: boolean;
@@ -12,6 +12,10 @@ function decidedText(approval: Approval): string {
     return approval.state === 'approved'
       ? `${verb} #${approval.id}: run #${approval.run_id} is being deployed.`
       : `${verb} #${approval.id}: run #${approval.run_id} stays ready for commit.`;
+  if (approval.kind === 'budget')
+    return approval.state === 'approved'
+      ? `${verb} #${approval.id}: run #${approval.run_id} goes on with its raised budget.`
+      : `${verb} #${approval.id}: run #${approval.run_id} stays paused at its budget.`;
   return approval.state === 'approved'
     ? `${verb} #${approval.id}: task #${approval.task_id} goes back to dev.`
     : `${verb} #${approval.id}: the held dev job is cancelled; task #${approval.task_id} waits for a person.`;
@@ -32,11 +36,11 @@ function failureText(id: number, error: unknown): string {
 export function useDecide(onSettled: () => void) {
   const [busy, setBusy] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const decide = async (approval: Approval, decision: Decision, note: string) => {
+  const decide = async (approval: Approval, decision: Decision, note: string, budget?: RaisedBudget) => {
     setBusy(approval.id);
     setOutcome(null);
     try {
-      const done = await api.decideApproval(approval.id, decision, note.trim() || undefined);
+      const done = await api.decideApproval(approval.id, decision, note.trim() || undefined, budget);
       setOutcome({ ok: true, text: decidedText(done) });
     } catch (error) {
       setOutcome({ ok: false, text: failureText(approval.id, error) });

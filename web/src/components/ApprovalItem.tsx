@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Approval, Decision, Run, Task } from '../api.ts';
+import type { Approval, Decision, RaisedBudget, Run, Task } from '../api.ts';
+import { isBudgetDetails, readRaisedLimits, suggestedLimits } from '../budget.ts';
 import { dateTime, duration, timeAgo } from '../format.ts';
 import { Badge } from './Badge.tsx';
+import { BudgetApprovalDetails, type LimitFields, RaisedLimitsFields } from './BudgetApproval.tsx';
 import { DeployDetails } from './DeployDetails.tsx';
 import { Dialog } from './Dialog.tsx';
+import { ErrorNote } from './Notice.tsx';
 
 interface Known {
   approval: Approval;
@@ -14,9 +17,15 @@ interface Known {
   now: number;
 }
 
+const SUBJECTS: Record<Approval['kind'], string> = {
+  deploy: 'Deploy',
+  budget: 'Budget reached',
+  escalation: 'Approval',
+};
+
 /** What the decision is about, linking to the task's panel on its run board. */
 function Subject({ approval, task }: Pick<Known, 'approval' | 'task'>) {
-  if (approval.task_id === null) return <strong>{approval.kind === 'deploy' ? 'Deploy' : 'Approval'}</strong>;
+  if (approval.task_id === null) return <strong>{SUBJECTS[approval.kind]}</strong>;
   return (
     <Link to={`/run/${approval.run_id}/?task=${approval.task_id}`} className="run-title">
       Task #{approval.task_id}
@@ -46,7 +55,23 @@ export const DECISION_EFFECTS: Record<Approval['kind'], string> = {
     "Escalations: Approve releases the task's held dev job so dev tries again; Reject cancels it and leaves the task for a person.",
   deploy:
     "Deploys: Approve releases the run (merged into the default branch, as the project's release settings say) and runs its deploy; Reject keeps the run ready for commit with your note, for more tasks or a later approval.",
+  budget:
+    'Budgets: Approve sets the raised limits you give (above what the run used) and resumes the run; Reject leaves it paused for a person.',
 };
+
+const REJECT_EFFECTS: Record<Approval['kind'], (approval: Approval) => string> = {
+  escalation: (approval) =>
+    `Rejecting cancels the held dev job${approval.job_id !== null ? ` #${approval.job_id}` : ''} of task #${approval.task_id}; the task stays where it is for a person to take over.`,
+  deploy: (approval) =>
+    `Rejecting keeps run #${approval.run_id} ready for commit, undeployed; add tasks to it, ask again from its page, or kill it.`,
+  budget: (approval) =>
+    `Rejecting leaves run #${approval.run_id} paused at its budget; resume or kill it from its page.`,
+};
+
+/** A budget approval's fields, prefilled with raised limits; empty for other kinds. */
+function initialLimits(approval: Approval): LimitFields {
+  return isBudgetDetails(approval.details) ? suggestedLimits(approval.details) : { tokens: '', cost: '' };
+}
 
 function NoteField({ id, note, onChange }: { id: number; note: string; onChange: (note: string) => void }) {
   return (
@@ -62,11 +87,23 @@ function NoteField({ id, note, onChange }: { id: number; note: string; onChange:
 
 /** A request waiting for a person; with `canDecide`, the note, Approve and Reject (confirmed first). */
 export function PendingApproval(
-  props: Known & { canDecide: boolean; busy: boolean; onDecide: (decision: Decision, note: string) => void },
+  props: Known & {
+    canDecide: boolean;
+    busy: boolean;
+    onDecide: (decision: Decision, note: string, budget?: RaisedBudget) => void;
+  },
 ) {
   const { approval, task, run, now, canDecide, busy, onDecide } = props;
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const [limits, setLimits] = useState(() => initialLimits(approval));
+  const [limitsError, setLimitsError] = useState<string | null>(null);
+  const approve = () => {
+    if (approval.kind !== 'budget') return onDecide('approve', note);
+    const read = readRaisedLimits(limits);
+    setLimitsError('error' in read ? read.error : null);
+    if ('budget' in read) onDecide('approve', note, read.budget);
+  };
   return (
     <li className="item approval" data-approval-id={approval.id}>
       <div className="item-head">
@@ -80,17 +117,24 @@ export function PendingApproval(
       </div>
       {approval.reason ? <p className="break">{approval.reason}</p> : null}
       <DeployDetails approval={approval} />
+      <BudgetApprovalDetails approval={approval} />
       <Where approval={approval} run={run} />
       {canDecide ? (
         <div className="decision">
+          {approval.kind === 'budget' ? (
+            <RaisedLimitsFields
+              id={approval.id}
+              fields={limits}
+              onChange={(next) => {
+                setLimits(next);
+                setLimitsError(null);
+              }}
+            />
+          ) : null}
+          <ErrorNote error={limitsError} />
           <NoteField id={approval.id} note={note} onChange={setNote} />
           <div className="button-row">
-            <button
-              type="button"
-              className="button-primary"
-              disabled={busy}
-              onClick={() => onDecide('approve', note)}
-            >
+            <button type="button" className="button-primary" disabled={busy} onClick={approve}>
               Approve
             </button>
             <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
@@ -105,11 +149,7 @@ export function PendingApproval(
         onClose={() => setConfirming(false)}
       >
         <div className="stack">
-          <p>
-            {approval.kind === 'escalation'
-              ? `Rejecting cancels the held dev job${approval.job_id !== null ? ` #${approval.job_id}` : ''} of task #${approval.task_id}; the task stays where it is for a person to take over.`
-              : `Rejecting keeps run #${approval.run_id} ready for commit, undeployed; add tasks to it, ask again from its page, or kill it.`}
-          </p>
+          <p>{REJECT_EFFECTS[approval.kind](approval)}</p>
           <NoteField id={approval.id} note={note} onChange={setNote} />
           <div className="form-actions">
             <button type="button" data-autofocus onClick={() => setConfirming(false)}>
@@ -164,6 +204,7 @@ export function DecidedApproval({ approval, task, run, now }: Known) {
         <blockquote className="decision-note">{approval.decision_note}</blockquote>
       ) : null}
       {approval.reason ? <p className="small muted break">{approval.reason}</p> : null}
+      <BudgetApprovalDetails approval={approval} />
       <Where approval={approval} run={run} />
     </li>
   );

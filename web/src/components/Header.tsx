@@ -10,9 +10,8 @@ const LINKS = [
   { to: '/approvals/', label: 'Approvals', end: false },
   { to: '/bugs/', label: 'Bugs', end: false },
   { to: '/roles/', label: 'Roles', end: false },
+  { to: '/director/', label: 'Director', end: false },
 ];
-
-const SOON = ['Director'];
 
 const LIVE_TEXT = {
   idle: '',
@@ -40,13 +39,6 @@ export function Header({ session, onLogout }: { session: Session; onLogout: () =
                 <NavLink to={link.to} end={link.end}>
                   {link.label}
                 </NavLink>
-              </li>
-            ))}
-            {SOON.map((name) => (
-              <li key={name}>
-                <span className="nav-soon" aria-disabled="true" title={`${name}: coming soon`}>
-                  {name} <small>soon</small>
-                </span>
               </li>
             ))}
           </ul>

@@ -127,7 +127,7 @@ function AwaitingApproval({
             now={now}
             canDecide={canApprove}
             busy={busy === pending.id}
-            onDecide={(decision, note) => decide(pending, decision, note)}
+            onDecide={(decision, note, budget) => decide(pending, decision, note, budget)}
           />
         </ul>
       ) : null}

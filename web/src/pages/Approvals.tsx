@@ -29,7 +29,7 @@ async function loadDecided(
   return { items, total: approved.total + rejected.total, limit: LIMIT, offset: 0 };
 }
 
-/** Requests for a person's decision (escalated tasks, deploys): pending first, then the latest decided. */
+/** Requests for a person's decision (escalated tasks, deploys, budgets): pending first, then the latest decided. */
 export function Approvals() {
   useTitle('Approvals');
   const canApprove = useCan('approve');
@@ -85,7 +85,8 @@ export function Approvals() {
         <div>
           <h1>Approvals</h1>
           <p className="muted">
-            Where Workhorse waits for a person: tasks that keep going back to dev, and deploys.
+            Where Workhorse waits for a person: tasks that keep going back to dev, deploys, and runs that
+            reached their budget.
           </p>
         </div>
       </div>
@@ -131,7 +132,7 @@ export function Approvals() {
                   now={now}
                   canDecide={canApprove}
                   busy={busy === approval.id}
-                  onDecide={(decision, note) => decide(approval, decision, note)}
+                  onDecide={(decision, note, budget) => decide(approval, decision, note, budget)}
                 />
               ))}
             </ul>

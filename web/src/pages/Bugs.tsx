@@ -1,4 +1,4 @@
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import {
   api,
   BUG_STATUSES,
@@ -13,7 +13,7 @@ import { InlineSelect, pick } from '../components/InlineSelect.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { dateTime, label, timeAgo } from '../format.ts';
-import { useAction, useResource, useTitle } from '../hooks.ts';
+import { useAction, useResource, useTitle, useUrlFilters } from '../hooks.ts';
 import { useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
@@ -23,22 +23,13 @@ const LIMIT = 25;
 export function Bugs() {
   useTitle('Bugs');
   const canOperate = useCan('operate');
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlFilters();
   const bugStatus = pick<BugStatus>(params.get('bug_status'), BUG_STATUSES);
   const severity = pick<Severity>(params.get('severity'), SEVERITIES);
   const findingStatus = pick<FindingStatus>(params.get('finding_status'), FINDING_STATUSES);
   const bugOffset = Math.max(0, Number(params.get('bug_offset')) || 0);
   const findingOffset = Math.max(0, Number(params.get('finding_offset')) || 0);
   const action = useAction();
-
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next, { replace: true });
-  };
 
   const refreshBugs = useDebounced(() => bugs.reload());
   const refreshFindings = useDebounced(() => findings.reload());

@@ -4,14 +4,17 @@ import { runWorkStages } from '../../../src/domain/pipeline.ts';
 import { isTerminalPhase } from '../../../src/domain/run-phases.ts';
 import { stagesOf } from '../../../src/domain/stages.ts';
 import { api, errorText, type Task, type WhEvent } from '../api.ts';
+import { appliedBudget } from '../budget.ts';
 import { Badge } from '../components/Badge.tsx';
 import { Board } from '../components/Board.tsx';
+import { BudgetBar } from '../components/BudgetBar.tsx';
 import type { EventBus } from '../components/JobLog.tsx';
 import { ErrorNote, Loading } from '../components/Notice.tsx';
 import { PhaseTimeline } from '../components/PhaseTimeline.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { RunActions } from '../components/RunActions.tsx';
 import { RunBranchesSection } from '../components/RunBranches.tsx';
+import { RunInterventions } from '../components/RunInterventions.tsx';
 import { RunRelease } from '../components/RunRelease.tsx';
 import { TaskPanel } from '../components/TaskPanel.tsx';
 import { dateTime, timeAgo, usageText } from '../format.ts';
@@ -19,6 +22,11 @@ import { useResource, useTitle } from '../hooks.ts';
 import { affectsProgress, endsAttempt, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
+/**
+ * Events that may pause or resume the run (and hold or release its jobs) without a `run.*` event of their
+ * own: the Director's budget pause, and a budget approval that raises the budget and resumes the run.
+ */
+const PAUSES_OR_RESUMES = new Set(['director.intervened', 'approval.decided']);
 /** Run events that change many tasks' jobs at once: read every task again. */
 const BULK = new Set([
   'run.killed',
@@ -27,6 +35,7 @@ const BULK = new Set([
   'run.planned',
   'run.agent_triggered',
   'run.pipeline_triggered',
+  ...PAUSES_OR_RESUMES,
 ]);
 const ALL = -1;
 /** More changed tasks than this in one debounce window: one full read is cheaper than many small ones. */
@@ -84,7 +93,8 @@ export function RunBoard() {
   const ready = useLive({ run_id: runId }, (event) => {
     for (const listener of listeners.current) listener(event);
     if (event.type === 'job.output') return;
-    if (affectsProgress(event.type) || endsAttempt(event.type)) refreshRun();
+    if (affectsProgress(event.type) || endsAttempt(event.type) || PAUSES_OR_RESUMES.has(event.type))
+      refreshRun();
     if (BULK.has(event.type)) refreshTasks(ALL);
     if (event.task_id) refreshTasks(event.task_id);
     const released = event.payload.released_task_ids;
@@ -95,6 +105,9 @@ export function RunBoard() {
 
   const run = useResource(() => api.run(runId), [runId], ready);
   const phases = useResource(() => api.runPhases(runId), [runId], ready);
+  const projectId = run.data?.project_id;
+  // Its budget applies to the run unless the run has one of its own.
+  const project = useResource(() => api.project(projectId!), [projectId], projectId !== undefined);
   useEffect(() => {
     if (ready) loadAll();
   }, [ready, loadAll]);
@@ -128,6 +141,7 @@ export function RunBoard() {
   const data = run.data;
   const selected = selectedId && tasks ? (tasks.get(selectedId) ?? null) : null;
   const live = data && !isTerminalPhase(data.phase);
+  const budget = data ? appliedBudget(data, project.data) : null;
 
   if (!Number.isInteger(runId) || runId <= 0) return <ErrorNote error="That is not a run number." />;
 
@@ -163,8 +177,10 @@ export function RunBoard() {
         <>
           <PhaseTimeline phase={data.phase} history={phases.data?.items} />
           <ProgressBar progress={data.progress} />
+          {budget ? <BudgetBar usage={data.usage} budget={budget} /> : null}
           <RunRelease run={data} subscribe={subscribe} onChanged={refreshRun} />
           {canOperate && live ? <RunActions run={data} onChanged={() => run.reload()} /> : null}
+          <RunInterventions runId={runId} subscribe={subscribe} />
         </>
       ) : null}
       <ErrorNote error={tasksError} />

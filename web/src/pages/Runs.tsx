@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, RUN_PHASES, type RunPhase } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { Dialog } from '../components/Dialog.tsx';
@@ -8,7 +8,7 @@ import { Pager } from '../components/Pager.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { StartRunForm } from '../components/StartRunForm.tsx';
 import { costText, label, timeAgo, usageText } from '../format.ts';
-import { useResource, useTitle } from '../hooks.ts';
+import { useResource, useTitle, useUrlFilters } from '../hooks.ts';
 import { affectsProgress, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
@@ -17,23 +17,13 @@ const LIMIT = 20;
 export function Runs() {
   useTitle('Runs');
   const canOperate = useCan('operate');
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlFilters();
   const [starting, setStarting] = useState(false);
   const projectId = Number(params.get('project')) || undefined;
   const phaseParam = params.get('phase');
   const phase = RUN_PHASES.includes(phaseParam as RunPhase) ? (phaseParam as RunPhase) : undefined;
   const includeKilled = params.get('killed') === '1';
   const offset = Math.max(0, Number(params.get('offset')) || 0);
-
-  const update = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === '') next.delete(key);
-      else next.set(key, value);
-    }
-    if (!('offset' in changes)) next.delete('offset');
-    setParams(next, { replace: true });
-  };
 
   const refreshRuns = useDebounced(() => runs.reload());
   const refreshProjects = useDebounced(() => projects.reload());

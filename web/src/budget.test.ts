@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Project } from './api.ts';
+import { appliedBudget, budgetMeters, readRaisedLimits, suggestedLimits } from './budget.ts';
+
+const usage = { agent_jobs: 2, input_tokens: 700, output_tokens: 100, cost_usd: 0.5, unpriced_jobs: 0 };
+const projectWith = (budget: Project['settings']['budget']) => ({ settings: { budget } }) as Project;
+
+describe('the budget that applies to a run', () => {
+  it("is the run's own, which replaces its project's whole", () => {
+    expect(appliedBudget({ budget: { tokens: 10 } }, projectWith({ costUsd: 1 }))).toEqual({
+      limits: { tokens: 10 },
+      source: 'run',
+    });
+  });
+
+  it("is its project's when the run has none, and none when neither limits it", () => {
+    expect(appliedBudget({ budget: null }, projectWith({ costUsd: 1 }))?.source).toBe('project');
+    expect(appliedBudget({ budget: null }, projectWith({}))).toBeNull();
+    expect(appliedBudget({ budget: null }, projectWith(undefined))).toBeNull();
+    expect(appliedBudget({ budget: null }, undefined)).toBeNull();
+  });
+});
+
+describe('budget meters', () => {
+  it('counts input and output tokens together, and warns from 80%', () => {
+    const [tokens] = budgetMeters(usage, { tokens: 1000 });
+    expect(tokens).toEqual({ what: 'tokens', used: 800, limit: 1000, percent: 80, warn: true });
+    expect(budgetMeters(usage, { tokens: 1001 })[0]?.warn).toBe(false);
+  });
+
+  it('shows one meter per limit, an unpriced run as $0 spent, and an overshoot past 100%', () => {
+    const meters = budgetMeters({ ...usage, cost_usd: null }, { tokens: 400, costUsd: 2 });
+    expect(meters.map((meter) => [meter.what, meter.percent, meter.warn])).toEqual([
+      ['tokens', 200, true],
+      ['cost', 0, false],
+    ]);
+    expect(budgetMeters(usage, {})).toEqual([]);
+  });
+});
+
+describe('raising a budget at its approval', () => {
+  it('suggests double the limit, or double what was used when the run went past it', () => {
+    expect(suggestedLimits({ budget: { tokens: 1000 }, used: { tokens: 900, cost_usd: null } })).toEqual({
+      tokens: '2000',
+      cost: '',
+    });
+    expect(
+      suggestedLimits({ budget: { tokens: 1, cost_usd: 0.5 }, used: { tokens: 300, cost_usd: 0.6 } }),
+    ).toEqual({ tokens: '600', cost: '1.2' });
+  });
+
+  it('reads the fields into the decision body, a blank field leaving its limit out', () => {
+    expect(readRaisedLimits({ tokens: ' 5000 ', cost: '' })).toEqual({ budget: { tokens: 5000 } });
+    expect(readRaisedLimits({ tokens: '', cost: '2.5' })).toEqual({ budget: { cost_usd: 2.5 } });
+  });
+
+  it.each([
+    [{ tokens: '', cost: '' }, /at least one/],
+    [{ tokens: '1.5', cost: '' }, /whole number/],
+    [{ tokens: '0', cost: '' }, /whole number/],
+    [{ tokens: '', cost: '-1' }, /dollars/],
+    [{ tokens: '', cost: 'ten' }, /dollars/],
+  ])('refuses %o', (fields, message) => {
+    const read = readRaisedLimits(fields);
+    expect('error' in read && read.error).toMatch(message);
+  });
+});

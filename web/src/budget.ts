@@ -1,0 +1,89 @@
+/** A run's budget on the page: which limits apply, how far the run is into them, and raising them. */
+import type { Approval, Project, RaisedBudget, Run, RunUsage } from './api.ts';
+
+type Limits = NonNullable<Run['budget']>;
+
+/** The budget rule's default warning point: a meter turns to its warning colour from here. */
+const WARN_AT_PERCENT = 80;
+
+export interface AppliedBudget {
+  limits: Limits;
+  /** Whose limits they are: the run's own (raised at an approval) replace its project's whole. */
+  source: 'run' | 'project';
+}
+
+/** The limits the Director holds a run to, as it reads them; null when nothing limits it. */
+export function appliedBudget(run: Pick<Run, 'budget'>, project: Project | undefined): AppliedBudget | null {
+  if (run.budget) return { limits: run.budget, source: 'run' };
+  const own = project?.settings.budget;
+  return own && (own.tokens !== undefined || own.costUsd !== undefined)
+    ? { limits: own, source: 'project' }
+    : null;
+}
+
+export interface BudgetMeter {
+  what: 'tokens' | 'cost';
+  used: number;
+  limit: number;
+  /** Unclamped: a run may go past its limit before the Director's next look pauses it. */
+  percent: number;
+  warn: boolean;
+}
+
+/** One meter per limit: tokens count input and output together, as the budget rule counts them. */
+export function budgetMeters(usage: RunUsage, limits: Limits): BudgetMeter[] {
+  const meter = (what: BudgetMeter['what'], used: number, limit: number): BudgetMeter => {
+    const percent = (used / limit) * 100;
+    return { what, used, limit, percent, warn: percent >= WARN_AT_PERCENT };
+  };
+  const meters: BudgetMeter[] = [];
+  if (limits.tokens !== undefined)
+    meters.push(meter('tokens', usage.input_tokens + usage.output_tokens, limits.tokens));
+  if (limits.costUsd !== undefined) meters.push(meter('cost', usage.cost_usd ?? 0, limits.costUsd));
+  return meters;
+}
+
+export type BudgetDetails = Extract<Approval['details'], { used: unknown }>;
+
+export function isBudgetDetails(details: Approval['details']): details is BudgetDetails {
+  return 'used' in details && 'budget' in details;
+}
+
+/**
+ * What a budget approval's fields start with: each limit the run reached, doubled from whichever is larger,
+ * the limit or what was used (a run can overshoot between two looks, and the server refuses a limit already
+ * spent).
+ */
+export function suggestedLimits(details: BudgetDetails): { tokens: string; cost: string } {
+  const { budget, used } = details;
+  const tokens = budget.tokens === undefined ? '' : String(Math.max(budget.tokens, used.tokens) * 2);
+  const cost =
+    budget.cost_usd === undefined
+      ? ''
+      : String(Math.ceil(Math.max(budget.cost_usd, used.cost_usd ?? 0) * 2 * 100) / 100);
+  return { tokens, cost };
+}
+
+/** The raised limits from the fields (a blank field leaves that limit off), or why they cannot be sent. */
+export function readRaisedLimits(fields: {
+  tokens: string;
+  cost: string;
+}): { budget: RaisedBudget } | { error: string } {
+  const budget: RaisedBudget = {};
+  const tokens = fields.tokens.trim();
+  const cost = fields.cost.trim();
+  if (tokens) {
+    const value = Number(tokens);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      return { error: 'Tokens must be a whole number above 0.' };
+    budget.tokens = value;
+  }
+  if (cost) {
+    const value = Number(cost);
+    if (!Number.isFinite(value) || value <= 0) return { error: 'Cost must be a number of dollars above 0.' };
+    budget.cost_usd = value;
+  }
+  if (budget.tokens === undefined && budget.cost_usd === undefined)
+    return { error: 'Give at least one raised limit: tokens, cost or both.' };
+  return { budget };
+}
