@@ -132,9 +132,10 @@ describe('Claude Code as the agents of a Workhorse task', () => {
       roles: ROLES,
       passEnv: PASS_ENV,
     });
+    // Ready for commit, the run asks for its deploy approval in the same transaction.
     await waitFor(
-      'the run to be ready for commit',
-      async () => (await getRun(w.database.db, runId)).phase === 'ready_for_commit',
+      'the run to await its deploy approval',
+      async () => (await getRun(w.database.db, runId)).phase === 'awaiting_approval',
       60_000,
     );
 
