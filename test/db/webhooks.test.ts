@@ -234,6 +234,17 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('does not follow a redirect: a 3xx is a failed attempt', async () => {
+    const moved = await receiver();
+    moved.answer = { status: 302, headers: { location: 'http://169.254.169.254/' } };
+    const subscription = await subscribe(moved);
+    await testEvents(subscription.id, 1);
+    await dispatcher().tick();
+    const [attempt, next] = await attemptsOf(subscription.id);
+    expect([attempt!.status, attempt!.responseStatus, next!.status]).toEqual(['failed', 302, 'pending']);
+    expect(moved.received).toHaveLength(1);
+  });
+
   it('signs with both secrets during a rotation, and redelivers on request under the same webhook-id', async () => {
     const target = await receiver();
     const subscription = await subscribe(target);
