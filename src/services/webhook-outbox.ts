@@ -13,7 +13,7 @@
  * Attempts are housekeeping recorded in webhook_deliveries, not events: delivering an event never makes
  * another event to deliver. A subscription disabled by its deliveries is an event (`webhook.disabled`).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import { retryDelayMs, TEST_EVENT_TYPE } from '../domain/webhooks.ts';
@@ -44,19 +44,24 @@ async function committedHighWater(db: Db): Promise<number | null> {
   }
 }
 
-/** Creates the deliveries of every committed event past each enabled subscription's cursor. */
+/**
+ * Creates the deliveries of every committed event past each enabled subscription's cursor. With no
+ * subscription enabled it reads nothing and locks nothing.
+ */
 export async function enqueueDeliveries(db: Db): Promise<number> {
+  const enabled = and(eq(webhookSubscriptions.enabled, true), isNull(webhookSubscriptions.deletedAt));
+  const [any] = await db
+    .select({ id: webhookSubscriptions.id })
+    .from(webhookSubscriptions)
+    .where(enabled)
+    .limit(1);
+  if (!any) return 0;
   const highWater = await committedHighWater(db);
   if (highWater === null) return 0;
   const behind = await db
     .select({ id: webhookSubscriptions.id })
     .from(webhookSubscriptions)
-    .where(
-      and(
-        eq(webhookSubscriptions.enabled, true),
-        sql`${webhookSubscriptions.deletedAt} is null and ${webhookSubscriptions.eventCursor} < ${highWater}`,
-      ),
-    );
+    .where(and(enabled, lt(webhookSubscriptions.eventCursor, highWater)));
   let created = 0;
   for (const { id } of behind) created += await enqueueFor(db, id, highWater);
   return created;

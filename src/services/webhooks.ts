@@ -183,30 +183,37 @@ async function loadDelivery(tx: Tx, id: number): Promise<WebhookDelivery> {
 }
 
 /**
- * Delivers a delivery's event again, as a new attempt due now under the same `webhook-id`. It goes in event
- * order with the subscription's other pending deliveries.
+ * Delivers a delivery's event again under the same `webhook-id`: a new attempt due now, in event order
+ * with the subscription's other pending deliveries; if an attempt at that event is already waiting, that
+ * one is made due now instead of adding a second.
  */
 export function redeliver(ctx: ServiceContext, deliveryId: number): Promise<WebhookDelivery> {
   return inTransaction(ctx, async (tx) => {
     const delivery = await loadDelivery(tx, deliveryId);
     const subscription = await loadSubscription(tx, delivery.subscriptionId);
+    const sameEvent = and(
+      eq(webhookDeliveries.subscriptionId, delivery.subscriptionId),
+      eq(webhookDeliveries.eventId, delivery.eventId),
+    );
+    const [waiting] = await tx
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(and(sameEvent, eq(webhookDeliveries.status, 'pending')))
+      .returning();
     const [last] = await tx
       .select({ attempt: sql<number>`max(${webhookDeliveries.attempt})::int` })
       .from(webhookDeliveries)
-      .where(
-        and(
-          eq(webhookDeliveries.subscriptionId, delivery.subscriptionId),
-          eq(webhookDeliveries.eventId, delivery.eventId),
-        ),
-      );
-    const [row] = await tx
-      .insert(webhookDeliveries)
-      .values({
-        subscriptionId: delivery.subscriptionId,
-        eventId: delivery.eventId,
-        attempt: (last?.attempt ?? delivery.attempt) + 1,
-      })
-      .returning();
+      .where(sameEvent);
+    const [row] = waiting
+      ? [waiting]
+      : await tx
+          .insert(webhookDeliveries)
+          .values({
+            subscriptionId: delivery.subscriptionId,
+            eventId: delivery.eventId,
+            attempt: (last?.attempt ?? delivery.attempt) + 1,
+          })
+          .returning();
     await appendEvent(tx, ctx.actor, {
       type: 'webhook.redelivery_requested',
       projectId: subscription.projectId,

@@ -243,6 +243,9 @@ describe('webhook delivery', () => {
     const [attempt, next] = await attemptsOf(subscription.id);
     expect([attempt!.status, attempt!.responseStatus, next!.status]).toEqual(['failed', 302, 'pending']);
     expect(moved.received).toHaveLength(1);
+    // Asking again while a retry waits makes that retry due rather than adding a second.
+    expect((await redeliver(ctx, attempt!.id)).id).toBe(next!.id);
+    expect(await attemptsOf(subscription.id)).toHaveLength(2);
   });
 
   it('signs with both secrets during a rotation, and redelivers on request under the same webhook-id', async () => {
