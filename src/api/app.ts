@@ -31,6 +31,7 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerStreamRoutes } from './routes/stream.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 export interface BuildOptions {
   /** A pino logger for request logs; none by default (tests). */
@@ -77,6 +78,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerBugReportRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerDirectorRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   const hub = new EventHub(deps.database);
   await hub.start();

@@ -18,6 +18,7 @@ describe('loadSettings', () => {
     expect(settings).toEqual({
       autoTriggerAgents: false,
       allowUnsandboxed: false,
+      webhookAllowPrivate: false,
       llmTimeoutSeconds: 600,
       gooseProvider: null,
       databaseUrl: null,

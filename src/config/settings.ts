@@ -16,6 +16,7 @@ const booleanFlag = z
 const envSchema = z.object({
   AUTO_TRIGGER_AGENTS: booleanFlag.default(false),
   WH_ALLOW_UNSANDBOXED: booleanFlag.default(false),
+  WH_WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   LLM_TIMEOUT: z.coerce
     .number({ error: 'expected a number of seconds' })
     .int('expected a whole number of seconds')
@@ -43,6 +44,8 @@ export interface Settings {
   autoTriggerAgents: boolean;
   /** Run agents unconfined where bubblewrap cannot run (every project); off, they refuse to start. */
   allowUnsandboxed: boolean;
+  /** Let webhooks reach private, loopback and link-local addresses (off: refused after DNS resolution). */
+  webhookAllowPrivate: boolean;
   llmTimeoutSeconds: number;
   gooseProvider: string | null;
   databaseUrl: string | null;
@@ -76,6 +79,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     autoTriggerAgents: e.AUTO_TRIGGER_AGENTS,
     allowUnsandboxed: e.WH_ALLOW_UNSANDBOXED,
+    webhookAllowPrivate: e.WH_WEBHOOK_ALLOW_PRIVATE,
     llmTimeoutSeconds: e.LLM_TIMEOUT,
     gooseProvider: e.GOOSE_PROVIDER ?? null,
     databaseUrl: e.DATABASE_URL ?? null,

@@ -426,34 +426,61 @@ export const events = pgTable(
   (t) => [index('events_run_idx').on(t.runId, t.id)],
 );
 
+/**
+ * A webhook subscriber. `eventCursor` is the id of the last event the dispatcher turned into deliveries for
+ * it (events after it are still to be matched), so no event is skipped across restarts. The secret is kept
+ * to sign with and is answered only when made; during a rotation the previous one signs too until it expires.
+ */
 export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   id: serial('id').primaryKey(),
   url: text('url').notNull(),
   secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretExpiresAt: tstz('previous_secret_expires_at'),
   eventTypes: jsonb('event_types').$type<string[]>().notNull().default([]),
   projectId: integer('project_id').references(() => projects.id),
-  active: boolean('active').notNull().default(true),
+  enabled: boolean('enabled').notNull().default(true),
+  description: text('description').notNull().default(''),
+  disabledReason: text('disabled_reason'),
+  eventCursor: bigint('event_cursor', { mode: 'number' }).notNull().default(0),
+  deletedAt: tstz('deleted_at'),
   createdAt: createdAt(),
+  updatedAt: updatedAt(),
 });
 
+/**
+ * One row per attempt to deliver one event to one subscriber: `pending` until a dispatcher sends it (under
+ * a lease, so one sends it), then `delivered` or `failed`; a failure that will be retried adds the next
+ * attempt as a new pending row. A subscription's pending rows are sent in event order, one at a time.
+ */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     subscriptionId: integer('subscription_id')
       .notNull()
-      .references(() => webhookSubscriptions.id),
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     attempt: integer('attempt').notNull().default(1),
     status: text('status').$type<(typeof DELIVERY_STATUSES)[number]>().notNull().default('pending'),
     responseStatus: integer('response_status'),
+    latencyMs: integer('latency_ms'),
+    responseBody: text('response_body'),
     error: text('error'),
-    nextAttemptAt: tstz('next_attempt_at'),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseToken: uuid('lease_token'),
+    leaseExpiresAt: tstz('lease_expires_at'),
     deliveredAt: tstz('delivered_at'),
+    attemptedAt: tstz('attempted_at'),
     createdAt: createdAt(),
   },
   (t) => [
-    index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_pending_idx')
+      .on(t.subscriptionId, t.eventId)
+      .where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.id),
+    uniqueIndex('webhook_deliveries_attempt_unique').on(t.subscriptionId, t.eventId, t.attempt),
     check('webhook_deliveries_status_known', oneOf(t.status, DELIVERY_STATUSES)),
   ],
 );

@@ -52,6 +52,15 @@ export const EVENT_MEANINGS = {
     'The Director acted on what one of its rules found (a requeue, a finding that sends a task back, a warning, a paused run).',
   'director.updated':
     "Someone turned the Director on or off, or changed its rules' settings, for the whole installation.",
+  'webhook.created': 'A webhook subscription was made (its secret is never in an event).',
+  'webhook.updated': "A webhook subscription's URL, filters, description or switch changed.",
+  'webhook.deleted': 'A webhook subscription was deleted; nothing more is delivered to it.',
+  'webhook.secret_rotated':
+    "A webhook subscription's secret was replaced; the previous one signs too until the overlap ends.",
+  'webhook.disabled':
+    'A webhook subscription was disabled by its deliveries: its receiver answered 410 Gone, or an event stayed undelivered through every retry.',
+  'webhook.test': 'Someone asked for a test event; it is delivered only to the subscription it names.',
+  'webhook.redelivery_requested': 'Someone asked for an event to be delivered again to one subscription.',
   'token.created': 'An API token was made.',
   'token.revoked': 'An API token was revoked.',
   'worker.started': 'A worker process started and registered.',

@@ -28,6 +28,14 @@ const stageMove = {
 };
 
 const jobAttempt = { kind: text, attempt: count };
+/** What a webhook subscription is set to; never its secret. */
+const webhookSettings = {
+  url: text,
+  event_types: z.array(text),
+  project_id: id.nullable(),
+  enabled: z.boolean(),
+  description: text,
+};
 
 export const EVENT_PAYLOADS = {
   'project.created': z.strictObject({ name: text, repository: text }),
@@ -149,6 +157,18 @@ export const EVENT_PAYLOADS = {
     enabled: z.boolean(),
     was_enabled: z.boolean(),
     rules_changed: z.array(text),
+  }),
+  'webhook.created': z.strictObject({ subscription_id: id, ...webhookSettings }),
+  'webhook.updated': z.strictObject({ subscription_id: id, changed: z.array(text), ...webhookSettings }),
+  'webhook.deleted': z.strictObject({ subscription_id: id, url: text }),
+  'webhook.secret_rotated': z.strictObject({ subscription_id: id, previous_valid_until: text }),
+  'webhook.disabled': z.strictObject({ subscription_id: id, url: text, reason: text, event_id: id }),
+  'webhook.test': z.strictObject({ subscription_id: id }),
+  'webhook.redelivery_requested': z.strictObject({
+    subscription_id: id,
+    event_id: id,
+    delivery_id: id,
+    attempt: count,
   }),
   'token.created': z.strictObject({ token_id: id, name: text, role: text }),
   'token.revoked': z.strictObject({ token_id: id, name: text }),

@@ -11,7 +11,9 @@ type Entity =
   | 'role_config'
   | 'bug_report'
   | 'approval'
-  | 'token';
+  | 'token'
+  | 'webhook'
+  | 'webhook_delivery';
 
 const NOT_FOUND: Readonly<Record<Entity, ErrorCode>> = {
   project: 'WH_PROJECT_NOT_FOUND',
@@ -23,11 +25,13 @@ const NOT_FOUND: Readonly<Record<Entity, ErrorCode>> = {
   bug_report: 'WH_BUG_REPORT_NOT_FOUND',
   approval: 'WH_APPROVAL_NOT_FOUND',
   token: 'WH_TOKEN_NOT_FOUND',
+  webhook: 'WH_WEBHOOK_NOT_FOUND',
+  webhook_delivery: 'WH_WEBHOOK_DELIVERY_NOT_FOUND',
 };
 
 export const errors = {
   notFound: (entity: Entity, id: number | string) =>
-    new AppError(NOT_FOUND[entity], `${entity.replace('_', ' ')} ${id} not found`, { id }),
+    new AppError(NOT_FOUND[entity], `${entity.replaceAll('_', ' ')} ${id} not found`, { id }),
   routeNotFound: (method: string, url: string) =>
     new AppError('WH_ROUTE_NOT_FOUND', `no route ${method} ${url}`, { method, url }),
   validation: (message: string, details: Record<string, unknown>) =>

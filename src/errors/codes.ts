@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   WH_BUG_REPORT_NOT_FOUND: { status: 404, meaning: 'No bug report has this id.' },
   WH_APPROVAL_NOT_FOUND: { status: 404, meaning: 'No approval has this id.' },
   WH_TOKEN_NOT_FOUND: { status: 404, meaning: 'No API token has this id.' },
+  WH_WEBHOOK_NOT_FOUND: { status: 404, meaning: 'No webhook subscription has this id.' },
+  WH_WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, meaning: 'No webhook delivery has this id.' },
   WH_REQUEST_TIMEOUT: { status: 408, meaning: 'The request took too long to arrive.' },
   WH_VERSION_CONFLICT: {
     status: 409,

@@ -1,10 +1,11 @@
-/** `wh serve`: the API, a worker and the Director in one process. */
+/** `wh serve`: the API, a worker, the Director and the webhook dispatcher in one process. */
 import type { SandboxStatus } from '../agents/sandbox.ts';
 import { buildApp } from '../api/app.ts';
 import type { Api } from '../api/deps.ts';
 import { registerSecret, registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
 import { Director } from '../director/director.ts';
+import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
@@ -75,6 +76,12 @@ export async function serve(
             logger,
           });
     director?.start();
+    const webhooks = new WebhookDispatcher({
+      db: opened.database.db,
+      allowPrivate: settings.webhookAllowPrivate,
+      logger,
+    });
+    webhooks.start();
     const stopSweep = worker ? scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger) : () => {};
     const stopMaintenance = scheduleMaintenance(opened.database, (error) =>
       logger.warn({ err: error }, 'database maintenance failed'),
@@ -96,6 +103,7 @@ export async function serve(
         stopMaintenance();
         stopSweep();
         await director?.stop();
+        await webhooks.stop();
         await worker?.stop();
         await opened.close();
       },

@@ -2,6 +2,7 @@
 import { registerSecretsFromEnv } from '../config/known-secrets.ts';
 import type { Settings } from '../config/settings.ts';
 import { UserError } from '../errors/user-error.ts';
+import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { loadHandlers } from '../worker/load-handlers.ts';
 import { OutageLog } from '../worker/outage-log.ts';
 import { Worker } from '../worker/worker.ts';
@@ -62,6 +63,13 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
   // Nothing else may be holding the event loop open while the database is away (its sockets are gone).
   const keepAlive = setInterval(() => {}, 60_000);
   await worker.start();
+  // Every worker sends webhooks too: their claims let any number share the work.
+  const webhooks = new WebhookDispatcher({
+    db: opened.database.db,
+    allowPrivate: settings.webhookAllowPrivate,
+    logger,
+  });
+  webhooks.start();
   // This machine's worktrees are this process's to clean up.
   const stopSweep = scheduleWorktreeSweep(opened.database.db, settings.dataDir, logger);
   process.stdout.write(
@@ -72,8 +80,7 @@ export async function runWorkerProcess(settings: Settings, options: WorkerProces
   const drain = (graceMs: number) => {
     stopSweep();
     clearInterval(keepAlive);
-    stopping ??= worker
-      .stop(graceMs)
+    stopping ??= Promise.all([worker.stop(graceMs), webhooks.stop()])
       .then(() => opened.close())
       .then(() => process.exit(0));
     return stopping;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyIntervention } from '../../src/services/director.ts';
 import { enqueueJob } from '../../src/services/jobs.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
+import { enqueueDeliveries } from '../../src/services/webhook-outbox.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 /** The tags whose every operation has a response contract. */
@@ -22,6 +23,7 @@ const CONTRACTED_TAGS = [
   'findings',
   'approvals',
   'director',
+  'webhooks',
   'bug-reports',
   'events',
   'role-configs',
@@ -254,6 +256,35 @@ describe('response contracts', () => {
       decision: 'approve',
       budget: { tokens: 1_000_000 },
     });
+
+    // Webhooks: a subscription made, read, changed, rotated, tested, its delivery redelivered, deleted.
+    const hook = await call<{ id: number; secret: string }>('POST', '/api/webhooks', '/api/webhooks', 201, {
+      url: 'https://hooks.example.com/workhorse',
+      event_types: ['state_change', 'run_created'],
+      project_id: project.id,
+      description: 'contract',
+    });
+    expect(hook.secret).toMatch(/^whsec_/);
+    await call('GET', '/api/webhooks', '/api/webhooks', 200);
+    await call('GET', `/api/webhooks/${hook.id}`, '/api/webhooks/{id}', 200);
+    await call('PATCH', `/api/webhooks/${hook.id}`, '/api/webhooks/{id}', 200, { enabled: false });
+    await call('PATCH', `/api/webhooks/${hook.id}`, '/api/webhooks/{id}', 200, { enabled: true });
+    await call('POST', `/api/webhooks/${hook.id}/rotate-secret`, '/api/webhooks/{id}/rotate-secret', 200);
+    await call('POST', `/api/webhooks/${hook.id}/test`, '/api/webhooks/{id}/test', 202);
+    await enqueueDeliveries(api.database.db);
+    const deliveries = await call<{ items: { id: number }[] }>(
+      'GET',
+      `/api/webhooks/${hook.id}/deliveries`,
+      '/api/webhooks/{id}/deliveries',
+      200,
+    );
+    await call(
+      'POST',
+      `/api/webhook-deliveries/${deliveries.items[0]!.id}/redeliver`,
+      '/api/webhook-deliveries/{id}/redeliver',
+      202,
+    );
+    await call('DELETE', `/api/webhooks/${hook.id}`, '/api/webhooks/{id}', 200);
 
     // Findings.
     const finding = await call<{ id: number }>('POST', '/api/findings', '/api/findings', 201, {

@@ -97,6 +97,7 @@ export async function startAgentWorld(
     autoTriggerAgents: true,
     // In CI agents must run confined: a machine without bubblewrap fails there instead of running them bare.
     allowUnsandboxed: process.env.CI !== 'true',
+    webhookAllowPrivate: false,
     llmTimeoutSeconds: 60,
     gooseProvider: null,
     databaseUrl: database.url,

@@ -1,0 +1,81 @@
+/**
+ * The webhooks API (PGlite and PostgreSQL): a secret is answered when made or rotated and never again, nor
+ * in any event; bad input is a 400 naming the field; unknown ids are 404s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEvents } from '../../src/services/events.ts';
+import { newProject, startTestApi, type TestApi } from '../support/api.ts';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) {
+  return api.app.inject({ method, url, headers: api.auth(), ...(payload ? { payload } : {}) });
+}
+
+describe('webhooks API', () => {
+  it('shows a secret when it is made or rotated, and nowhere else', async () => {
+    const projectId = await newProject(api, 'hooked');
+    const created = await call('POST', '/api/webhooks', {
+      url: 'https://hooks.example.com/in',
+      event_types: ['state_change'],
+      project_id: projectId,
+    });
+    expect(created.statusCode).toBe(201);
+    const { id, secret, event_types } = created.json();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(Buffer.from(secret.slice(6), 'base64')).toHaveLength(24);
+    expect(event_types).toEqual([
+      'run.phase_changed',
+      'task.stage_advanced',
+      'task.stage_set',
+      'task.stage_result',
+    ]);
+    const rotated = (await call('POST', `/api/webhooks/${id}/rotate-secret`)).json();
+    expect(rotated.secret).not.toBe(secret);
+    expect(rotated.previous_secret_expires_at).not.toBeNull();
+
+    const read = [
+      (await call('GET', `/api/webhooks/${id}`)).body,
+      (await call('GET', '/api/webhooks')).body,
+      (await call('PATCH', `/api/webhooks/${id}`, { description: 'ci' })).body,
+      JSON.stringify(await listEvents(api.database.db, { limit: 1000 })),
+    ];
+    for (const body of read) {
+      expect(body).not.toContain(secret);
+      expect(body).not.toContain(rotated.secret);
+    }
+    expect((await call('DELETE', `/api/webhooks/${id}`)).json().enabled).toBe(false);
+    expect((await call('GET', `/api/webhooks/${id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses bad input with 400 and unknown ids with 404', async () => {
+    const bad = [
+      { url: 'ftp://example.com/in' },
+      { url: 'not a url' },
+      { url: 'https://example.com/in', event_types: ['run.exploded'] },
+      { url: 'https://example.com/in', secret: 'whsec_mine' },
+    ];
+    for (const body of bad) {
+      const answer = await call('POST', '/api/webhooks', body);
+      expect(answer.statusCode, JSON.stringify(body)).toBe(400);
+      expect(answer.json().error.code).toBe('WH_VALIDATION_FAILED');
+    }
+    const missingProject = await call('POST', '/api/webhooks', {
+      url: 'https://example.com/in',
+      project_id: 99999,
+    });
+    expect(missingProject.json().error.code).toBe('WH_PROJECT_NOT_FOUND');
+    expect((await call('GET', '/api/webhooks/424242')).json().error.code).toBe('WH_WEBHOOK_NOT_FOUND');
+    expect((await call('POST', '/api/webhook-deliveries/424242/redeliver')).json().error.code).toBe(
+      'WH_WEBHOOK_DELIVERY_NOT_FOUND',
+    );
+  });
+});
