@@ -56,6 +56,7 @@ export class Director {
   readonly id = `${hostname()}:${process.pid}:director:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<unknown> = Promise.resolve();
+  private running = false;
   private readonly seen = new Set<string>();
   private readonly ctx: ServiceContext;
 
@@ -69,9 +70,14 @@ export class Director {
 
   start(): void {
     const tick = () => {
-      this.ticking = this.tick().catch((error) =>
-        this.options.logger?.warn({ err: error }, 'director tick failed'),
-      );
+      // A pass that reads much git outlasts the interval: the next waits rather than overlapping it.
+      if (this.running) return;
+      this.running = true;
+      this.ticking = this.tick()
+        .catch((error) => this.options.logger?.warn({ err: error }, 'director tick failed'))
+        .finally(() => {
+          this.running = false;
+        });
     };
     tick();
     this.timer = setInterval(tick, this.options.everyMs ?? 5000);
