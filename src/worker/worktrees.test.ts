@@ -51,6 +51,13 @@ describe('branches and worktrees', () => {
     expect(await git(repo, ['rev-parse', RUN_BRANCH])).not.toBe(await git(repo, ['rev-parse', 'main']));
   });
 
+  it("cuts a run branch once when the run's first jobs ask for it at the same moment", async () => {
+    await ready();
+    const branch = 'wh/0a1b2c3d/run-8';
+    await Promise.all(Array.from({ length: 8 }, () => ensureRunBranch(repository, branch, 'main')));
+    expect(await git(repo, ['rev-parse', branch])).toBe(await git(repo, ['rev-parse', 'main']));
+  });
+
   it('puts a task in its own worktree on <run branch>-task-<t>, cut from the run branch', async () => {
     await ready();
     const wt = await ensureTaskWorktree(repository, workspace, RUN_BRANCH, 1);

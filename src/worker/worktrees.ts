@@ -33,7 +33,12 @@ export async function ensureRunBranch(
   defaultBranch: string,
 ): Promise<void> {
   if (await branchExists(repo, runBranch)) return;
-  await inRepository(repo, ['branch', runBranch, defaultBranch]);
+  try {
+    await inRepository(repo, ['branch', runBranch, defaultBranch]);
+  } catch (error) {
+    // The run's first jobs start together: another may have made it between the look and the make.
+    if (!(await branchExists(repo, runBranch))) throw error;
+  }
 }
 
 /**

@@ -213,7 +213,19 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     // What DEV actually changed replaces what the plan expected: later tasks are scheduled around it.
     const touched = context.job.stage === 'dev' && verdict.pass ? await changedFiles(wt, wt.base) : undefined;
     if (verdict.pass && mergesOnPass(stage.stage, pipeline)) {
-      const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch);
+      const testCommand = context.project.testCommand;
+      const check = testCommand
+        ? (cwd: string) =>
+            runGate('test', testCommand, {
+              cwd,
+              timeoutSeconds: options.llmTimeoutSeconds,
+              passEnv: context.project.settings.passEnv ?? [],
+              signal: run.signal,
+              hostEnv: options.hostEnv,
+              confinement: confinementFor(options, context, cwd, repo, 'merge-test'),
+            })
+        : undefined;
+      const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch, check);
       if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
     }
     return {
