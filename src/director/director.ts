@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import type { DirectorRuleSettings } from '../domain/director.ts';
+import { type DirectorRuleSettings, ruleConfig } from '../domain/director.ts';
 import { taskBranchName } from '../domain/git-names.ts';
 import type { ServiceContext } from '../services/context.ts';
 import {
@@ -22,7 +22,7 @@ import { inRepository, inRepositoryOk, openRepository, type Repository } from '.
 import { repositoryPath } from '../worker/repository.ts';
 import { branchChanges } from './changes.ts';
 import type { Source } from './clones.ts';
-import { type DirectorRule, type DirectorView, ruleConfig } from './rule.ts';
+import type { DirectorRule, DirectorView } from './rule.ts';
 import { DIRECTOR_RULE_LIST } from './rules/index.ts';
 
 /** Larger files are not read: generated or vendored code, not what an agent wrote. */
@@ -120,7 +120,7 @@ export class Director {
     return {
       db,
       workspace,
-      config: (settings, rule) => ruleConfig(installation, settings, rule),
+      config: (settings, rule) => ruleConfig(installation, settings.director, rule),
       firstLook: (key) => {
         if (this.seen.has(key)) return false;
         this.seen.add(key);

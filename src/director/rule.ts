@@ -4,15 +4,15 @@
  */
 import type { Queryable } from '../db/client.ts';
 import type { ProjectSettings } from '../db/schema.ts';
-import { DIRECTOR_RULES, type DirectorRuleName, type DirectorRuleSettings } from '../domain/director.ts';
+import type { DirectorRuleName, RuleThresholds } from '../domain/director.ts';
 import type { Proposal } from '../services/director.ts';
 import type { BranchChanges } from './changes.ts';
 import type { Source } from './clones.ts';
 
 export interface DirectorView {
   db: Queryable;
-  /** A rule's thresholds for a project, or null when the rule is off there (see ruleConfig). */
-  config<R extends DirectorRuleName>(settings: ProjectSettings, rule: R): Thresholds<R> | null;
+  /** A rule's thresholds for a project, or null when the rule is off there (see ruleConfig in the domain). */
+  config<R extends DirectorRuleName>(settings: ProjectSettings, rule: R): RuleThresholds<R> | null;
   /** The data folder: where clones of repositories given by URL live. */
   workspace: string;
   /** The changes a task branch makes on its run branch; null when the repository or branch is not here. */
@@ -38,22 +38,4 @@ export interface DirectorView {
 export interface DirectorRule {
   name: DirectorRuleName;
   propose(view: DirectorView): Promise<Proposal[]>;
-}
-
-export type Thresholds<R extends DirectorRuleName> = (typeof DIRECTOR_RULES)[R]['defaults'];
-
-/**
- * A rule's thresholds for a project: the defaults, under the installation's settings, under the project's;
- * null when the rule is off there (the project, or failing that the installation, says so).
- */
-export function ruleConfig<R extends DirectorRuleName>(
-  installation: DirectorRuleSettings,
-  settings: ProjectSettings,
-  rule: R,
-): Thresholds<R> | null {
-  if (settings.director?.enabled === false) return null;
-  const { enabled: everywhere, ...general } = installation[rule] ?? {};
-  const { enabled: here, ...own } = settings.director?.rules?.[rule] ?? {};
-  if ((here ?? everywhere) === false) return null;
-  return { ...DIRECTOR_RULES[rule].defaults, ...general, ...own } as Thresholds<R>;
 }

@@ -49,6 +49,12 @@ export const DIRECTOR_RULES = {
     action: 'zero tests: a high finding, the task goes back to DEV; no test command: a warning, once per run',
     defaults: {},
   },
+  loops: {
+    watches: 'a task sent back to DEV `maxLoopBacks` times: it is not converging',
+    action:
+      'an escalation: its next DEV job is held and a person decides (applied by the stage change itself, so no DEV attempt slips in first)',
+    defaults: { maxLoopBacks: 5 },
+  },
   'repeated-failure': {
     watches: 'a task that failed a stage twice in a row for the same reasons',
     action: 'a course-correct note on the task for its next prompt: the same approach failed twice',
@@ -70,7 +76,13 @@ export type DirectorRuleName = keyof typeof DIRECTOR_RULES;
 export const DIRECTOR_RULE_NAMES = Object.keys(DIRECTOR_RULES) as DirectorRuleName[];
 
 /** What an intervention did. */
-export const INTERVENTION_ACTIONS = Object.freeze(['requeue', 'finding', 'warn', 'pause'] as const);
+export const INTERVENTION_ACTIONS = Object.freeze([
+  'requeue',
+  'finding',
+  'warn',
+  'pause',
+  'escalate',
+] as const);
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 
 /** Limits of a run's agent work; absent limits do not apply. */
@@ -105,4 +117,22 @@ export function budgetPercent(
   if (budget.costUsd !== undefined && budget.costUsd > 0)
     parts.push(((used.costUsd ?? 0) / budget.costUsd) * 100);
   return parts.length === 0 ? null : Math.max(...parts);
+}
+
+export type RuleThresholds<R extends DirectorRuleName> = (typeof DIRECTOR_RULES)[R]['defaults'];
+
+/**
+ * A rule's thresholds for a project: the defaults, under the installation's settings, under the project's;
+ * null when the rule is off there (the project, or failing that the installation, says so).
+ */
+export function ruleConfig<R extends DirectorRuleName>(
+  installation: DirectorRuleSettings,
+  project: DirectorProjectSettings | undefined,
+  rule: R,
+): RuleThresholds<R> | null {
+  if (project?.enabled === false) return null;
+  const { enabled: everywhere, ...general } = installation[rule] ?? {};
+  const { enabled: here, ...own } = project?.rules?.[rule] ?? {};
+  if ((here ?? everywhere) === false) return null;
+  return { ...DIRECTOR_RULES[rule].defaults, ...general, ...own } as RuleThresholds<R>;
 }

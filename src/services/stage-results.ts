@@ -66,7 +66,7 @@ export async function applyStageVerdict(
   const move = advance(task.pipelineStage, verdict.pass ? 'pass' : 'fail', workStagesOf(pipeline));
   const notes = verdict.pass ? 'passed on evidence' : verdict.reasons.join('; ');
   const change = await moveTask(tx, ctx, run, task, move, task.version, notes);
-  const escalation = change.loopBack ? await escalateWhenLooping(tx, change, run.id) : null;
+  const escalation = change.loopBack ? await escalateWhenLooping(tx, change, run) : null;
   return {
     ...base,
     type: 'task.stage_result',

@@ -25,7 +25,7 @@ export function advanceStage(ctx: ServiceContext, taskId: number, input: Advance
     const moved = await moveTask(tx, ctx, run, task, move, input.version, input.notes);
     // Whoever reports the results (an agent through this API, or a worker), a task that does not converge
     // waits for a person.
-    const escalation = moved.loopBack ? await escalateWhenLooping(tx, moved, run.id) : null;
+    const escalation = moved.loopBack ? await escalateWhenLooping(tx, moved, run) : null;
     const change = escalation ? { ...moved, job: escalation.job } : moved;
     await appendEvent(tx, ctx.actor, {
       type: 'task.stage_advanced',

@@ -516,6 +516,44 @@ describe('silent-job', () => {
   });
 });
 
+describe('loops', () => {
+  async function failUntilEscalated(settings: ProjectSettings, trips: number) {
+    const run = await newRun(settings);
+    const { task } = await createTask(ctx, { runId: run.id, title: 'not converging' });
+    for (let trip = 0; trip < trips; trip += 1) {
+      await advanceStage(ctx, task.id, { result: 'pass' });
+      await advanceStage(ctx, task.id, { result: 'fail' });
+    }
+    const pending = await database.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.taskId, task.id), eq(approvals.kind, 'escalation')));
+    const recorded = await database.db
+      .select()
+      .from(directorInterventions)
+      .where(and(eq(directorInterventions.taskId, task.id), eq(directorInterventions.rule, 'loops')));
+    return { pending, recorded };
+  }
+
+  it("escalates at the project's own limit, and records it as the Director's", async () => {
+    const { pending, recorded } = await failUntilEscalated(
+      { director: { rules: { loops: { maxLoopBacks: 2 } } } },
+      2,
+    );
+    expect(pending.map((approval) => approval.state)).toEqual(['pending']);
+    expect(recorded.map((row) => [row.action, row.evidence.loop_backs, row.evidence.threshold])).toEqual([
+      ['escalate', 2, 2],
+    ]);
+  });
+
+  it('does not escalate below the limit, or where the project turns the rule off', async () => {
+    expect((await failUntilEscalated({}, 4)).pending).toEqual([]);
+    const off = await failUntilEscalated({ director: { rules: { loops: { enabled: false } } } }, 6);
+    expect(off.pending).toEqual([]);
+    expect(off.recorded).toEqual([]);
+  });
+});
+
 describe('the Director itself', () => {
   it('does nothing while it is off, and acts again when it is on', async () => {
     const run = await newRun();

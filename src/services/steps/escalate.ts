@@ -1,11 +1,15 @@
 /**
- * A task that keeps going back to dev is not converging: after MAX_LOOP_BACKS trips its next dev job is held
- * and a person is asked to decide (an escalation approval) whether it goes on.
+ * A task that keeps going back to dev is not converging: after `maxLoopBacks` trips (the Director's `loops`
+ * rule, MAX_LOOP_BACKS unless the installation or project says otherwise) its next dev job is held and a
+ * person is asked to decide (an escalation approval) whether it goes on. The rule is applied here, by the
+ * stage change itself, so that no DEV attempt starts before the decision; it is recorded as the Director's.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { approvals, jobs } from '../../db/schema.ts';
+import { approvals, directorInterventions, directorState, jobs } from '../../db/schema.ts';
+import { ruleConfig } from '../../domain/director.ts';
 import type { Job } from './jobs.ts';
+import { loadProject, type Run } from './load.ts';
 import type { StageChange } from './move-task.ts';
 
 /** After this many trips back to dev a task stops and waits for a person: it is not converging. */
@@ -41,12 +45,22 @@ export async function voidApprovalsOfRun(tx: Tx, runId: number, why: string): Pr
   return voided.map((row) => row.id).sort((a, b) => a - b);
 }
 
+/** The loop-back count that escalates a task of `run`, or null when the `loops` rule is off for it. */
+async function loopLimit(tx: Tx, run: Pick<Run, 'projectId'>): Promise<number | null> {
+  const [state] = await tx.select({ rules: directorState.rules }).from(directorState);
+  const project = await loadProject(tx, run.projectId);
+  const config = ruleConfig(state?.rules ?? {}, project.settings.director, 'loops');
+  return config ? Number(config.maxLoopBacks) : null;
+}
+
 export async function escalateWhenLooping(
   tx: Tx,
   change: StageChange,
-  runId: number,
+  run: Pick<Run, 'id' | 'projectId'>,
 ): Promise<Escalation | null> {
-  if (change.task.loopBacks < MAX_LOOP_BACKS) return null;
+  const limit = await loopLimit(tx, run);
+  if (limit === null || change.task.loopBacks < limit) return null;
+  const runId = run.id;
   const [held] = change.job
     ? await tx
         .update(jobs)
@@ -81,5 +95,23 @@ export async function escalateWhenLooping(
       reason: `task ${change.task.id} "${change.task.title}" went back to dev ${change.task.loopBacks} times; its next dev job is held until someone decides`,
     })
     .returning({ id: approvals.id });
+  await tx
+    .insert(directorInterventions)
+    .values({
+      rule: 'loops',
+      fingerprint: `loops:task-${change.task.id}:loop-back-${change.task.loopBacks}`,
+      projectId: run.projectId,
+      runId,
+      taskId: change.task.id,
+      jobId: change.job?.id ?? null,
+      action: 'escalate',
+      evidence: {
+        loop_backs: change.task.loopBacks,
+        threshold: limit,
+        outcome: { approval_id: approval!.id },
+      },
+      summary: `task ${change.task.id} went back to dev ${change.task.loopBacks} times: its next dev job waits for a person`,
+    })
+    .onConflictDoNothing({ target: directorInterventions.fingerprint });
   return { approvalId: approval!.id, job: held ?? null };
 }

@@ -1,0 +1,4 @@
+ALTER TABLE "director_interventions" DROP CONSTRAINT "director_interventions_rule_known";--> statement-breakpoint
+ALTER TABLE "director_interventions" DROP CONSTRAINT "director_interventions_action_known";--> statement-breakpoint
+ALTER TABLE "director_interventions" ADD CONSTRAINT "director_interventions_rule_known" CHECK ("director_interventions"."rule" in ('stuck-task', 'silent-job', 'tdd', 'test-tampering', 'dry', 'migrations', 'orm', 'false-done', 'loops', 'repeated-failure', 'stuck-run', 'budget'));--> statement-breakpoint
+ALTER TABLE "director_interventions" ADD CONSTRAINT "director_interventions_action_known" CHECK ("director_interventions"."action" in ('requeue', 'finding', 'warn', 'pause', 'escalate'));
