@@ -1,12 +1,14 @@
 /**
  * A webhook receiver on 127.0.0.1 that checks every request's signature by the Standard Webhooks
- * specification, written here from the specification (not with Workhorse's signing code), and records
- * what it got. What it answers is set by `answer`, switchable while it runs; `close` refuses connections
+ * specification twice, independently of Workhorse's signing code: with the specification's own library
+ * (`standardwebhooks`, which also checks the timestamp's freshness) and with the specification written out
+ * here; the two must agree. It records what it got. What it answers is set by `answer`, switchable while it runs; `close` refuses connections
  * until `listen` opens the same port again.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface Received {
   id: string;
@@ -35,6 +37,29 @@ function verifies(secret: string, request: IncomingMessage, body: string): boole
     });
 }
 
+/** The reference implementation's verdict: it throws on a bad signature or a stale timestamp. */
+function libraryVerifies(secret: string, request: IncomingMessage, body: string): boolean {
+  try {
+    new Webhook(secret).verify(body, {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function verifiedBoth(secret: string, request: IncomingMessage, body: string): boolean {
+  const library = libraryVerifies(secret, request, body);
+  if (library !== verifies(secret, request, body))
+    throw new Error(
+      `the standardwebhooks library and the specification disagree on ${request.headers['webhook-id']}`,
+    );
+  return library;
+}
+
 export class WebhookReceiver {
   readonly received: Received[] = [];
   answer: Answer = { status: 204 };
@@ -55,7 +80,7 @@ export class WebhookReceiver {
           timestamp,
           type: parsed.type,
           eventId: parsed.data.event_id,
-          verifiedWith: this.secrets.filter((secret) => verifies(secret, request, body)),
+          verifiedWith: this.secrets.filter((secret) => verifiedBoth(secret, request, body)),
           answered: this.answer.status,
         });
         response.writeHead(this.answer.status, this.answer.headers).end('ok');
