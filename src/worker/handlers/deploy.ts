@@ -5,17 +5,17 @@
  * The job's log streams both. Evidence decides: the command's exit code, or the agent's clean exit and a
  * `deploy_report.json` of success whose every step exited 0.
  */
+
 import { resolveRelease } from '../../domain/release.ts';
 import { deployReportSchema } from '../../domain/reports.ts';
 import { approvedDeploy } from '../../services/approvals.ts';
 import { applyDeployResult, type DeployOutcome } from '../../services/deploy-results.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
-import { confinementFor } from '../confinement.ts';
-import { runGate } from '../gates.ts';
 import { inCheckout, type Repository } from '../git.ts';
 import type { JobHandler, JobRunContext } from '../handler.ts';
 import { JobLogWriter } from '../job-log.ts';
 import { withIntegrationWorktree } from '../merge.ts';
+import { runProjectCommand } from '../project-command.ts';
 import { releaseRun } from '../release.ts';
 import { loadReport } from '../report-file.ts';
 import { isLocalPath, localRepository } from '../repository.ts';
@@ -99,15 +99,15 @@ async function deployWithCommand({
       return { outcome: { ...outcome, ok: true, outputTail: '' }, usage: { exitCode: null } };
     }
     log.write(`[workhorse] deploy: ${command}\n`);
-    const gate = await runGate('deploy', command, {
+    const gate = await runProjectCommand(
+      { options, context, repo, signal: run.signal },
+      'deploy',
+      command,
       cwd,
-      timeoutSeconds: options.llmTimeoutSeconds,
-      passEnv: context.project.settings.passEnv ?? [],
-      signal: run.signal,
-      hostEnv: options.hostEnv,
-      confinement: confinementFor(options, context, cwd, repo, 'deploy'),
-      onOutput: (chunk) => log.write(chunk),
-    });
+      {
+        onOutput: (chunk) => log.write(chunk),
+      },
+    );
     log.write(`\n[workhorse] deploy exited ${gate.exitCode ?? 'without a code'}\n`);
     return {
       outcome: {

@@ -3,13 +3,13 @@
  * test command configured there is nothing to run, and the run is ready for commit on its tasks' evidence.
  * Passing, the run's deploy approval is asked for with the change's summary.
  */
+
 import { applyIntegrationResult } from '../../services/integration-results.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
-import { confinementFor } from '../confinement.ts';
-import { runGate } from '../gates.ts';
 import { inCheckout } from '../git.ts';
 import type { JobHandler } from '../handler.ts';
 import { withIntegrationWorktree } from '../merge.ts';
+import { runProjectCommand } from '../project-command.ts';
 import { diffSummary } from '../release.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext } from '../run-agent-for-job.ts';
@@ -28,14 +28,12 @@ export function createIntegrationHandler(options: AgentWorkOptions): JobHandler 
       await inCheckout(worktree, ['reset', '--hard', '-q', runBranch]);
       await inCheckout(worktree, ['clean', '-fdq']);
       if (!project.testCommand) return null;
-      return runGate('test', project.testCommand, {
-        cwd: worktree.path,
-        timeoutSeconds: options.llmTimeoutSeconds,
-        passEnv: project.settings.passEnv ?? [],
-        signal: run.signal,
-        hostEnv: options.hostEnv,
-        confinement: confinementFor(options, context, worktree.path, repo, 'test'),
-      });
+      return runProjectCommand(
+        { options, context, repo, signal: run.signal },
+        'test',
+        project.testCommand,
+        worktree.path,
+      );
     });
     // What a person approving the deploy sees of the change: the run branch against the default branch.
     const diff = await diffSummary(repo, project.defaultBranch, context.run.branch!);

@@ -3,6 +3,7 @@
  * stage), run by an agent in the task's worktree and judged by evidence (the agent's exit, its report, the
  * project's gates, Workhorse's own checks), never by its word. The pipeline table says which evidence.
  */
+
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { discardedRef, wipRef } from '../../domain/git-names.ts';
@@ -23,12 +24,11 @@ import { applyStageVerdict } from '../../services/stage-results.ts';
 import { loadRun } from '../../services/steps/load.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
 import { catchUpWithRunBranch } from '../catch-up.ts';
-import { confinementFor } from '../confinement.ts';
 import { conflictsCheck, halfResolvedMerge } from '../conflicts.ts';
-import { runGate } from '../gates.ts';
 import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { mergeTaskIntoRun } from '../merge.ts';
+import { runProjectCommand } from '../project-command.ts';
 import type { MergeConflicts } from '../prompt.ts';
 import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
@@ -126,16 +126,7 @@ async function collectEvidence(
       ? [check, context.project[GATE_COMMANDS[check]]]
       : [stage.stage, stage.command];
     if (!command) continue;
-    gates.push(
-      await runGate(name, command, {
-        cwd: wt.path,
-        timeoutSeconds: options.llmTimeoutSeconds,
-        passEnv: context.project.settings.passEnv ?? [],
-        signal,
-        hostEnv: options.hostEnv,
-        confinement: confinementFor(options, context, wt.path, repo, name),
-      }),
-    );
+    gates.push(await runProjectCommand({ options, context, repo, signal }, name, command, wt.path));
   }
   const evidence: StageEvidence = {
     report: {
@@ -216,13 +207,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
       const testCommand = context.project.testCommand;
       const check = testCommand
         ? (cwd: string) =>
-            runGate('test', testCommand, {
-              cwd,
-              timeoutSeconds: options.llmTimeoutSeconds,
-              passEnv: context.project.settings.passEnv ?? [],
-              signal: run.signal,
-              hostEnv: options.hostEnv,
-              confinement: confinementFor(options, context, cwd, repo, 'merge-test'),
+            runProjectCommand({ options, context, repo, signal: run.signal }, 'test', testCommand, cwd, {
+              label: 'merge-test',
             })
         : undefined;
       const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch, check);
