@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { events } from '../db/schema.ts';
-import type { Event } from '../services/events.ts';
+import { type Event, eventColumns } from '../services/events.ts';
 import { announceListener, withdrawListener } from '../services/live-listeners.ts';
 
 const LOOKBACK_IDS = 500;
@@ -113,7 +113,7 @@ export class EventHub {
   private async read(): Promise<void> {
     const from = Math.max(this.floor, this.highest - LOOKBACK_IDS);
     const rows = await this.database.db
-      .select()
+      .select(eventColumns)
       .from(events)
       .where(gt(events.id, from))
       .orderBy(events.id)

@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -77,6 +78,12 @@ const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * A 64-bit transaction id (PostgreSQL's xid8), carried as text: it can pass 2^53. Compared only in SQL,
+ * where `pg_snapshot_xmin(pg_current_snapshot())` tells which transactions have all ended.
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /** How a project's (or one role's) agents are confined. */
 export interface SandboxSettings {
@@ -421,14 +428,21 @@ export const events = pgTable(
     jobId: bigint('job_id', { mode: 'number' }),
     actor: text('actor'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The transaction that wrote the event. Ids are taken at insert, not at commit, so a reader going by id
+     * alone could pass an id whose transaction commits later; going by (xid, id) below the oldest
+     * transaction still running, it never can (webhook-outbox.ts).
+     */
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
     createdAt: createdAt(),
   },
-  (t) => [index('events_run_idx').on(t.runId, t.id)],
+  (t) => [index('events_run_idx').on(t.runId, t.id), index('events_xid_idx').on(t.xid, t.id)],
 );
 
 /**
- * A webhook subscriber. `eventCursor` is the id of the last event the dispatcher turned into deliveries for
- * it (events after it are still to be matched), so no event is skipped across restarts. The secret is kept
+ * A webhook subscriber. `eventCursorXid` and `eventCursor` are the transaction and id of the last event the
+ * dispatcher turned into deliveries for it (events after it are still to be matched), so no event is
+ * skipped across restarts. The secret is kept
  * to sign with and is answered only when made; during a rotation the previous one signs too until it expires.
  */
 export const webhookSubscriptions = pgTable('webhook_subscriptions', {
@@ -443,6 +457,8 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   description: text('description').notNull().default(''),
   disabledReason: text('disabled_reason'),
   eventCursor: bigint('event_cursor', { mode: 'number' }).notNull().default(0),
+  /** With `eventCursor`, the (xid, id) of that last event: the outbox reads events in that order. */
+  eventCursorXid: xid8('event_cursor_xid').notNull().default(sql`'0'::xid8`),
   deletedAt: tstz('deleted_at'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -2,14 +2,19 @@
  * The events log: one row per state change, written in the same transaction as the change.
  * It is the audit trail, the live feed and the webhook outbox.
  */
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, lt, type SQL } from 'drizzle-orm';
 import { redactKnownValue } from '../config/known-secrets.ts';
 import type { Queryable, Tx } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 import type { EventType } from '../domain/event-types.ts';
 import type { EventPayload } from '../domain/events.ts';
 
-export type Event = typeof events.$inferSelect;
+/** An event as read and answered: its transaction id (`xid`) is the webhook outbox's business alone. */
+const { xid: _xid, ...eventColumns } = getTableColumns(events);
+
+export { eventColumns };
+
+export type Event = Omit<typeof events.$inferSelect, 'xid'>;
 
 interface EventSubjects {
   projectId?: number | null;
@@ -44,7 +49,7 @@ export async function appendEvent(tx: Tx, actor: string | null, input: EventInpu
       // Payloads quote people and agents (titles, findings, errors): known secrets never reach the feed.
       payload: redactKnownValue(input.payload),
     })
-    .returning();
+    .returning(eventColumns);
   return row!;
 }
 
@@ -67,7 +72,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
   if (filter.projectId !== undefined) conditions.push(eq(events.projectId, filter.projectId));
   if (filter.taskId !== undefined) conditions.push(eq(events.taskId, filter.taskId));
   return db
-    .select()
+    .select(eventColumns)
     .from(events)
     .where(and(...conditions))
     .orderBy(filter.newestFirst ? desc(events.id) : asc(events.id))

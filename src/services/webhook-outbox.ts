@@ -3,9 +3,10 @@
  *
  * 1. `enqueueDeliveries` turns new events into one pending delivery per matching subscription, advancing
  *    the subscription's cursor in the same transaction (so no event is skipped or doubled across restarts).
- *    It reads only up to a high-water mark below which every event has committed: an id is taken when a
- *    row is inserted, not when it commits, so a later id can be visible before an earlier one.
- * 2. `claimDeliveries` leases due deliveries, each the oldest pending one of its subscription (a failing
+ *    An id is taken when a row is inserted, not when it commits, so a later id can be visible before an
+ *    earlier one: the outbox goes in (transaction id, id) order, only up to the oldest transaction still
+ *    running, past which nothing can commit any more (no lock; PostgreSQL and PGlite alike).
+ * 2. `claimDeliveries` leases due deliveries, each the first pending one of its subscription in that order (a failing
  *    delivery holds the later ones of its subscription, not others'), `FOR UPDATE SKIP LOCKED` as the job
  *    queue claims: one dispatcher sends each attempt.
  * 3. `recordAttempt` writes how the attempt went, fenced by its lease, and schedules the next attempt.
@@ -13,35 +14,43 @@
  * Attempts are housekeeping recorded in webhook_deliveries, not events: delivering an event never makes
  * another event to deliver. A subscription disabled by its deliveries is an event (`webhook.disabled`).
  */
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import { retryDelayMs, TEST_EVENT_TYPE } from '../domain/webhooks.ts';
-import { appendEvent, type Event } from './events.ts';
+import { appendEvent, type Event, eventColumns } from './events.ts';
 import type { WebhookDelivery, WebhookSubscription } from './webhooks.ts';
 
-/** Events matched per subscription per pass, by id range. */
+/** Events matched per subscription per pass. */
 const ENQUEUE_BATCH = 1000;
 
 const ACTOR = 'webhooks';
 
+/** An event's place in the outbox's order: its transaction, then its id. */
+interface OutboxMark {
+  xid: string;
+  id: number;
+}
+
 /**
- * The highest event id below which nothing can still commit: a SHARE lock on events waits for every
- * transaction that inserted one to end. Held for one statement; null when the wait is too long (a long
- * transaction is writing), and the next pass tries again.
+ * The last event, in (xid, id) order, of the transactions that have all ended: those below the oldest one
+ * still running (`pg_snapshot_xmin`). Every event up to it is visible now or never will be, and an event
+ * committed later belongs to a running or newer transaction, so it sorts after it whatever its id. Null
+ * when there is no such event. Read before any lock, so the reader's own transaction holds nothing back.
  */
-async function committedHighWater(db: Db): Promise<number | null> {
-  try {
-    return await db.transaction(async (tx) => {
-      await tx.execute(sql`set local lock_timeout = '2s'`);
-      await tx.execute(sql`lock table events in share mode`);
-      const [row] = await tx.select({ max: sql<string | null>`max(${events.id})` }).from(events);
-      return Number(row?.max ?? 0);
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === '55P03') return null;
-    throw error;
-  }
+async function committedHighWater(db: Db): Promise<OutboxMark | null> {
+  const result = await db.execute<{ xid: string; id: string }>(sql`
+    select e.xid::text as xid, e.id from events e
+     where e.xid < pg_snapshot_xmin(pg_current_snapshot())
+     order by e.xid desc, e.id desc
+     limit 1`);
+  const [row] = result.rows;
+  return row ? { xid: row.xid, id: Number(row.id) } : null;
+}
+
+/** Rows whose cursor has not reached `mark`. */
+function behind(mark: OutboxMark) {
+  return sql`(${webhookSubscriptions.eventCursorXid}, ${webhookSubscriptions.eventCursor}) < (${mark.xid}::xid8, ${mark.id})`;
 }
 
 /**
@@ -58,47 +67,58 @@ export async function enqueueDeliveries(db: Db): Promise<number> {
   if (!any) return 0;
   const highWater = await committedHighWater(db);
   if (highWater === null) return 0;
-  const behind = await db
+  const late = await db
     .select({ id: webhookSubscriptions.id })
     .from(webhookSubscriptions)
-    .where(and(enabled, lt(webhookSubscriptions.eventCursor, highWater)));
+    .where(and(enabled, behind(highWater)));
   let created = 0;
-  for (const { id } of behind) created += await enqueueFor(db, id, highWater);
+  for (const { id } of late) created += await enqueueFor(db, id, highWater);
   return created;
 }
 
 /**
- * One subscription's next batch: locked so two dispatchers do not both advance it (the other skips it),
- * matched in SQL (a project filter, a type filter where empty means every type, and test events only for
- * the subscription they name).
+ * One subscription's next batch, in (xid, id) order up to `highWater`: locked so two dispatchers do not
+ * both advance it (the other skips it), matched in SQL (a project filter, a type filter where empty means
+ * every type, and test events only for the subscription they name); the cursor moves to the batch's last
+ * event, matched or not.
  */
-function enqueueFor(db: Db, subscriptionId: number, highWater: number): Promise<number> {
+function enqueueFor(db: Db, subscriptionId: number, highWater: OutboxMark): Promise<number> {
   return db.transaction(async (tx) => {
     const [subscription] = await tx
       .select()
       .from(webhookSubscriptions)
-      .where(eq(webhookSubscriptions.id, subscriptionId))
+      .where(and(eq(webhookSubscriptions.id, subscriptionId), behind(highWater)))
       .for('update', { skipLocked: true });
-    if (!subscription || subscription.eventCursor >= highWater) return 0;
-    const upTo = Math.min(highWater, subscription.eventCursor + ENQUEUE_BATCH);
+    if (!subscription) return 0;
     const types = sql.param([...subscription.eventTypes]);
-    const inserted = await tx.execute(sql`
-      insert into webhook_deliveries (subscription_id, event_id)
-      select ${subscription.id}, e.id from events e
-       where e.id > ${subscription.eventCursor} and e.id <= ${upTo}
-         and case when e.type = ${TEST_EVENT_TYPE}
-               then e.payload->>'subscription_id' = ${String(subscription.id)}
-               else (${subscription.projectId}::int is null or e.project_id = ${subscription.projectId})
-                and (cardinality(${types}::text[]) = 0 or e.type = any(${types}::text[]))
-             end
-       order by e.id
-      on conflict do nothing
-      returning id`);
+    const result = await tx.execute<{ created: number; xid: string | null; id: string | null }>(sql`
+      with batch as (
+        select e.id, e.xid, e.type, e.project_id, e.payload from events e
+         where (e.xid, e.id) > (${subscription.eventCursorXid}::xid8, ${subscription.eventCursor})
+           and (e.xid, e.id) <= (${highWater.xid}::xid8, ${highWater.id})
+         order by e.xid, e.id
+         limit ${ENQUEUE_BATCH}),
+      inserted as (
+        insert into webhook_deliveries (subscription_id, event_id)
+        select ${subscription.id}, b.id from batch b
+         where case when b.type = ${TEST_EVENT_TYPE}
+                 then b.payload->>'subscription_id' = ${String(subscription.id)}
+                 else (${subscription.projectId}::int is null or b.project_id = ${subscription.projectId})
+                  and (cardinality(${types}::text[]) = 0 or b.type = any(${types}::text[]))
+               end
+         order by b.xid, b.id
+        on conflict do nothing
+        returning id),
+      last as (select xid, id from batch order by xid desc, id desc limit 1)
+      select (select count(*)::int from inserted) as created,
+             (select xid::text from last) as xid, (select id from last) as id`);
+    const [row] = result.rows;
+    if (!row || row.xid === null || row.id === null) return 0;
     await tx
       .update(webhookSubscriptions)
-      .set({ eventCursor: upTo })
+      .set({ eventCursorXid: row.xid, eventCursor: Number(row.id) })
       .where(eq(webhookSubscriptions.id, subscription.id));
-    return inserted.rows.length;
+    return Number(row.created);
   });
 }
 
@@ -149,6 +169,7 @@ export async function claimDeliveries(db: Db, claim: DeliveryClaim): Promise<Cla
      where id = any(array(
        select d.id from webhook_deliveries d
          join webhook_subscriptions s on s.id = d.subscription_id
+         join events e on e.id = d.event_id
         where d.status = 'pending'
           and d.next_attempt_at <= now()
           and (d.lease_expires_at is null or d.lease_expires_at < now())
@@ -156,9 +177,10 @@ export async function claimDeliveries(db: Db, claim: DeliveryClaim): Promise<Cla
           and d.subscription_id <> all(${sql.param([...claim.skipSubscriptions])}::int[])
           and not exists (
             select 1 from webhook_deliveries earlier
+              join events earlier_event on earlier_event.id = earlier.event_id
              where earlier.subscription_id = d.subscription_id
                and earlier.status = 'pending'
-               and (earlier.event_id, earlier.id) < (d.event_id, d.id))
+               and (earlier_event.xid, earlier.event_id, earlier.id) < (e.xid, d.event_id, d.id))
         order by d.next_attempt_at, d.id
         for update of d skip locked
         limit ${limit}))
@@ -170,7 +192,7 @@ export async function claimDeliveries(db: Db, claim: DeliveryClaim): Promise<Cla
     .from(webhookSubscriptions)
     .where(inArray(webhookSubscriptions.id, [...new Set(deliveries.map((d) => d.subscriptionId))]));
   const eventRows = await db
-    .select()
+    .select(eventColumns)
     .from(events)
     .where(inArray(events.id, [...new Set(deliveries.map((d) => d.eventId))]));
   return deliveries.map((delivery) => ({

@@ -79,6 +79,9 @@ export function createSubscription(
         projectId: fields.projectId ?? null,
         enabled: fields.enabled ?? true,
         description: fields.description ?? '',
+        // From now on: after every event already visible, and every event of a transaction older than this
+        // one (it began before the subscription); its own events and later transactions' come after.
+        eventCursorXid: sql`pg_current_xact_id()`,
         eventCursor: sql`(select coalesce(max(id), 0) from events)`,
       })
       .returning();

@@ -41,7 +41,7 @@ const fields = {
 };
 
 function subscriptionAnswer(subscription: WebhookSubscription) {
-  const { secret: _secret, previousSecret: _previous, ...shown } = subscription;
+  const { secret: _secret, previousSecret: _previous, eventCursorXid: _xid, ...shown } = subscription;
   return toApi(shown);
 }
 
