@@ -23,6 +23,8 @@ export interface ApiDeps {
   version: string;
   /** Whether this process can confine agents, as found at start. */
   sandbox: SandboxStatus;
+  /** Subscriptions may name private, loopback and link-local hosts (WH_WEBHOOK_ALLOW_PRIVATE); default no. */
+  webhookAllowPrivate?: boolean;
   /** How much may wait unsent for a live-stream client, and for how long (defaults: 4 MB, 10 s). */
   streamLimits?: Partial<StreamLimits>;
 }

@@ -54,6 +54,7 @@ export async function serve(
         startedAt: new Date(),
         version: VERSION,
         sandbox,
+        webhookAllowPrivate: settings.webhookAllowPrivate,
       },
       { logger },
     );

@@ -9,6 +9,7 @@ import { webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import { expandEventTypes } from '../domain/webhooks.ts';
 import { errors } from '../errors/catalogue.ts';
 import { newWebhookSecret } from '../webhooks/signature.ts';
+import { refusedTarget } from '../webhooks/target-check.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { loadProject } from './steps/load.ts';
@@ -25,6 +26,18 @@ export interface SubscriptionFields {
   projectId?: number | null | undefined;
   enabled?: boolean | undefined;
   description?: string | undefined;
+}
+
+/** Whether subscriptions may point at private, loopback and link-local addresses (WH_WEBHOOK_ALLOW_PRIVATE). */
+export interface TargetPolicy {
+  allowPrivate: boolean;
+}
+
+/** Checked before the transaction: it may wait on DNS. */
+async function assertTargetAllowed(url: string | undefined, policy: TargetPolicy): Promise<void> {
+  if (url === undefined) return;
+  const refused = await refusedTarget(url, policy.allowPrivate);
+  if (refused !== null) throw errors.validation(refused, { issues: [{ path: ['url'], message: refused }] });
 }
 
 function catalogued(names: readonly string[]): string[] {
@@ -64,10 +77,12 @@ export function listSubscriptions(db: Queryable): Promise<WebhookSubscription[]>
 }
 
 /** Makes a subscription; its secret is in this answer and no other. It takes events from now on. */
-export function createSubscription(
+export async function createSubscription(
   ctx: ServiceContext,
   fields: SubscriptionFields & { url: string },
+  policy: TargetPolicy,
 ): Promise<WebhookSubscription> {
+  await assertTargetAllowed(fields.url, policy);
   return inTransaction(ctx, async (tx) => {
     if (fields.projectId) await loadProject(tx, fields.projectId);
     const [row] = await tx
@@ -94,11 +109,13 @@ export function createSubscription(
   });
 }
 
-export function updateSubscription(
+export async function updateSubscription(
   ctx: ServiceContext,
   id: number,
   fields: SubscriptionFields,
+  policy: TargetPolicy,
 ): Promise<WebhookSubscription> {
+  await assertTargetAllowed(fields.url, policy);
   return inTransaction(ctx, async (tx) => {
     const before = await loadSubscription(tx, id);
     if (fields.projectId) await loadProject(tx, fields.projectId);

@@ -3,6 +3,7 @@
  * link-local, carrier-grade NAT, unspecified, multicast and reserved ranges, in IPv4 and IPv6 (and IPv4
  * written inside IPv6), so a subscription cannot be pointed at the server's own network.
  */
+import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 const blocked = new BlockList();
@@ -48,4 +49,31 @@ export function isPrivateAddress(address: string): boolean {
   if (family !== 6) return true;
   const v4 = embeddedIpv4(address);
   return v4 ? blocked.check(v4, 'ipv4') : blocked.check(address, 'ipv6');
+}
+
+export class RefusedAddressError extends Error {
+  override name = 'RefusedAddressError';
+}
+
+/**
+ * The address to connect to for `host` (a name or a literal, IPv6 in brackets or not): the first it
+ * resolves to, once every address it resolves to has been checked, so no answer can slip a private one in.
+ */
+export async function checkedAddress(
+  host: string,
+  allowPrivate: boolean,
+): Promise<{ address: string; family: number }> {
+  const literal = host.replace(/^\[|\]$/g, '');
+  const addresses = isIP(literal)
+    ? [{ address: literal, family: isIP(literal) }]
+    : await lookup(literal, { all: true, verbatim: true });
+  if (addresses.length === 0) throw new Error(`${host} resolves to no address`);
+  if (!allowPrivate) {
+    const refused = addresses.find((entry) => isPrivateAddress(entry.address));
+    if (refused)
+      throw new RefusedAddressError(
+        `${host} resolves to ${refused.address}, a private, loopback or link-local address (set WH_WEBHOOK_ALLOW_PRIVATE=true to allow)`,
+      );
+  }
+  return addresses[0]!;
 }

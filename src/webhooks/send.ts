@@ -3,11 +3,10 @@
  * before connecting to the one checked (a DNS answer cannot change between the check and the connection);
  * redirects are not followed (a 3xx is a failed attempt), so no redirect can lead to a private address.
  */
-import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isPrivateAddress } from './address.ts';
+import type { LookupFunction } from 'node:net';
+import { checkedAddress } from './address.ts';
 
 export const RESPONSE_BODY_LIMIT = 1024;
 
@@ -26,29 +25,6 @@ export interface SendResult {
   /** The first KB of the answer. */
   body: string | null;
   error: string | null;
-}
-
-export class RefusedAddressError extends Error {
-  override name = 'RefusedAddressError';
-}
-
-async function checkedAddress(
-  host: string,
-  allowPrivate: boolean,
-): Promise<{ address: string; family: number }> {
-  const literal = host.replace(/^\[|\]$/g, '');
-  const addresses = isIP(literal)
-    ? [{ address: literal, family: isIP(literal) }]
-    : await lookup(literal, { all: true, verbatim: true });
-  if (addresses.length === 0) throw new Error(`${host} resolves to no address`);
-  if (!allowPrivate) {
-    const refused = addresses.find((entry) => isPrivateAddress(entry.address));
-    if (refused)
-      throw new RefusedAddressError(
-        `${host} resolves to ${refused.address}, a private, loopback or link-local address (set WH_WEBHOOK_ALLOW_PRIVATE=true to allow)`,
-      );
-  }
-  return addresses[0]!;
 }
 
 export async function sendWebhook(options: SendOptions): Promise<SendResult> {

@@ -1,6 +1,7 @@
 /**
  * The webhooks API (PGlite and PostgreSQL): a secret is answered when made or rotated and never again, nor
- * in any event; bad input is a 400 naming the field; unknown ids are 404s.
+ * in any event; bad input is a 400 naming the field; unknown ids are 404s; a private target is refused
+ * when set unless WH_WEBHOOK_ALLOW_PRIVATE is on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/services/events.ts';
@@ -77,5 +78,50 @@ describe('webhooks API', () => {
     expect((await call('POST', '/api/webhook-deliveries/424242/redeliver')).json().error.code).toBe(
       'WH_WEBHOOK_DELIVERY_NOT_FOUND',
     );
+  });
+
+  it('refuses a URL whose host is, or resolves to, a private, loopback or link-local address', async () => {
+    const privateUrls = [
+      'http://127.0.0.1:9/in',
+      'http://localhost:9/in', // a name resolving to 127.0.0.1
+      'http://[::1]:9/in',
+      'http://169.254.169.254/latest',
+      'http://10.1.2.3/in',
+      'http://[::ffff:192.168.0.1]/in',
+    ];
+    for (const url of privateUrls) {
+      const answer = await call('POST', '/api/webhooks', { url });
+      expect(answer.statusCode, url).toBe(400);
+      const { error } = answer.json();
+      expect(error.code).toBe('WH_VALIDATION_FAILED');
+      expect(error.message).toMatch(/private, loopback or link-local address.*WH_WEBHOOK_ALLOW_PRIVATE=true/);
+      expect(error.details.issues[0].path).toEqual(['url']);
+    }
+    const created = await call('POST', '/api/webhooks', { url: 'https://93.184.215.14/in' });
+    expect(created.statusCode).toBe(201);
+    const moved = await call('PATCH', `/api/webhooks/${created.json().id}`, { url: 'http://localhost/in' });
+    expect(moved.statusCode).toBe(400);
+    expect((await call('GET', `/api/webhooks/${created.json().id}`)).json().url).toBe(
+      'https://93.184.215.14/in',
+    );
+    // Changing other fields does not look at the URL again.
+    expect((await call('PATCH', `/api/webhooks/${created.json().id}`, { description: 'x' })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('takes a private target when WH_WEBHOOK_ALLOW_PRIVATE is on', async () => {
+    const allowing = await startTestApi({ webhookAllowPrivate: true });
+    try {
+      const answer = await allowing.app.inject({
+        method: 'POST',
+        url: '/api/webhooks',
+        headers: allowing.auth(),
+        payload: { url: 'http://localhost:9/in' },
+      });
+      expect(answer.statusCode).toBe(201);
+    } finally {
+      await allowing.close();
+    }
   });
 });

@@ -45,7 +45,11 @@ function dispatcher(options: { allowPrivate?: boolean; retrySchedule?: readonly 
 
 /** A subscription of test events only, with the receiver told its secret. */
 async function subscribe(to: WebhookReceiver, url = to.url()) {
-  const subscription = await createSubscription(ctx, { url, eventTypes: ['webhook.test'] });
+  const subscription = await createSubscription(
+    ctx,
+    { url, eventTypes: ['webhook.test'] },
+    { allowPrivate: true },
+  );
   to.secrets.push(subscription.secret);
   return subscription;
 }

@@ -29,7 +29,11 @@ afterAll(async () => {
 
 describe('webhook outbox with a transaction committing late', () => {
   it('delivers an event committed after a higher id was visible, in transaction order', async () => {
-    const subscription = await createSubscription(ctx, { url: receiver.url(), eventTypes: ['webhook.test'] });
+    const subscription = await createSubscription(
+      ctx,
+      { url: receiver.url(), eventTypes: ['webhook.test'] },
+      { allowPrivate: true },
+    );
     receiver.secrets.push(subscription.secret);
     const dispatcher = new WebhookDispatcher({ db: database.db, allowPrivate: true, timeoutMs: 2000 });
 

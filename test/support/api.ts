@@ -27,6 +27,8 @@ export async function startTestApi(
     autoTriggerAgents?: boolean;
     sandbox?: SandboxStatus;
     streamLimits?: Partial<StreamLimits>;
+    /** WH_WEBHOOK_ALLOW_PRIVATE for this API (default: refused, as in production). */
+    webhookAllowPrivate?: boolean;
     /** The data folder; by default one that does not exist (no project given by URL has a clone). */
     dataDir?: string;
   } = {},
@@ -46,6 +48,7 @@ export async function startTestApi(
     version: 'test',
     sandbox: options.sandbox ?? detectSandbox({ allowUnsandboxed: false }),
     ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),
+    ...(options.webhookAllowPrivate ? { webhookAllowPrivate: true } : {}),
   });
   return {
     app,

@@ -72,6 +72,7 @@ function fieldsOf(body: {
 
 export function registerWebhookRoutes(app: Api, deps: ApiDeps): void {
   const db = deps.database.db;
+  const policy = { allowPrivate: deps.webhookAllowPrivate ?? false };
   const admin = { permission: 'admin' } as const;
   const tags = ['webhooks'];
 
@@ -94,16 +95,21 @@ export function registerWebhookRoutes(app: Api, deps: ApiDeps): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Subscribe a URL to events; the answer carries its signing secret, shown this once',
+        summary:
+          'Subscribe a URL to events; the answer carries its signing secret, shown this once. A host that is or resolves to a private, loopback or link-local address is refused (400) unless WH_WEBHOOK_ALLOW_PRIVATE=true',
         body: z.strictObject({ url: webhookUrl, ...fields }),
         response: { 201: webhookSubscriptionWithSecretSchema },
       },
     },
     async (request, reply) => {
-      const created = await createSubscription(contextFor(deps, request), {
-        ...fieldsOf(request.body),
-        url: request.body.url,
-      });
+      const created = await createSubscription(
+        contextFor(deps, request),
+        {
+          ...fieldsOf(request.body),
+          url: request.body.url,
+        },
+        policy,
+      );
       return reply.code(201).send(withSecret(created));
     },
   );
@@ -131,7 +137,12 @@ export function registerWebhookRoutes(app: Api, deps: ApiDeps): void {
     },
     async (request) =>
       subscriptionAnswer(
-        await updateSubscription(contextFor(deps, request), request.params.id, fieldsOf(request.body)),
+        await updateSubscription(
+          contextFor(deps, request),
+          request.params.id,
+          fieldsOf(request.body),
+          policy,
+        ),
       ),
   );
 
