@@ -2,5 +2,6 @@
 await import('./queue.ts');
 await import('./wake-up.ts');
 await import('./events.ts');
+await import('./webhooks.ts');
 await import('./dashboard.ts');
 await import('./startup.ts');
