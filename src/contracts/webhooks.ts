@@ -51,3 +51,7 @@ export const webhookTestSchema = z.strictObject({
   /** The `webhook.test` event made; it is delivered to this subscription alone. */
   event_id: id,
 });
+
+export type WebhookSubscription = z.infer<typeof webhookSubscriptionSchema>;
+export type WebhookSubscriptionWithSecret = z.infer<typeof webhookSubscriptionWithSecretSchema>;
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;

@@ -12,6 +12,7 @@ import { Projects } from './pages/Projects.tsx';
 import { RoleConfigs } from './pages/RoleConfigs.tsx';
 import { RunBoard } from './pages/RunBoard.tsx';
 import { Runs } from './pages/Runs.tsx';
+import { Webhooks } from './pages/Webhooks.tsx';
 import { SessionContext } from './session.ts';
 
 type State =
@@ -78,6 +79,7 @@ export function App() {
             <Route path="bugs" element={<Bugs />} />
             <Route path="roles" element={<RoleConfigs />} />
             <Route path="director" element={<Director />} />
+            <Route path="webhooks" element={<Webhooks />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </main>

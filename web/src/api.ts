@@ -15,6 +15,11 @@ import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../
 import type { Session } from '../../src/contracts/session.ts';
 import type { Status } from '../../src/contracts/system.ts';
 import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+import type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../../src/contracts/webhooks.ts';
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
 import type { DirectorRuleName, DirectorRuleSettings } from '../../src/domain/director.ts';
@@ -72,7 +77,22 @@ export type {
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
 export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+export type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../../src/contracts/webhooks.ts';
+export { EVENT_TYPES } from '../../src/domain/event-types.ts';
 export type { Page };
+
+/** What a person sets on a webhook subscription (its secret is made by the server). */
+export interface WebhookInput {
+  url: string;
+  description: string;
+  /** Empty: every event. */
+  event_types: string[];
+  project_id: number | null;
+}
 
 export type ProjectInput = Pick<
   Project,
@@ -148,6 +168,7 @@ function safeJson(text: string): unknown {
 const get = <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query);
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+const remove = <T>(path: string) => request<T>('DELETE', path);
 
 /** Every page of a list endpoint, 500 at a time (the API's largest page). */
 async function all<T>(path: string, query: Query): Promise<T[]> {
@@ -245,6 +266,19 @@ export const api = {
   /** Newest first. */
   interventions: (query: { rule?: DirectorRuleName | ''; run_id?: number; limit: number; offset?: number }) =>
     get<Page<Intervention>>('/api/director/interventions', query),
+  webhooks: () => get<WebhookSubscription[]>('/api/webhooks'),
+  /** The answer carries the signing secret, this once. */
+  createWebhook: (input: WebhookInput) => post<WebhookSubscriptionWithSecret>('/api/webhooks', input),
+  updateWebhook: (id: number, change: Partial<WebhookInput> & { enabled?: boolean }) =>
+    patch<WebhookSubscription>(`/api/webhooks/${id}`, change),
+  deleteWebhook: (id: number) => remove<WebhookSubscription>(`/api/webhooks/${id}`),
+  rotateWebhookSecret: (id: number) =>
+    post<WebhookSubscriptionWithSecret>(`/api/webhooks/${id}/rotate-secret`),
+  testWebhook: (id: number) => post<{ event_id: number }>(`/api/webhooks/${id}/test`),
+  /** Newest first. */
+  webhookDeliveries: (id: number, query: { limit: number; offset: number }) =>
+    get<Page<WebhookDelivery>>(`/api/webhooks/${id}/deliveries`, query),
+  redeliver: (deliveryId: number) => post<WebhookDelivery>(`/api/webhook-deliveries/${deliveryId}/redeliver`),
   events: (query: { after_id?: number; limit?: number }) =>
     get<{ items: WhEvent[]; next_after_id: number | null }>('/api/events', query),
 };

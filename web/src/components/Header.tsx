@@ -3,7 +3,8 @@ import type { Session } from '../api.ts';
 import { useLiveState } from '../live.ts';
 import { BugWidget } from './BugWidget.tsx';
 
-const LINKS = [
+/** A link with a permission shows only to those who have it (its page's API would refuse the others). */
+const LINKS: { to: string; label: string; end: boolean; permission?: Session['permissions'][number] }[] = [
   { to: '/', label: 'Overview', end: true },
   { to: '/projects/', label: 'Projects', end: false },
   { to: '/runs/', label: 'Runs', end: false },
@@ -11,6 +12,7 @@ const LINKS = [
   { to: '/bugs/', label: 'Bugs', end: false },
   { to: '/roles/', label: 'Roles', end: false },
   { to: '/director/', label: 'Director', end: false },
+  { to: '/webhooks/', label: 'Webhooks', end: false, permission: 'admin' },
 ];
 
 const LIVE_TEXT = {
@@ -34,13 +36,15 @@ export function Header({ session, onLogout }: { session: Session; onLogout: () =
         </NavLink>
         <nav className="mainnav" aria-label="Main">
           <ul>
-            {LINKS.map((link) => (
-              <li key={link.to}>
-                <NavLink to={link.to} end={link.end}>
-                  {link.label}
-                </NavLink>
-              </li>
-            ))}
+            {LINKS.filter((link) => !link.permission || session.permissions.includes(link.permission)).map(
+              (link) => (
+                <li key={link.to}>
+                  <NavLink to={link.to} end={link.end}>
+                    {link.label}
+                  </NavLink>
+                </li>
+              ),
+            )}
           </ul>
         </nav>
         <div className="topbar-tools">
