@@ -10,6 +10,7 @@ import type { WhEvent } from '../../src/contracts/events.ts';
 import type { Finding } from '../../src/contracts/findings.ts';
 import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
 import type { Project } from '../../src/contracts/projects.ts';
+import type { ReviewAccepted, ReviewComment, ReviewSentBack, TaskDiff } from '../../src/contracts/reviews.ts';
 import type { RoleConfig } from '../../src/contracts/role-configs.ts';
 import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../src/contracts/runs.ts';
 import type { Session } from '../../src/contracts/session.ts';
@@ -60,6 +61,7 @@ export type { WhEvent } from '../../src/contracts/events.ts';
 export type { Finding } from '../../src/contracts/findings.ts';
 export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
 export type { Project } from '../../src/contracts/projects.ts';
+export type { DiffFile, ReviewComment, TaskDiff } from '../../src/contracts/reviews.ts';
 export type { RoleConfig } from '../../src/contracts/role-configs.ts';
 export type {
   PhaseChange,
@@ -72,6 +74,14 @@ export type {
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
 export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+/** The fields of a task a person may edit; `version` refuses a stale edit with 409. */
+export interface TaskEdit {
+  title?: string;
+  description?: string;
+  priority?: number;
+  acceptance?: string[];
+  version?: number;
+}
 export type { Page };
 
 export type ProjectInput = Pick<
@@ -199,10 +209,21 @@ export const api = {
     post<Task>('/api/tasks', input),
   setStage: (id: number, stage: Stage, version?: number) =>
     post<StageChange>(`/api/tasks/${id}/set-stage`, { stage, version }),
+  /** Pass moves the task one stage on; fail sends it back to dev. The note goes into its notes. */
+  advanceStage: (id: number, result: 'pass' | 'fail', notes: string, version?: number) =>
+    post<StageChange>(`/api/tasks/${id}/advance-stage`, { result, version, ...(notes ? { notes } : {}) }),
+  updateTask: (id: number, edit: TaskEdit) => patch<Task>(`/api/tasks/${id}`, edit),
+  taskDiff: (id: number) => get<TaskDiff>(`/api/tasks/${id}/diff`),
+  acceptReview: (id: number, version?: number) =>
+    post<ReviewAccepted>(`/api/tasks/${id}/review/accept`, { version }),
+  sendBackFromReview: (id: number, comments: ReviewComment[], version?: number) =>
+    post<ReviewSentBack>(`/api/tasks/${id}/review/send-back`, { comments, version }),
 
   jobs: (query: { task_id?: number; run_id?: number; limit?: number }) => get<Page<Job>>('/api/jobs', query),
   job: (id: number) => get<JobDetail>(`/api/jobs/${id}`),
   retryJob: (id: number) => post<Job>(`/api/jobs/${id}/retry`),
+  /** A running job's process tree is killed by its worker. */
+  cancelJob: (id: number) => post<Job>(`/api/jobs/${id}/cancel`),
 
   findings: (query: {
     run_id?: number;
