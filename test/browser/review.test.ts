@@ -72,7 +72,7 @@ describe.skipIf(skipReason !== null)('a task under review', () => {
     await page.goto(server.loginUrl);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.close();
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -146,7 +146,7 @@ describe.skipIf(skipReason !== null)('a task under review', () => {
     const page = await openTask(run.id, held.id);
     const panel = page.locator('.task-panel');
     await panel.getByText('Awaiting review:').waitFor();
-    const file = panel.locator('.review-file', { hasText: 'src/answer.js' });
+    const file = panel.getByRole('figure', { name: /^src\/answer\.js / });
     await file.waitFor();
     expect(await file.locator('.diff-code-insert').count()).toBe(3);
     // Highlighted: the keywords are Prism tokens.
@@ -170,8 +170,9 @@ describe.skipIf(skipReason !== null)('a task under review', () => {
     const second = await server.api<Job>('GET', `/api/jobs/${Math.max(...devJobs.map((job) => job.id))}`);
     expect(second.json.log).toContain(`[high, from review] ${COMMENT} (src/answer.js:2)`);
 
+    // The page keeps the open task in its address: after a reload its panel is open again.
     await page.reload();
-    await page.locator(`[data-task-id="${again.id}"]`).click();
+    await page.locator('#task-panel-title', { hasText: `#${again.id}` }).waitFor();
     await panel.getByRole('button', { name: 'Accept and merge' }).click();
     await until('the task to complete', async () => (await onlyTask(run.id))?.pipeline_stage === 'complete');
     const merged = execFileSync('git', ['-C', repo, 'show', `${run.branch}:src/answer.js`], {
