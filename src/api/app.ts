@@ -25,6 +25,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerFindingRoutes } from './routes/findings.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
+import { registerReviewRoutes } from './routes/reviews.ts';
 import { registerRoleConfigRoutes } from './routes/role-configs.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSessionRoutes } from './routes/session.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerProjectRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerTaskRoutes(app, deps);
+  registerReviewRoutes(app, deps);
   registerFindingRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerRoleConfigRoutes(app, deps);

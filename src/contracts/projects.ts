@@ -57,6 +57,8 @@ export const projectSettingsSchema = z.object({
     })
     .optional(),
   budget: budgetSettings.optional(),
+  /** `required`: a task waits for a person's acceptance of its change before it merges into its run. */
+  review: z.object({ required: z.boolean().optional() }).optional(),
 });
 
 export const projectSchema = z.strictObject({

@@ -1,5 +1,6 @@
 /** Tasks, their views and their stage changes, as the API answers with them. */
 import { z } from 'zod';
+import { REVIEW_STATES } from '../domain/review.ts';
 import { RUN_PHASES } from '../domain/run-phases.ts';
 import { TASK_SOURCES } from '../domain/task-sources.ts';
 import { id, pageOf, timestamp } from './common.ts';
@@ -23,6 +24,8 @@ export const taskSchema = z.strictObject({
   source: z.enum(TASK_SOURCES),
   /** One line per stage move that came with notes. */
   notes: z.string(),
+  /** A person's review before the merge: `awaiting` it, or `accepted` (its merge queued); null otherwise. */
+  review_state: z.enum(REVIEW_STATES).nullable(),
   completed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,

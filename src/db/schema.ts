@@ -43,6 +43,7 @@ import type { EventType } from '../domain/event-types.ts';
 import { JOB_STATES, type JobKind, type JobState } from '../domain/job-states.ts';
 import { type PipelineEntry, STAGE_NAME } from '../domain/pipeline.ts';
 import type { DeployDetails, ReleaseSettings } from '../domain/release.ts';
+import { REVIEW_STATES, type ReviewState } from '../domain/review.ts';
 import { ROLE_NAMES, type RoleName } from '../domain/roles.ts';
 import { RUN_PHASES, type RunPhase } from '../domain/run-phases.ts';
 import {
@@ -123,6 +124,8 @@ export interface ProjectSettings {
   director?: DirectorProjectSettings;
   /** Limits of each run's agent work (tokens, reported cost); a run may carry its own. */
   budget?: Budget;
+  /** `required`: a task waits for a person's acceptance before it merges into its run branch. */
+  review?: { required?: boolean };
 }
 
 export const projects = pgTable('projects', {
@@ -202,6 +205,8 @@ export const tasks = pgTable(
     loopBacks: integer('loop_backs').notNull().default(0),
     source: text('source').$type<(typeof TASK_SOURCES)[number]>().notNull().default('manual'),
     notes: text('notes').notNull().default(''),
+    /** A person's review before the merge (src/domain/review.ts); null when none is pending or given. */
+    reviewState: text('review_state').$type<ReviewState>(),
     completedAt: tstz('completed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -211,6 +216,7 @@ export const tasks = pgTable(
     check('tasks_priority_range', sql`${t.priority} between 1 and 10`),
     check('tasks_stage_name', stageName(t.pipelineStage)),
     check('tasks_source_known', oneOf(t.source, TASK_SOURCES)),
+    check('tasks_review_state_known', oneOf(t.reviewState, REVIEW_STATES)),
   ],
 );
 

@@ -27,6 +27,11 @@ export const EVENT_MEANINGS = {
   'task.stage_advanced': 'A task moved to its next stage, or back to dev, by a reported result.',
   'task.stage_set': "Someone set a task's stage by hand.",
   'task.stage_result': "A stage's agent finished and the evidence decided where the task goes.",
+  'task.review_requested':
+    "A task's last stage passed and its project requires a person's review: it waits before its merge.",
+  'task.review_accepted':
+    "A person accepted a task's change; the job merging it into its run branch is queued.",
+  'task.review_sent_back': 'A person sent a task back to dev with review comments, stored as findings.',
   'job.enqueued': 'A job was added to the queue (or held, in a paused run).',
   'job.claimed': 'A worker took a job, under a fresh lease.',
   'job.released': 'A worker gave a job back unfinished (it was stopping); it is queued at the same attempt.',

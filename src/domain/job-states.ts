@@ -12,7 +12,8 @@ export const JOB_STATES = Object.freeze([
 ] as const);
 export type JobState = (typeof JOB_STATES)[number];
 
-export const JOB_KINDS = Object.freeze(['planning', 'stage', 'integration_test', 'deploy'] as const);
+/** `merge`: a reviewed task's branch merged into its run branch, once a person accepted it. */
+export const JOB_KINDS = Object.freeze(['planning', 'stage', 'merge', 'integration_test', 'deploy'] as const);
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const FINAL: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];

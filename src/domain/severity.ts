@@ -25,7 +25,16 @@ export function isBlocking(severity: Severity): boolean {
 export const FINDING_STATUSES = Object.freeze(['open', 'fixed', 'wont_fix', 'duplicate'] as const);
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
-export const FINDING_SOURCES = Object.freeze(['qa', 'sec', 'docs', 'gate', 'director', 'manual'] as const);
+/** `review`: a person's line comment on the task's diff, sent back to dev with it. */
+export const FINDING_SOURCES = Object.freeze([
+  'qa',
+  'sec',
+  'docs',
+  'gate',
+  'director',
+  'manual',
+  'review',
+] as const);
 export type FindingSource = (typeof FINDING_SOURCES)[number];
 
 export const PRIORITY_MIN = 1;

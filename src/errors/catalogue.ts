@@ -56,6 +56,11 @@ export const errors = {
       expected_version: expected,
       current_version: current,
     }),
+  notAwaitingReview: (taskId: number, state: string | null) =>
+    new AppError('WH_TASK_NOT_AWAITING_REVIEW', `task ${taskId} is not awaiting review`, {
+      task_id: taskId,
+      review_state: state,
+    }),
   illegalStageMove: (taskId: number, stage: string, reason: string) =>
     new AppError('WH_ILLEGAL_STAGE_TRANSITION', `task ${taskId}: ${reason}`, {
       task_id: taskId,

@@ -46,6 +46,10 @@ export const ERROR_CODES = {
   WH_RUN_NOT_ACTIVE: { status: 409, meaning: 'The run is finished or waiting and takes no more work.' },
   WH_RUN_KILLED: { status: 409, meaning: 'The run has been killed.' },
   WH_TASK_BLOCKED: { status: 409, meaning: 'The task waits for tasks it depends on.' },
+  WH_TASK_NOT_AWAITING_REVIEW: {
+    status: 409,
+    meaning: "The task is not waiting for a person's review before its merge.",
+  },
   WH_NOTHING_TO_TRIGGER: { status: 409, meaning: 'The run has no held jobs (of that role) to release.' },
   WH_ALREADY_EXISTS: { status: 409, meaning: 'Something with that unique name already exists.' },
   WH_APPROVAL_DECIDED: { status: 409, meaning: 'Someone already decided this approval.' },

@@ -32,6 +32,8 @@ export async function idleTasks(db: Queryable): Promise<IdleTask[]> {
       join projects p on p.id = r.project_id
      where ${ACTIVE_RUN} and r.phase = 'building' and not r.paused
        and t.pipeline_stage not in ('none', 'complete')
+       -- A task awaiting a person's review waits for that person, not for a job.
+       and t.review_state is distinct from 'awaiting'
        and not exists (select 1 from jobs j where j.task_id = t.id and j.state in ('held', 'queued', 'running'))
      order by t.id`);
   return result.rows.map((row) => ({

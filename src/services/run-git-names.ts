@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { tasks } from '../db/schema.ts';
 import { installationId } from './installation.ts';
-import { loadProject, loadRun } from './steps/load.ts';
+import { loadProject, loadRun, loadTask } from './steps/load.ts';
 
 export interface RunGitNames {
   runId: number;
@@ -32,4 +32,19 @@ export async function runGitNames(db: Queryable, runId: number): Promise<RunGitN
     runBranch: run.branch,
     taskIds: rows.map((row) => row.id),
   };
+}
+
+export interface TaskGitNames {
+  taskId: number;
+  projectId: number;
+  repository: string;
+  runBranch: string | null;
+}
+
+/** What names a task's branch and its run's in their repository. */
+export async function taskGitNames(db: Queryable, taskId: number): Promise<TaskGitNames> {
+  const task = await loadTask(db, taskId);
+  const run = await loadRun(db, task.runId);
+  const project = await loadProject(db, run.projectId);
+  return { taskId, projectId: project.id, repository: project.repository, runBranch: run.branch };
 }

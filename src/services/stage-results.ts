@@ -18,14 +18,20 @@ import { insertTask } from './steps/insert-task.ts';
 import type { Job } from './steps/jobs.ts';
 import { loadRun, loadTask } from './steps/load.ts';
 import { moveTask } from './steps/move-task.ts';
+import { awaitReview } from './steps/review.ts';
 
-/** `touched`: the files the task's branch changes, when the stage measured them (a passing DEV). */
+/**
+ * `touched`: the files the task's branch changes, when the stage measured them (a passing DEV).
+ * `holdForReview`: the stage passed where the task would merge, and its project wants a person's review
+ * first: the task stays in its stage, awaiting review, instead of completing.
+ */
 export async function applyStageVerdict(
   tx: Tx,
   ctx: ServiceContext,
   job: Job,
   verdict: Verdict,
   touched?: string[],
+  holdForReview = false,
 ): Promise<OutcomeEvent> {
   const task = await loadTask(tx, job.taskId!);
   const run = await loadRun(tx, job.runId);
@@ -62,6 +68,14 @@ export async function applyStageVerdict(
     const [stored] = await storeFindings(tx, job, source, [finding]);
     await tx.update(findings).set({ fixTaskId: fix.id }).where(eq(findings.id, stored!));
     fixTaskIds.push(fix.id);
+  }
+  if (verdict.pass && holdForReview) {
+    const held = await awaitReview(tx, task);
+    return {
+      ...base,
+      type: 'task.review_requested',
+      payload: { stage: held.pipelineStage, version: held.version, fix_task_ids: fixTaskIds },
+    };
   }
   const move = advance(task.pipelineStage, verdict.pass ? 'pass' : 'fail', workStagesOf(pipeline));
   const notes = verdict.pass ? 'passed on evidence' : verdict.reasons.join('; ');

@@ -104,7 +104,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 45_000;
+  // A loaded 2-core machine (every engineer's tests at once) takes over a minute to start it.
+  const deadline = Date.now() + 120_000;
   let base: string | undefined;
   let loginUrl: string | undefined;
   while (Date.now() < deadline) {

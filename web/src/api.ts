@@ -10,6 +10,7 @@ import type { WhEvent } from '../../src/contracts/events.ts';
 import type { Finding } from '../../src/contracts/findings.ts';
 import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
 import type { Project } from '../../src/contracts/projects.ts';
+import type { ReviewAccepted, ReviewComment, ReviewSentBack, TaskDiff } from '../../src/contracts/reviews.ts';
 import type { RoleConfig } from '../../src/contracts/role-configs.ts';
 import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../src/contracts/runs.ts';
 import type { Session } from '../../src/contracts/session.ts';
@@ -65,6 +66,7 @@ export type { WhEvent } from '../../src/contracts/events.ts';
 export type { Finding } from '../../src/contracts/findings.ts';
 export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
 export type { Project } from '../../src/contracts/projects.ts';
+export type { DiffFile, ReviewComment, TaskDiff } from '../../src/contracts/reviews.ts';
 export type { RoleConfig } from '../../src/contracts/role-configs.ts';
 export type {
   PhaseChange,
@@ -83,6 +85,14 @@ export type {
   WebhookSubscriptionWithSecret,
 } from '../../src/contracts/webhooks.ts';
 export { EVENT_TYPES } from '../../src/domain/event-types.ts';
+/** The fields of a task a person may edit; `version` refuses a stale edit with 409. */
+export interface TaskEdit {
+  title?: string;
+  description?: string;
+  priority?: number;
+  acceptance?: string[];
+  version?: number;
+}
 export type { Page };
 
 /** What a person sets on a webhook subscription (its secret is made by the server). */
@@ -220,10 +230,21 @@ export const api = {
     post<Task>('/api/tasks', input),
   setStage: (id: number, stage: Stage, version?: number) =>
     post<StageChange>(`/api/tasks/${id}/set-stage`, { stage, version }),
+  /** Pass moves the task one stage on; fail sends it back to dev. The note goes into its notes. */
+  advanceStage: (id: number, result: 'pass' | 'fail', notes: string, version?: number) =>
+    post<StageChange>(`/api/tasks/${id}/advance-stage`, { result, version, ...(notes ? { notes } : {}) }),
+  updateTask: (id: number, edit: TaskEdit) => patch<Task>(`/api/tasks/${id}`, edit),
+  taskDiff: (id: number) => get<TaskDiff>(`/api/tasks/${id}/diff`),
+  acceptReview: (id: number, version?: number) =>
+    post<ReviewAccepted>(`/api/tasks/${id}/review/accept`, { version }),
+  sendBackFromReview: (id: number, comments: ReviewComment[], version?: number) =>
+    post<ReviewSentBack>(`/api/tasks/${id}/review/send-back`, { comments, version }),
 
   jobs: (query: { task_id?: number; run_id?: number; limit?: number }) => get<Page<Job>>('/api/jobs', query),
   job: (id: number) => get<JobDetail>(`/api/jobs/${id}`),
   retryJob: (id: number) => post<Job>(`/api/jobs/${id}/retry`),
+  /** A running job's process tree is killed by its worker. */
+  cancelJob: (id: number) => post<Job>(`/api/jobs/${id}/cancel`),
 
   findings: (query: {
     run_id?: number;

@@ -16,7 +16,7 @@ import { bodyId, idParams, MAX_INT4, nonEmpty, optionalId, paging, priority } fr
 import { page, toApi } from '../serialize.ts';
 
 const stage = stageNameSchema;
-const version = z
+export const version = z
   .number()
   .int()
   .positive()
@@ -24,7 +24,7 @@ const version = z
   .optional()
   .describe('expected task version; a stale one gets 409');
 
-function stageChangeJson(change: StageChange): z.input<typeof stageChangeSchema> {
+export function stageChangeJson(change: StageChange): z.input<typeof stageChangeSchema> {
   return {
     task: toApi(change.task),
     from: change.from,

@@ -50,6 +50,8 @@ export async function moveTask(
       loopBacks: move.loopBack ? sql`${tasks.loopBacks} + 1` : tasks.loopBacks,
       notes: sql`${tasks.notes} || ${noteLine}`,
       completedAt: move.to === 'complete' ? sql`now()` : null,
+      // A task that moves is another change, or a merged one: a review given or awaited no longer applies.
+      reviewState: null,
       updatedAt: sql`now()`,
     })
     .where(and(eq(tasks.id, task.id), eq(tasks.version, version)))

@@ -3,6 +3,7 @@ import type { HandlerRegistry } from '../handler.ts';
 import type { AgentWorkOptions } from '../run-agent-for-job.ts';
 import { createDeployHandler } from './deploy.ts';
 import { createIntegrationHandler } from './integration.ts';
+import { createMergeHandler } from './merge.ts';
 import { createPlanningHandler } from './planning.ts';
 import { createStageHandler } from './stage.ts';
 
@@ -13,6 +14,7 @@ export function createAgentHandlers(options: AgentWorkOptions): HandlerRegistry 
   return Object.freeze({
     planning: createPlanningHandler(options),
     stage: createStageHandler(options),
+    merge: createMergeHandler(options),
     integration_test: createIntegrationHandler(options),
     deploy: createDeployHandler(options),
   });

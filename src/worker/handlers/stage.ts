@@ -18,6 +18,7 @@ import {
 } from '../../domain/pipeline.ts';
 import type { ReportFinding } from '../../domain/reports.ts';
 import { ALL_REPORT_FILES, reviewReportSchema } from '../../domain/reports.ts';
+import { reviewRequired } from '../../domain/review.ts';
 import type { GateResult, StageEvidence } from '../../domain/verdict.ts';
 import { judgeStage } from '../../domain/verdict.ts';
 import { applyStageVerdict } from '../../services/stage-results.ts';
@@ -27,7 +28,6 @@ import { catchUpWithRunBranch } from '../catch-up.ts';
 import { conflictsCheck, halfResolvedMerge } from '../conflicts.ts';
 import { changedFiles, commitAll, commitsAhead, diffOf, type Repository } from '../git.ts';
 import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
-import { mergeTaskIntoRun } from '../merge.ts';
 import { runProjectCommand } from '../project-command.ts';
 import type { MergeConflicts } from '../prompt.ts';
 import { loadReport } from '../report-file.ts';
@@ -43,6 +43,7 @@ import {
   type TaskWorktree,
 } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
+import { mergeWithRunTests } from './merge.ts';
 
 /** Report files are evidence for Workhorse, not part of the change: they never reach a commit. */
 function removeReports(worktree: string): void {
@@ -203,15 +204,11 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
     let verdict = judgeStage(evidence);
     // What DEV actually changed replaces what the plan expected: later tasks are scheduled around it.
     const touched = context.job.stage === 'dev' && verdict.pass ? await changedFiles(wt, wt.base) : undefined;
-    if (verdict.pass && mergesOnPass(stage.stage, pipeline)) {
-      const testCommand = context.project.testCommand;
-      const check = testCommand
-        ? (cwd: string) =>
-            runProjectCommand({ options, context, repo, signal: run.signal }, 'test', testCommand, cwd, {
-              label: 'merge-test',
-            })
-        : undefined;
-      const merged = await mergeTaskIntoRun(repo, options.workspace, context.run.branch!, wt.branch, check);
+    // With review required the merge waits for a person: their acceptance queues it (handlers/merge.ts).
+    const holdForReview =
+      verdict.pass && mergesOnPass(stage.stage, pipeline) && reviewRequired(context.project.settings);
+    if (verdict.pass && mergesOnPass(stage.stage, pipeline) && !holdForReview) {
+      const merged = await mergeWithRunTests(run, context, repo, wt.branch, options);
       if (!merged.ok) verdict = judgeStage({ ...evidence, checks: [...evidence.checks, merged.finding] });
     }
     return {
@@ -223,7 +220,8 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },
       usage,
-      apply: (tx, job) => applyStageVerdict(tx, resultContext(run, options), job, verdict, touched),
+      apply: (tx, job) =>
+        applyStageVerdict(tx, resultContext(run, options), job, verdict, touched, holdForReview),
     };
   };
 }

@@ -35,7 +35,11 @@ export const TaskCard = memo(function TaskCard({ task, selected, onSelect }: Pro
             </span>
           ) : null}
         </span>
-        {job ? (
+        {task.review_state === 'awaiting' ? (
+          <span className="task-card-job">
+            <Badge value="awaiting_review" title="Merges once a person accepts its change" />
+          </span>
+        ) : job ? (
           <span className="task-card-job">
             <Badge value={job.state} />
             <span className="muted small">{job.backend ?? `${job.role} agent`}</span>

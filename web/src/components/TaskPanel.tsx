@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, type Job, type Stage, type Task } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
@@ -6,6 +6,10 @@ import { useCan } from '../session.ts';
 import { Badge } from './Badge.tsx';
 import { type EventBus, JobLog } from './JobLog.tsx';
 import { Empty, ErrorNote } from './Notice.tsx';
+import { StageVerdictForm, TaskEditForm } from './TaskControls.tsx';
+
+// The diff viewer and its grammars load when a task is opened, not with the board.
+const TaskReview = lazy(() => import('./TaskReview.tsx').then((module) => ({ default: module.TaskReview })));
 
 interface Props {
   task: Task;
@@ -29,12 +33,15 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
   const jobs = useResource(() => api.jobs({ task_id: task.id, limit: 50 }), [task.id, version]);
   const findings = useResource(() => api.findings({ task_id: task.id, limit: 100 }), [task.id, version]);
   const [picked, setPicked] = useState<number | null>(null);
+  const [editing, setEditing] = useState(false);
   const action = useAction();
+  const inWorkStage = task.pipeline_stage !== 'none' && task.pipeline_stage !== 'complete';
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: move focus when another task opens
   useEffect(() => {
     heading.current?.focus();
     setPicked(null);
+    setEditing(false);
   }, [task.id]);
 
   useEffect(() => {
@@ -70,6 +77,12 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
           <dt>Stage</dt>
           <dd>
             <Badge value={task.pipeline_stage} />
+            {task.review_state === 'awaiting' ? (
+              <>
+                {' '}
+                <Badge value="awaiting_review" />
+              </>
+            ) : null}
           </dd>
         </div>
         <div>
@@ -102,18 +115,34 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
       </dl>
 
       {canOperate ? <SetStage task={task} stages={stages} /> : null}
+      {canOperate && inWorkStage ? <StageVerdictForm key={task.pipeline_stage} task={task} /> : null}
 
-      {task.description ? <p className="prewrap">{task.description}</p> : null}
-      {task.acceptance.length > 0 ? (
+      {editing ? (
+        <TaskEditForm task={task} onDone={() => setEditing(false)} />
+      ) : (
         <>
-          <h3>Acceptance</h3>
-          <ul className="bullets">
-            {task.acceptance.map((item) => (
-              <li key={item}>{item}</li>
-            ))}
-          </ul>
+          {canOperate ? (
+            <button type="button" className="button-small" onClick={() => setEditing(true)}>
+              Edit task
+            </button>
+          ) : null}
+          {task.description ? <p className="prewrap">{task.description}</p> : null}
+          {task.acceptance.length > 0 ? (
+            <>
+              <h3>Acceptance</h3>
+              <ul className="bullets">
+                {task.acceptance.map((item) => (
+                  <li key={item}>{item}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </>
-      ) : null}
+      )}
+
+      <Suspense fallback={<p className="muted small">Loading the changes…</p>}>
+        <TaskReview task={task} version={version} canOperate={canOperate} />
+      </Suspense>
 
       <h3>Notes</h3>
       {task.notes ? <pre className="notes">{task.notes}</pre> : <Empty>No notes yet.</Empty>}
@@ -149,6 +178,16 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
               >
                 Show log
               </button>
+              {canOperate && job.state === 'running' ? (
+                <button
+                  type="button"
+                  className="button-small button-danger"
+                  disabled={action.busy}
+                  onClick={() => action.run(() => api.cancelJob(job.id)).then(() => jobs.reload())}
+                >
+                  Stop
+                </button>
+              ) : null}
               {canOperate && retryable(job) ? (
                 <button
                   type="button"
