@@ -184,6 +184,8 @@ export const api = {
   killRun: (id: number) => post<KilledRun>(`/api/runs/${id}/kill`),
   pauseRun: (id: number) => post<Run>(`/api/runs/${id}/pause`),
   resumeRun: (id: number) => post<Run>(`/api/runs/${id}/resume`),
+  pauseTask: (id: number) => post<Task>(`/api/tasks/${id}/pause`),
+  resumeTask: (id: number) => post<Task>(`/api/tasks/${id}/resume`),
   triggerAgent: (id: number, role?: RoleName) =>
     post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-agent`, role ? { role } : {}),
   /** Without `maxIterations` the server's default; on a run ready for commit it asks for the deploy again. */

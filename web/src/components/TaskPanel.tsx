@@ -76,6 +76,12 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
           <dt>Priority</dt>
           <dd>{task.priority}</dd>
         </div>
+        {task.paused ? (
+          <div>
+            <dt>Paused</dt>
+            <dd>its jobs are held until it resumes</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Loop-backs</dt>
           <dd>{task.loop_backs}</dd>
@@ -102,6 +108,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
       </dl>
 
       {canOperate ? <SetStage task={task} stages={stages} /> : null}
+      {canOperate ? <PauseTask task={task} /> : null}
 
       {task.description ? <p className="prewrap">{task.description}</p> : null}
       {task.acceptance.length > 0 ? (
@@ -225,5 +232,22 @@ function SetStage({ task, stages }: { task: Task; stages: readonly Stage[] }) {
       </button>
       <ErrorNote error={action.error} />
     </form>
+  );
+}
+
+/** Pausing one task holds its jobs (not lost: resuming queues them again); the rest of the run goes on. */
+function PauseTask({ task }: { task: Task }) {
+  const action = useAction();
+  return (
+    <div className="button-row">
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={() => action.run(() => (task.paused ? api.resumeTask(task.id) : api.pauseTask(task.id)))}
+      >
+        {task.paused ? 'Resume task' : 'Pause task'}
+      </button>
+      <ErrorNote error={action.error} />
+    </div>
   );
 }
