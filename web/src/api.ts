@@ -167,7 +167,8 @@ export const api = {
   projects: () => get<{ items: Project[] }>('/api/projects'),
   project: (id: number) => get<Project>(`/api/projects/${id}`),
   createProject: (input: ProjectInput) => post<Project>('/api/projects', input),
-  updateProject: (id: number, input: Partial<ProjectInput>) => patch<Project>(`/api/projects/${id}`, input),
+  updateProject: (id: number, input: Partial<ProjectInput & Pick<Project, 'settings'>>) =>
+    patch<Project>(`/api/projects/${id}`, input),
 
   runs: (query: {
     project_id?: number;
