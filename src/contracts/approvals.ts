@@ -1,6 +1,7 @@
 /** Approvals as the API answers with them. */
 import { z } from 'zod';
 import { APPROVAL_KINDS, APPROVAL_STATES } from '../domain/approvals.ts';
+import { BUDGET_SCOPES } from '../domain/budget.ts';
 import { id, pageOf, timestamp } from './common.ts';
 
 const count = z.number().int().min(0);
@@ -42,12 +43,21 @@ export const deployDetailsSchema = z.strictObject({
 const budgetSchema = z.strictObject({
   tokens: z.number().int().positive().optional(),
   cost_usd: z.number().positive().optional(),
+  wall_seconds: z.number().positive().optional(),
 });
 
-/** What a budget approval shows: the limits the run reached and what it used. */
+/**
+ * What a budget approval shows: whose limits were reached (a task's, a run's or the project's total; a run's
+ * when absent), the limits and what was used against them.
+ */
 export const budgetDetailsSchema = z.strictObject({
+  scope: z.enum(BUDGET_SCOPES).optional(),
   budget: budgetSchema,
-  used: z.strictObject({ tokens: count, cost_usd: z.number().min(0).nullable() }),
+  used: z.strictObject({
+    tokens: count,
+    cost_usd: z.number().min(0).nullable(),
+    wall_seconds: z.number().min(0).optional(),
+  }),
 });
 
 /** A decision Workhorse waits on: an escalated task (its next dev job is held) or a deploy. */

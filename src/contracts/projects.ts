@@ -9,10 +9,14 @@ import { directorRuleSettingsSchema } from './director.ts';
 export const MAX_TIMEOUT_SECONDS = 604_800;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
-/** Limits of a run's agent work: tokens (input and output), and cost as the agent CLIs report it. */
+/**
+ * Limits of agent work: tokens (input and output), cost as the agent CLIs report it, and wall time (the
+ * elapsed time of the jobs a worker ran, in seconds).
+ */
 export const budgetSettings = z.object({
   tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   costUsd: z.number().positive().max(1e9).optional(),
+  wallSeconds: z.number().positive().max(1e9).optional(),
 });
 const sandboxSettings = z.object({ network: z.enum(['on', 'none']).optional() });
 
@@ -56,7 +60,10 @@ export const projectSettingsSchema = z.object({
       rules: directorRuleSettingsSchema.optional(),
     })
     .optional(),
-  budget: budgetSettings.optional(),
+  /** Each run's limits, each task's (`task`) and the project's total over all its runs (`total`). */
+  budget: budgetSettings
+    .extend({ task: budgetSettings.optional(), total: budgetSettings.optional() })
+    .optional(),
   /** `required`: a task waits for a person's acceptance of its change before it merges into its run. */
   review: z.object({ required: z.boolean().optional() }).optional(),
 });

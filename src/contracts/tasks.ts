@@ -5,6 +5,7 @@ import { RUN_PHASES } from '../domain/run-phases.ts';
 import { TASK_SOURCES } from '../domain/task-sources.ts';
 import { id, pageOf, timestamp } from './common.ts';
 import { jobSummarySchema } from './jobs.ts';
+import { budgetSettings } from './projects.ts';
 
 /** A stage name: `none`, `complete` or a work stage of the task's run (a project may add its own). */
 const stage = z.string();
@@ -26,6 +27,10 @@ export const taskSchema = z.strictObject({
   notes: z.string(),
   /** A person's review before the merge: `awaiting` it, or `accepted` (its merge queued); null otherwise. */
   review_state: z.enum(REVIEW_STATES).nullable(),
+  /** Paused on its own: its jobs are held until it resumes. */
+  paused: z.boolean(),
+  /** The task's own limits, over its project's task limits; set when a person raises them at a budget approval. */
+  budget: budgetSettings.nullable(),
   completed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,

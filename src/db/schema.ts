@@ -28,10 +28,9 @@ import {
   type ApprovalKind,
   type ApprovalState,
 } from '../domain/approvals.ts';
+import type { Budget, BudgetDetails, ProjectBudget } from '../domain/budget.ts';
 import { BUG_REPORT_STATUSES, type BugReportStatus } from '../domain/bug-reports.ts';
 import {
-  type Budget,
-  type BudgetDetails,
   DIRECTOR_RULE_NAMES,
   type DirectorProjectSettings,
   type DirectorRuleName,
@@ -122,8 +121,8 @@ export interface ProjectSettings {
   parallelOverlap?: boolean;
   /** The Director for this project: on or off, and each rule's switch and thresholds. */
   director?: DirectorProjectSettings;
-  /** Limits of each run's agent work (tokens, reported cost); a run may carry its own. */
-  budget?: Budget;
+  /** Limits of agent work per run, per task (`task`) and in total (`total`); a run or task may carry its own. */
+  budget?: ProjectBudget;
   /** `required`: a task waits for a person's acceptance before it merges into its run branch. */
   review?: { required?: boolean };
 }
@@ -207,6 +206,10 @@ export const tasks = pgTable(
     notes: text('notes').notNull().default(''),
     /** A person's review before the merge (src/domain/review.ts); null when none is pending or given. */
     reviewState: text('review_state').$type<ReviewState>(),
+    /** Paused by a person or the Director: its jobs are held (marked held by pause) until it resumes. */
+    paused: boolean('paused').notNull().default(false),
+    /** This task's own limits, over its project's task limits (set when a person raises them at a budget approval). */
+    budget: jsonb('budget').$type<Budget>(),
     completedAt: tstz('completed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -270,7 +273,7 @@ export const jobs = pgTable(
     stage: text('stage').$type<Stage>(),
     role: text('role').notNull(),
     state: text('state').$type<JobState>().notNull(),
-    /** Held only because its run is paused: resuming the run queues it again. */
+    /** Held only because its run or task is paused: resuming them queues it again. */
     heldByPause: boolean('held_by_pause').notNull().default(false),
     priority: integer('priority').notNull().default(5),
     attempt: integer('attempt').notNull().default(1),

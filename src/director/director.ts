@@ -18,9 +18,10 @@ import {
   releaseDirectorLease,
   takeDirectorLease,
 } from '../services/director.ts';
+import { type PassedStage, passedStageJobs } from '../services/director-reads.ts';
 import { inRepository, inRepositoryOk, openRepository, type Repository } from '../worker/git.ts';
 import { repositoryPath } from '../worker/repository.ts';
-import { branchChanges } from './changes.ts';
+import { type BranchChanges, branchChanges } from './changes.ts';
 import type { Source } from './clones.ts';
 import type { DirectorRule, DirectorView } from './rule.ts';
 import { DIRECTOR_RULE_LIST } from './rules/index.ts';
@@ -39,6 +40,19 @@ async function repositoryOf(
 
 function hasBranch(repo: Repository, branch: string): Promise<boolean> {
   return inRepositoryOk(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+}
+
+async function changesOnBranch(
+  workspace: string,
+  repository: string,
+  projectId: number,
+  runBranch: string,
+  taskId: number,
+): Promise<BranchChanges | null> {
+  const repo = await repositoryOf(workspace, repository, projectId);
+  const taskBranch = taskBranchName(runBranch, taskId);
+  if (!repo || !(await hasBranch(repo, taskBranch))) return null;
+  return branchChanges(repo, runBranch, taskBranch);
 }
 
 export interface DirectorOptions {
@@ -115,22 +129,32 @@ export class Director {
     return applied;
   }
 
+  /** A view for one pass: what several rules read the same way is read once in it. */
   private view(installation: DirectorRuleSettings): DirectorView {
     const { db, workspace } = this.options;
+    let passed: Promise<PassedStage[]> | undefined;
+    const changes = new Map<string, Promise<BranchChanges | null>>();
     return {
       db,
       workspace,
+      passedStages: () => {
+        passed ??= passedStageJobs(db);
+        return passed;
+      },
+      changesOf(repository, projectId, runBranch, taskId) {
+        const key = JSON.stringify([projectId, repository, runBranch, taskId]);
+        let read = changes.get(key);
+        if (!read) {
+          read = changesOnBranch(workspace, repository, projectId, runBranch, taskId);
+          changes.set(key, read);
+        }
+        return read;
+      },
       config: (settings, rule) => ruleConfig(installation, settings.director, rule),
       firstLook: (key) => {
         if (this.seen.has(key)) return false;
         this.seen.add(key);
         return true;
-      },
-      async changesOf(repository, projectId, runBranch, taskId) {
-        const repo = await repositoryOf(workspace, repository, projectId);
-        const taskBranch = taskBranchName(runBranch, taskId);
-        if (!repo || !(await hasBranch(repo, taskBranch))) return null;
-        return branchChanges(repo, runBranch, taskBranch);
       },
       taskBranchOf: async (job) => taskBranchName(job.runBranch, job.taskId),
       async filesAt(repository, projectId, ref) {

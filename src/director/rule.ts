@@ -6,6 +6,7 @@ import type { Queryable } from '../db/client.ts';
 import type { ProjectSettings } from '../db/schema.ts';
 import type { DirectorRuleName, RuleThresholds } from '../domain/director.ts';
 import type { Proposal } from '../services/director.ts';
+import type { PassedStage } from '../services/director-reads.ts';
 import type { BranchChanges } from './changes.ts';
 import type { Source } from './clones.ts';
 
@@ -15,7 +16,15 @@ export interface DirectorView {
   config<R extends DirectorRuleName>(settings: ProjectSettings, rule: R): RuleThresholds<R> | null;
   /** The data folder: where clones of repositories given by URL live. */
   workspace: string;
-  /** The changes a task branch makes on its run branch; null when the repository or branch is not here. */
+  /**
+   * The stage jobs to review (see passedStageJobs), read once per pass however many rules ask: the diff
+   * rules and false-done all start from them.
+   */
+  passedStages(): Promise<PassedStage[]>;
+  /**
+   * The changes a task branch makes on its run branch; null when the repository or branch is not here. Read
+   * once per pass for each branch, however many rules ask.
+   */
   changesOf(
     repository: string,
     projectId: number,

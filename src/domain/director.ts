@@ -66,8 +66,10 @@ export const DIRECTOR_RULES = {
     defaults: { idleMinutes: 10 },
   },
   budget: {
-    watches: "a run's reported tokens or cost against its budget (the run's, else its project's)",
-    action: 'at `warnAtPercent` a warning; at 100% the run is paused and a budget approval asks a person',
+    watches:
+      "tokens, reported cost and wall time against the limits of each task, each run and each project's total (the project's settings; a run's or task's own limits replace them)",
+    action:
+      'at `warnAtPercent` a warning, once; at 100% the task (task limits) or the run (run and project limits) is paused and a budget approval asks a person to raise the limits',
     defaults: { warnAtPercent: 80 },
   },
 } as const;
@@ -85,18 +87,6 @@ export const INTERVENTION_ACTIONS = Object.freeze([
 ] as const);
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 
-/** Limits of a run's agent work; absent limits do not apply. */
-export interface Budget {
-  tokens?: number;
-  costUsd?: number;
-}
-
-/** What a budget approval shows: the limits the run reached and what it used. */
-export interface BudgetDetails {
-  budget: Budget;
-  used: { tokens: number; costUsd: number | null };
-}
-
 /** Per rule: `enabled`, and thresholds by the names of the rule's defaults. */
 export type DirectorRuleSettings = Partial<
   Record<DirectorRuleName, Record<string, number | string | boolean>>
@@ -105,18 +95,6 @@ export type DirectorRuleSettings = Partial<
 export interface DirectorProjectSettings {
   enabled?: boolean;
   rules?: DirectorRuleSettings;
-}
-
-/** How far `used` is into `budget`, as the larger of the two percentages, or null when nothing is limited. */
-export function budgetPercent(
-  used: { tokens: number; costUsd: number | null },
-  budget: Budget,
-): number | null {
-  const parts: number[] = [];
-  if (budget.tokens !== undefined && budget.tokens > 0) parts.push((used.tokens / budget.tokens) * 100);
-  if (budget.costUsd !== undefined && budget.costUsd > 0)
-    parts.push(((used.costUsd ?? 0) / budget.costUsd) * 100);
-  return parts.length === 0 ? null : Math.max(...parts);
 }
 
 export type RuleThresholds<R extends DirectorRuleName> = (typeof DIRECTOR_RULES)[R]['defaults'];

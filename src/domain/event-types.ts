@@ -26,6 +26,8 @@ export const EVENT_MEANINGS = {
   'task.updated': "A task's fields were edited (and its stage, if set).",
   'task.stage_advanced': 'A task moved to its next stage, or back to dev, by a reported result.',
   'task.stage_set': "Someone set a task's stage by hand.",
+  'task.paused': 'A task was paused on its own; its queued jobs are held until it resumes.',
+  'task.resumed': 'A paused task goes on; its held jobs are queued again (unless its run is paused).',
   'task.stage_result': "A stage's agent finished and the evidence decided where the task goes.",
   'task.review_requested':
     "A task's last stage passed and its project requires a person's review: it waits before its merge.",

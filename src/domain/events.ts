@@ -91,6 +91,8 @@ export const EVENT_PAYLOADS = {
     escalation_approval_id: id.nullable(),
   }),
   'task.stage_set': z.strictObject(stageMove),
+  'task.paused': z.strictObject({ was_paused: z.boolean(), job_ids: ids }),
+  'task.resumed': z.strictObject({ was_paused: z.boolean(), job_ids: ids }),
   'task.stage_result': z.strictObject({
     ...fromTo,
     result: text,
@@ -157,6 +159,8 @@ export const EVENT_PAYLOADS = {
     run_phase: text.optional(),
     deploy_job_id: id.optional(),
     budget: z.record(z.string(), z.number()).optional(),
+    /** A budget approval: whose limits were raised (task, run or project). */
+    scope: text.optional(),
     resumed: z.boolean().optional(),
   }),
   'director.intervened': z.strictObject({

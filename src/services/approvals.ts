@@ -6,16 +6,15 @@
  */
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
-import { approvals, jobs, runs } from '../db/schema.ts';
-import { type Budget, budgetPercent } from '../domain/director.ts';
+import { approvals, jobs } from '../db/schema.ts';
+import type { Budget } from '../domain/budget.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
-import { usageOf } from './run-usage.ts';
 import { openJob, readyState } from './steps/jobs.ts';
-import { loadActiveRun, loadRun } from './steps/load.ts';
-import { applyPause } from './steps/pause.ts';
+import { loadActiveRun, loadRun, loadTask } from './steps/load.ts';
 import { enterPhase } from './steps/phases.ts';
+import { settleBudget } from './steps/settle-budget.ts';
 
 export type Approval = typeof approvals.$inferSelect;
 export type Decision = 'approve' | 'reject';
@@ -47,7 +46,7 @@ export async function listApprovals(
 export interface DecisionInput {
   decision: Decision;
   note?: string | undefined;
-  /** A budget approval's new limits: approving one raises the run's budget to these and resumes it. */
+  /** A budget approval's new limits: approving one raises the limits reached to these and resumes the work. */
   budget?: Budget | undefined;
 }
 
@@ -64,7 +63,7 @@ export function decideApproval(
       pending.kind === 'escalation'
         ? await settleEscalation(tx, ctx, pending, input.decision)
         : pending.kind === 'budget'
-          ? await settleBudget(tx, pending, input)
+          ? await settleBudget(tx, pending, input.decision, input.budget)
           : await settleDeploy(tx, ctx, pending, input.decision);
     const [decided] = await tx
       .update(approvals)
@@ -107,9 +106,10 @@ async function settleEscalation(
   if (job?.state !== 'held') return { job_state: job?.state ?? null };
   if (decision === 'approve') {
     const run = await loadRun(tx, approval.runId);
+    const task = job.taskId !== null ? await loadTask(tx, job.taskId) : null;
     const [released] = await tx
       .update(jobs)
-      .set({ ...readyState(run), runAt: sql`now()`, updatedAt: sql`now()` })
+      .set({ ...readyState(run, task), runAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(jobs.id, job.id))
       .returning({ state: jobs.state });
     return { job_state: released!.state };
@@ -146,44 +146,6 @@ async function settleDeploy(
     released: true,
   });
   return { run_phase: deploying.phase, deploy_job_id: job.id };
-}
-
-/**
- * Approved, the run's budget is the one given (it must leave room beyond what the run used) and the run goes
- * on; rejected, it stays paused for a person (who may kill it).
- */
-async function settleBudget(
-  tx: Tx,
-  approval: Approval,
-  input: DecisionInput,
-): Promise<{ resumed: boolean; budget?: Record<string, number> }> {
-  if (input.decision === 'reject') return { resumed: false };
-  const budget = input.budget;
-  if (!budget || (budget.tokens === undefined && budget.costUsd === undefined))
-    throw errors.validation('approving a budget needs the raised budget (tokens, cost_usd or both)', {
-      approval_id: approval.id,
-    });
-  const run = await loadActiveRun(tx, approval.runId);
-  const used = (await usageOf(tx, [run.id])).get(run.id)!;
-  const percent = budgetPercent(
-    { tokens: used.inputTokens + used.outputTokens, costUsd: used.costUsd },
-    budget,
-  );
-  if (percent !== null && percent >= 100)
-    throw errors.validation('the raised budget is already spent: give limits above what the run used', {
-      approval_id: approval.id,
-      used_tokens: used.inputTokens + used.outputTokens,
-      used_cost_usd: used.costUsd,
-    });
-  await tx.update(runs).set({ budget, updatedAt: sql`now()` }).where(eq(runs.id, run.id));
-  await applyPause(tx, run.id, false);
-  return {
-    resumed: true,
-    budget: {
-      ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
-      ...(budget.costUsd !== undefined ? { cost_usd: budget.costUsd } : {}),
-    },
-  };
 }
 
 /** The decision a deploy job runs on: the run's latest approved deploy approval, or null. */

@@ -5,10 +5,8 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import type { ProjectSettings } from '../db/schema.ts';
-import type { Budget } from '../domain/director.ts';
 import type { PipelineEntry } from '../domain/pipeline.ts';
 import type { GateResult } from '../domain/verdict.ts';
-import { usageOf } from './run-usage.ts';
 
 const ACTIVE_RUN = sql.raw(`r.killed_at is null and r.phase not in ('deployed', 'failed', 'killed')`);
 
@@ -45,41 +43,6 @@ export async function idleTasks(db: Queryable): Promise<IdleTask[]> {
     version: Number(row.version),
     idleSeconds: Number(row.idle_seconds),
   }));
-}
-
-export interface RunSpending {
-  runId: number;
-  projectId: number;
-  settings: ProjectSettings;
-  paused: boolean;
-  /** The run's own budget, else its project's; null when neither limits it. */
-  budget: Budget | null;
-  tokens: number;
-  costUsd: number | null;
-}
-
-/** Every run at work that has a budget, with what it used so far. */
-export async function runSpending(db: Queryable): Promise<RunSpending[]> {
-  const result = await db.execute<Record<string, unknown>>(sql`
-    select r.id, r.project_id, r.paused, r.budget, p.settings
-      from runs r join projects p on p.id = r.project_id
-     where ${ACTIVE_RUN} and (r.budget is not null or p.settings ? 'budget')
-     order by r.id`);
-  const ids = result.rows.map((row) => Number(row.id));
-  const usage = await usageOf(db, ids);
-  return result.rows.map((row) => {
-    const settings = row.settings as ProjectSettings;
-    const used = usage.get(Number(row.id))!;
-    return {
-      runId: Number(row.id),
-      projectId: Number(row.project_id),
-      settings,
-      paused: Boolean(row.paused),
-      budget: (row.budget as Budget | null) ?? settings.budget ?? null,
-      tokens: used.inputTokens + used.outputTokens,
-      costUsd: used.costUsd,
-    };
-  });
 }
 
 export interface PassedStage {

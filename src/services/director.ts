@@ -7,12 +7,8 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { approvals, directorInterventions, directorState, findings, jobs } from '../db/schema.ts';
-import type {
-  Budget,
-  DirectorRuleName,
-  DirectorRuleSettings,
-  InterventionAction,
-} from '../domain/director.ts';
+import type { Budget, BudgetScope, Spending } from '../domain/budget.ts';
+import type { DirectorRuleName, DirectorRuleSettings, InterventionAction } from '../domain/director.ts';
 import { runWorkStages } from '../domain/pipeline.ts';
 import type { Severity } from '../domain/severity.ts';
 import { advance } from '../domain/stages.ts';
@@ -23,6 +19,7 @@ import { openJob } from './steps/jobs.ts';
 import { loadRun, loadTask, type Run, type Task } from './steps/load.ts';
 import { moveTask } from './steps/move-task.ts';
 import { applyPause } from './steps/pause.ts';
+import { applyTaskPause } from './steps/task-pause.ts';
 
 export type DirectorState = typeof directorState.$inferSelect;
 export type Intervention = typeof directorInterventions.$inferSelect;
@@ -97,8 +94,8 @@ export type InterventionPlan =
   | { kind: 'finding'; severity: Severity; issue: string; recommendation: string; file: string | null }
   /** Only the record and its event: a person is told. */
   | { kind: 'warn' }
-  /** Pauses the run and asks a person to decide on its budget. */
-  | { kind: 'pause'; reason: string; budget: Budget; used: { tokens: number; costUsd: number | null } };
+  /** Pauses the task (a task's limits) or the run (a run's or project's) and asks a person to raise the limits. */
+  | { kind: 'pause'; scope: BudgetScope; reason: string; budget: Budget; used: Spending };
 
 export interface Proposal {
   rule: DirectorRuleName;
@@ -219,18 +216,26 @@ async function carryOut(
     case 'finding':
       return sendBackWithFinding(tx, ctx, run, task!, plan);
     case 'pause': {
-      const { jobIds } = await applyPause(tx, run.id, true);
+      const { jobIds } =
+        plan.scope === 'task'
+          ? await applyTaskPause(tx, run, task!.id, true)
+          : await applyPause(tx, run.id, true);
       const [approval] = await tx
         .insert(approvals)
         .values({
           runId: run.id,
+          taskId: plan.scope === 'task' ? task!.id : null,
           kind: 'budget',
           requestedBy: 'director',
           reason: plan.reason,
-          details: { budget: plan.budget, used: plan.used },
+          details: { scope: plan.scope, budget: plan.budget, used: plan.used },
         })
         .returning({ id: approvals.id });
-      return { approval_id: approval!.id, held_jobs: jobIds.length };
+      return {
+        approval_id: approval!.id,
+        paused: plan.scope === 'task' ? 'task' : 'run',
+        held_jobs: jobIds.length,
+      };
     }
   }
 }

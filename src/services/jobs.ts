@@ -54,14 +54,13 @@ export function retryJob(ctx: ServiceContext, jobId: number): Promise<Job> {
     const job = await getJob(tx, jobId);
     if (!isRetryable(job.state)) throw errors.illegalJobMove(jobId, job.state, 'queued');
     const run = await loadActiveRun(tx, job.runId);
-    if (job.taskId !== null && job.stage !== null) {
-      const task = await loadTask(tx, job.taskId);
-      if (task.pipelineStage !== job.stage) throw errors.illegalJobMove(jobId, job.state, 'queued');
-    }
+    const task = job.taskId !== null ? await loadTask(tx, job.taskId) : null;
+    if (task && job.stage !== null && task.pipelineStage !== job.stage)
+      throw errors.illegalJobMove(jobId, job.state, 'queued');
     const [retried] = (await tx
       .update(jobs)
       .set({
-        ...readyState(run),
+        ...readyState(run, task),
         attempt: sql`${jobs.attempt} + 1`,
         maxAttempts: sql`${jobs.attempt} + ${jobs.maxAttempts}`,
         runAt: sql`now()`,

@@ -6,7 +6,7 @@
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { approvals, jobs, runs } from '../db/schema.ts';
+import { approvals, jobs, runs, tasks } from '../db/schema.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
@@ -26,6 +26,8 @@ async function releaseHeld(tx: Tx, run: Run, role: string | null): Promise<numbe
     eq(jobs.state, 'held'),
     eq(jobs.heldByPause, false),
     sql`not exists (select 1 from ${approvals} a where a.job_id = ${jobs.id} and a.state = 'pending')`,
+    // A paused task's work waits for the task to resume (and then for a trigger, as any held job).
+    sql`not exists (select 1 from ${tasks} t where t.id = ${jobs.taskId} and t.paused)`,
   ];
   if (role) conditions.push(eq(jobs.role, role));
   const rows = await tx

@@ -235,4 +235,53 @@ describe.skipIf(skipReason !== null)('director', () => {
     await runPage.close();
     expect(adminErrors).toEqual([]);
   }, 180_000);
+
+  it("sets one project's Director and rules from the Director's page: they win over the installation's", async () => {
+    interface Project {
+      id: number;
+      settings: { director?: { enabled?: boolean; rules?: Record<string, Record<string, unknown>> } };
+    }
+    const created = await server.api<Project>('POST', '/api/projects', {
+      name: 'director-settings',
+      repository: repo,
+      default_branch: 'main',
+    });
+    expect(created.status).toBe(201);
+    const projectOf = async () =>
+      (await server.api<Project>('GET', `/api/projects/${created.json.id}`)).json.settings.director ?? {};
+
+    const page = await admin.newPage();
+    await page.goto(`${server.base}/ui/director/`);
+    const section = page.locator('section[aria-labelledby="project-director-h"]');
+    await section.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'director-settings' });
+
+    const tdd = section
+      .locator('[data-rule="tdd"]')
+      .getByRole('checkbox', { name: 'On for director-settings' });
+    expect(await tdd.isChecked()).toBe(true);
+    await tdd.click();
+    await until('tdd off for the project', projectOf, (director) => director.rules?.tdd?.enabled === false);
+    await expect.poll(() => tdd.isChecked()).toBe(false);
+    // The installation's switch is untouched.
+    expect((await director()).rule_settings.tdd?.enabled).not.toBe(false);
+
+    const stuck = section.locator('[data-rule="stuck-task"]');
+    await stuck.getByRole('textbox', { name: 'idleMinutes' }).fill('45');
+    await stuck.getByRole('button', { name: 'Save' }).click();
+    await until(
+      'idleMinutes 45 for the project',
+      projectOf,
+      (director) => director.rules?.['stuck-task']?.idleMinutes === 45,
+    );
+    expect((await projectOf()).rules?.['stuck-task']).toEqual({ enabled: true, idleMinutes: 45 });
+
+    const on = section.getByRole('checkbox', { name: 'Director on for director-settings' });
+    await on.click();
+    await until('the Director off for the project', projectOf, (director) => director.enabled === false);
+    await expect.poll(() => on.isChecked()).toBe(false);
+    expect((await projectOf()).rules?.tdd).toEqual({ enabled: false });
+    await shot(page, 'director', 'project-settings');
+    await page.close();
+    expect(adminErrors).toEqual([]);
+  }, 60_000);
 });

@@ -243,7 +243,13 @@ describe('response contracts', () => {
       runId: run.id,
       evidence: { percent: 100 },
       summary: 'a pause',
-      plan: { kind: 'pause', reason: 'spent', budget, used: { tokens: 10, costUsd: null } },
+      plan: {
+        kind: 'pause',
+        scope: 'run',
+        reason: 'spent',
+        budget,
+        used: { tokens: 10, costUsd: null, wallSeconds: 0 },
+      },
     });
     await call('GET', `/api/director/interventions?run_id=${run.id}`, '/api/director/interventions', 200);
     const budgets = await call<{ items: { id: number }[] }>(

@@ -30,6 +30,8 @@ const TABLE: [string, string, Rule][] = [
   ['POST', '/api/runs/:id/kill', 'operate'],
   ['POST', '/api/runs/:id/pause', 'operate'],
   ['POST', '/api/runs/:id/resume', 'operate'],
+  ['POST', '/api/tasks/:id/pause', 'operate'],
+  ['POST', '/api/tasks/:id/resume', 'operate'],
   ['POST', '/api/runs/:id/trigger-agent', 'operate'],
   ['POST', '/api/runs/:id/trigger-pipeline', 'operate'],
   ['GET', '/api/tasks/queue', 'read'],

@@ -149,10 +149,14 @@ describe('budget', () => {
       .from(approvals)
       .where(and(eq(approvals.runId, run.id), eq(approvals.kind, 'budget')));
     expect(approval).toMatchObject({ state: 'pending', requestedBy: 'director' });
-    expect(approval!.details).toEqual({ budget: { tokens: 1000 }, used: { tokens: 1050, costUsd: null } });
+    expect(approval!.details).toEqual({
+      scope: 'run',
+      budget: { tokens: 1000 },
+      used: { tokens: 1050, costUsd: null, wallSeconds: 0 },
+    });
 
     // Approving needs a raised budget, and one the run has not already spent.
-    await expect(decideApproval(ctx, approval!.id, { decision: 'approve' })).rejects.toThrow(/raised budget/);
+    await expect(decideApproval(ctx, approval!.id, { decision: 'approve' })).rejects.toThrow(/raised limits/);
     await expect(
       decideApproval(ctx, approval!.id, { decision: 'approve', budget: { tokens: 1040 } }),
     ).rejects.toThrow(/already spent/);

@@ -198,7 +198,8 @@ export const api = {
   projects: () => get<{ items: Project[] }>('/api/projects'),
   project: (id: number) => get<Project>(`/api/projects/${id}`),
   createProject: (input: ProjectInput) => post<Project>('/api/projects', input),
-  updateProject: (id: number, input: Partial<ProjectInput>) => patch<Project>(`/api/projects/${id}`, input),
+  updateProject: (id: number, input: Partial<ProjectInput & Pick<Project, 'settings'>>) =>
+    patch<Project>(`/api/projects/${id}`, input),
 
   runs: (query: {
     project_id?: number;
@@ -215,6 +216,8 @@ export const api = {
   killRun: (id: number) => post<KilledRun>(`/api/runs/${id}/kill`),
   pauseRun: (id: number) => post<Run>(`/api/runs/${id}/pause`),
   resumeRun: (id: number) => post<Run>(`/api/runs/${id}/resume`),
+  pauseTask: (id: number) => post<Task>(`/api/tasks/${id}/pause`),
+  resumeTask: (id: number) => post<Task>(`/api/tasks/${id}/resume`),
   triggerAgent: (id: number, role?: RoleName) =>
     post<{ released_job_ids: number[] }>(`/api/runs/${id}/trigger-agent`, role ? { role } : {}),
   /** Without `maxIterations` the server's default; on a run ready for commit it asks for the deploy again. */

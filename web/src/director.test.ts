@@ -27,6 +27,14 @@ describe("a rule's switch", () => {
     expect(withEnabled({ warnAtPercent: 90, enabled: false }, true)).toEqual({ warnAtPercent: 90 });
     expect(withEnabled(undefined, true)).toEqual({});
   });
+
+  it("follows a project's own switch, else the installation's, and a project writes on as well as off", () => {
+    expect(ruleEnabled({}, 'tdd', { tdd: { enabled: false } })).toBe(false);
+    expect(ruleEnabled({ tdd: { enabled: true } }, 'tdd', { tdd: { enabled: false } })).toBe(true);
+    expect(ruleEnabled({ tdd: { enabled: false } }, 'tdd', {})).toBe(false);
+    expect(withEnabled({ warnAtPercent: 90 }, true, true)).toEqual({ warnAtPercent: 90, enabled: true });
+    expect(settingFromFields([], true, true)).toEqual({ setting: { enabled: true } });
+  });
 });
 
 describe("a rule's thresholds", () => {

@@ -4,18 +4,31 @@ import type { DirectorRuleName, DirectorRuleSettings, DirectorState, Interventio
 type RuleSetting = NonNullable<DirectorRuleSettings[DirectorRuleName]>;
 type Threshold = number | string;
 
-/** Off only when the installation says so: a rule without settings is on. */
-export function ruleEnabled(settings: DirectorRuleSettings, rule: DirectorRuleName): boolean {
-  return settings[rule]?.enabled !== false;
+/**
+ * Off only when the settings say so (a project's own, else the installation's it inherits): a rule without
+ * settings is on.
+ */
+export function ruleEnabled(
+  settings: DirectorRuleSettings,
+  rule: DirectorRuleName,
+  inherited?: DirectorRuleSettings,
+): boolean {
+  const own = settings[rule]?.enabled;
+  return typeof own === 'boolean' ? own : inherited?.[rule]?.enabled !== false;
 }
 
 /**
  * A rule's settings with its switch turned: off is written as `enabled: false`; on leaves the key out, so
- * a project's own switch is the only one left to say otherwise.
+ * a project's own switch is the only one left to say otherwise. A project's own switch (`explicit`) is
+ * written either way: on must win over an installation that turned the rule off.
  */
-export function withEnabled(setting: RuleSetting | undefined, enabled: boolean): RuleSetting {
+export function withEnabled(
+  setting: RuleSetting | undefined,
+  enabled: boolean,
+  explicit = false,
+): RuleSetting {
   const { enabled: _previous, ...thresholds } = setting ?? {};
-  return enabled ? thresholds : { ...thresholds, enabled: false };
+  return enabled && !explicit ? thresholds : { ...thresholds, enabled };
 }
 
 export interface ThresholdField {
@@ -43,8 +56,9 @@ export function thresholdFields(
 export function settingFromFields(
   fields: readonly ThresholdField[],
   enabled: boolean,
+  explicit = false,
 ): { setting: RuleSetting } | { error: string } {
-  const setting: RuleSetting = enabled ? {} : { enabled: false };
+  const setting: RuleSetting = enabled && !explicit ? {} : { enabled };
   for (const field of fields) {
     const text = field.text.trim();
     if (!text) continue;

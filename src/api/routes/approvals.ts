@@ -37,16 +37,17 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['approvals'],
         summary:
-          "Decide a pending approval. An escalation: approve releases the task's held dev job, reject cancels it. A deploy: approve queues the deploy, reject keeps the run ready for commit. A budget: approve with `budget` raises the run's limits and resumes it",
+          "Decide a pending approval. An escalation: approve releases the task's held dev job, reject cancels it. A deploy: approve queues the deploy, reject keeps the run ready for commit. A budget: approve with `budget` raises the limits reached (the task's, the run's or the project's total) and resumes what was paused",
         params: idParams,
         body: z.object({
           decision: z.enum(['approve', 'reject']),
           note: z.string().max(2000).optional(),
-          /** A budget approval: the run's raised limits, which approving sets before it resumes the run. */
+          /** A budget approval: the raised limits, which approving sets before it resumes what was paused. */
           budget: z
             .strictObject({
               tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
               cost_usd: z.number().positive().max(1e9).optional(),
+              wall_seconds: z.number().positive().max(1e9).optional(),
             })
             .optional(),
         }),
@@ -58,6 +59,7 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
       const limits = budget && {
         ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
         ...(budget.cost_usd !== undefined ? { costUsd: budget.cost_usd } : {}),
+        ...(budget.wall_seconds !== undefined ? { wallSeconds: budget.wall_seconds } : {}),
       };
       return toApi(
         await decideApproval(contextFor(deps, request), request.params.id, {

@@ -9,6 +9,7 @@ import {
 import { stageNameSchema } from '../../domain/pipeline-schema.ts';
 import { STAGE_RESULTS } from '../../domain/stages.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
+import { setTaskPaused } from '../../services/task-pause.ts';
 import { advanceStage, type StageChange, setStage } from '../../services/task-stages.ts';
 import { createTask, getTask, listTasks, taskQueue, updateTask } from '../../services/tasks.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -178,4 +179,28 @@ export function registerTaskRoutes(app: Api, deps: ApiDeps): void {
     async (request) =>
       stageChangeJson(await setStage(contextFor(deps, request), request.params.id, request.body)),
   );
+
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    app.post(
+      `/api/tasks/:id/${action}`,
+      {
+        config: { permission: 'operate' },
+        schema: {
+          tags: ['tasks'],
+          summary: paused
+            ? 'Pause one task: its queued jobs are held until it resumes'
+            : 'Resume a paused task: its held jobs are queued again (unless its run is paused)',
+          params: idParams,
+          response: { 200: taskViewSchema },
+        },
+      },
+      async (request) => {
+        await setTaskPaused(contextFor(deps, request), request.params.id, paused);
+        return toApi(await getTask(db, request.params.id));
+      },
+    );
+  }
 }

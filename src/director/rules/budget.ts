@@ -1,59 +1,70 @@
 /**
- * budget: a run's reported tokens and cost against its budget (its own, else its project's). At the warning
- * percentage a person is told; at 100% the run is paused and a budget approval asks a person to raise it.
- * Fingerprints carry the budget, so a raised budget is watched afresh.
+ * budget: tokens, reported cost and wall time against the limits of each task, each run and each project's
+ * total. At the warning percentage a person is told, once; at 100% the task (for a task limit) or the run
+ * (for a run or project limit) is paused and a budget approval asks a person to raise the limits.
+ * Fingerprints carry the limits, so raised limits are watched afresh.
  */
-import { budgetPercent } from '../../domain/director.ts';
+import { budgetPercent, describeLimits, describeSpending } from '../../domain/budget.ts';
+import { budgetTargets } from '../../services/budget-reads.ts';
 import type { Proposal } from '../../services/director.ts';
-import { runSpending } from '../../services/director-reads.ts';
 import type { DirectorRule } from '../rule.ts';
-
-function describe(budget: { tokens?: number; costUsd?: number }): string {
-  return [
-    budget.tokens !== undefined ? `${budget.tokens} tokens` : null,
-    budget.costUsd !== undefined ? `$${budget.costUsd}` : null,
-  ]
-    .filter(Boolean)
-    .join(' / ');
-}
 
 export const budget: DirectorRule = {
   name: 'budget',
   async propose(view) {
-    const { db } = view;
     const proposals: Proposal[] = [];
-    for (const run of await runSpending(db)) {
-      const config = view.config(run.settings, 'budget');
-      if (!config || !run.budget) continue;
-      const used = { tokens: run.tokens, costUsd: run.costUsd };
-      const percent = budgetPercent(used, run.budget);
+    for (const target of await budgetTargets(view.db)) {
+      const config = view.config(target.settings, 'budget');
+      if (!config) continue;
+      const { scope, limits, used } = target;
+      const percent = budgetPercent(used, limits);
       if (percent === null || percent < config.warnAtPercent) continue;
-      const limit = describe(run.budget);
-      const spent = `${run.tokens} tokens${run.costUsd !== null ? `, $${run.costUsd.toFixed(2)}` : ''}`;
+      const who =
+        scope === 'task'
+          ? `task ${target.taskId}`
+          : scope === 'run'
+            ? `run ${target.runId}`
+            : `project ${target.projectId}`;
+      const limit = describeLimits(limits);
+      const spent = describeSpending(used);
       const evidence = {
-        budget: { tokens: run.budget.tokens ?? null, cost_usd: run.budget.costUsd ?? null },
-        used: { tokens: run.tokens, cost_usd: run.costUsd },
+        scope,
+        budget: {
+          tokens: limits.tokens ?? null,
+          cost_usd: limits.costUsd ?? null,
+          wall_seconds: limits.wallSeconds ?? null,
+        },
+        used: { tokens: used.tokens, cost_usd: used.costUsd, wall_seconds: Math.round(used.wallSeconds) },
         percent: Math.round(percent),
       };
-      const base = { rule: 'budget' as const, projectId: run.projectId, runId: run.runId, evidence };
-      const key = `budget:run-${run.runId}:${JSON.stringify(run.budget)}`;
-      if (percent >= 100 && !run.paused)
+      const base = {
+        rule: 'budget' as const,
+        projectId: target.projectId,
+        runId: target.runId,
+        taskId: target.taskId,
+        evidence,
+      };
+      const key = `budget:${scope}-${scope === 'task' ? target.taskId : scope === 'run' ? target.runId : target.projectId}:${JSON.stringify(limits)}`;
+      if (percent >= 100 && !target.paused) {
+        const paused = scope === 'task' ? `task ${target.taskId}` : `run ${target.runId}`;
         proposals.push({
           ...base,
-          fingerprint: `${key}:spent`,
-          summary: `run ${run.runId} used ${spent} of its budget of ${limit}: paused until a person raises it`,
+          // A project's limit pauses each of its runs at work: one intervention per run.
+          fingerprint: `${key}:spent${scope === 'project' ? `:run-${target.runId}` : ''}`,
+          summary: `${who} used ${spent} of its limits of ${limit}: ${paused} paused until a person raises them`,
           plan: {
             kind: 'pause',
-            reason: `run ${run.runId} reached its budget (${limit}; used ${spent}); approve with a raised budget to resume it`,
-            budget: run.budget,
+            scope,
+            reason: `${who} reached its limits (${limit}; used ${spent}); approve with raised limits to resume ${paused}`,
+            budget: limits,
             used,
           },
         });
-      else if (percent < 100)
+      } else if (percent < 100)
         proposals.push({
           ...base,
           fingerprint: `${key}:warn`,
-          summary: `run ${run.runId} used ${Math.round(percent)}% of its budget of ${limit} (${spent})`,
+          summary: `${who} used ${Math.round(percent)}% of its limits of ${limit} (${spent})`,
           plan: { kind: 'warn' },
         });
     }

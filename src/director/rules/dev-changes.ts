@@ -2,7 +2,7 @@
 import type { ProjectSettings } from '../../db/schema.ts';
 import type { DirectorRuleName } from '../../domain/director.ts';
 import type { Proposal } from '../../services/director.ts';
-import { type PassedStage, passedStageJobs } from '../../services/director-reads.ts';
+import type { PassedStage } from '../../services/director-reads.ts';
 import type { BranchChanges } from '../changes.ts';
 import type { DirectorView } from '../rule.ts';
 
@@ -18,7 +18,7 @@ export async function changesToReview(
   isOn: (settings: ProjectSettings) => boolean,
 ): Promise<ReviewedChange[]> {
   const reviewed: ReviewedChange[] = [];
-  for (const job of await passedStageJobs(view.db)) {
+  for (const job of await view.passedStages()) {
     if (job.stage !== 'dev' || !isOn(job.settings) || !view.firstLook(`${rule}:job-${job.jobId}`)) continue;
     const changes = await view.changesOf(job.repository, job.projectId, job.runBranch, job.taskId);
     if (changes) reviewed.push({ job, changes });

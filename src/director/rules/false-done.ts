@@ -8,14 +8,13 @@
 import { resolvePipeline, stageDefinition } from '../../domain/pipeline.ts';
 import { noTestsEvidence } from '../../domain/test-output.ts';
 import type { Proposal } from '../../services/director.ts';
-import { passedStageJobs } from '../../services/director-reads.ts';
 import type { DirectorRule } from '../rule.ts';
 
 export const falseDone: DirectorRule = {
   name: 'false-done',
   async propose(view) {
     const proposals: Proposal[] = [];
-    for (const job of await passedStageJobs(view.db)) {
+    for (const job of await view.passedStages()) {
       if (job.stage === 'dev' || !view.config(job.settings, 'false-done')) continue;
       const stage = stageDefinition(job.stage, resolvePipeline(job.pipeline));
       if (!stage.checks.includes('test')) continue;

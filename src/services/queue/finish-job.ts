@@ -13,8 +13,9 @@ import { BACKOFF_SQL, toJob } from './job-row.ts';
 import { type Lease, recordRefusedWrite } from './lease.ts';
 import { namedQuery } from './named-query.ts';
 
-/** Work going back to the queue stays held while its run is paused (see readyState). */
-const READY_STATE = "case when r.paused then 'held' else 'queued' end";
+/** Work going back to the queue stays held while its run or its task is paused (see readyState). */
+const PAUSED = '(r.paused or coalesce((select t.paused from tasks t where t.id = jobs.task_id), false))';
+const READY_STATE = `case when ${PAUSED} then 'held' else 'queued' end`;
 
 export interface JobUsage {
   /** The agent backend that ran, and the role config version its prompt came from. */
@@ -186,7 +187,7 @@ export function failJob(db: Queryable, lease: Lease, workerId: string, failure: 
       update jobs
          set state = case when ${permanent}::boolean then 'failed'
                           when attempt < max_attempts then ${sql.raw(READY_STATE)} else 'dead' end,
-             held_by_pause = not ${permanent}::boolean and attempt < max_attempts and r.paused,
+             held_by_pause = not ${permanent}::boolean and attempt < max_attempts and ${sql.raw(PAUSED)},
              attempt = case when not ${permanent}::boolean and attempt < max_attempts then attempt + 1 else attempt end,
              run_at = case when not ${permanent}::boolean and attempt < max_attempts
                            then now() + ${sql.raw(BACKOFF_SQL)} else run_at end,
@@ -218,7 +219,7 @@ export function releaseJob(db: Queryable, lease: Lease, workerId: string, reason
     sql`
     with released as (
       update jobs
-         set state = ${sql.raw(READY_STATE)}, held_by_pause = r.paused, run_at = now(), lease_owner = null,
+         set state = ${sql.raw(READY_STATE)}, held_by_pause = ${sql.raw(PAUSED)}, run_at = now(), lease_owner = null,
              lease_token = null, lease_expires_at = null, last_error = ${reason}, updated_at = now()
         from runs r
        where r.id = jobs.run_id and jobs.id = ${lease.jobId} and jobs.lease_token = ${lease.leaseToken}
@@ -243,7 +244,7 @@ export async function reclaimExpiredJobs(db: Queryable, actor: string): Promise<
     with expired as (
       update jobs
          set state = case when attempt < max_attempts then ${sql.raw(READY_STATE)} else 'dead' end,
-             held_by_pause = attempt < max_attempts and r.paused,
+             held_by_pause = attempt < max_attempts and ${sql.raw(PAUSED)},
              attempt = case when attempt < max_attempts then attempt + 1 else attempt end,
              run_at = now() + ${sql.raw(BACKOFF_SQL)},
              last_error = 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped renewing it',

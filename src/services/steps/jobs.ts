@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { jobs, runs } from '../../db/schema.ts';
+import { jobs, runs, tasks } from '../../db/schema.ts';
 import { type JobKind, type JobState, OPEN_JOB_STATES } from '../../domain/job-states.ts';
 import type { WorkStage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
@@ -34,11 +34,23 @@ async function initialState(tx: Tx, ctx: ServiceContext, run: Run): Promise<JobS
 }
 
 /**
- * Work that is ready to run is `queued`, unless its run is paused: then it is held, marked so that resuming
- * the run queues it. Workers therefore only ever look at `queued`.
+ * Work that is ready to run is `queued`, unless its run or its task is paused: then it is held, marked so
+ * that resuming them queues it. Workers therefore only ever look at `queued`.
  */
-export function readyState(run: Pick<Run, 'paused'>): { state: JobState; heldByPause: boolean } {
-  return run.paused ? { state: 'held', heldByPause: true } : { state: 'queued', heldByPause: false };
+export function readyState(
+  run: Pick<Run, 'paused'>,
+  task?: { paused: boolean } | null,
+): { state: JobState; heldByPause: boolean } {
+  return run.paused || task?.paused
+    ? { state: 'held', heldByPause: true }
+    : { state: 'queued', heldByPause: false };
+}
+
+/** Whether the task of a job is paused (false for a run's own jobs). */
+async function taskPaused(tx: Tx, taskId: number | null | undefined): Promise<{ paused: boolean } | null> {
+  if (!taskId) return null;
+  const [task] = await tx.select({ paused: tasks.paused }).from(tasks).where(eq(tasks.id, taskId));
+  return task ?? null;
 }
 
 export interface NewJob {
@@ -62,7 +74,9 @@ export async function openJob(tx: Tx, ctx: ServiceContext, run: Run, job: NewJob
       taskId: job.taskId ?? null,
       stage: job.stage ?? null,
       priority: job.priority ?? 5,
-      ...(initial === 'queued' ? readyState(run) : { state: 'held' as const }),
+      ...(initial === 'queued'
+        ? readyState(run, await taskPaused(tx, job.taskId))
+        : { state: 'held' as const }),
     })
     .returning();
   return row!;

@@ -1,10 +1,11 @@
 /**
  * Pausing a run inside a service's transaction: its queued jobs are held (marked as held by the pause) and
- * resuming queues them again. Running jobs finish; nothing new starts while the run is paused.
+ * resuming queues them again, except those of tasks paused on their own. Running jobs finish; nothing new
+ * starts while the run is paused.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { jobs, runs } from '../../db/schema.ts';
+import { jobs, runs, tasks } from '../../db/schema.ts';
 import { readyState } from './jobs.ts';
 import type { Run } from './load.ts';
 
@@ -25,7 +26,13 @@ export async function applyPause(
     .where(
       and(
         eq(jobs.runId, runId),
-        paused ? eq(jobs.state, 'queued') : and(eq(jobs.state, 'held'), eq(jobs.heldByPause, true)),
+        paused
+          ? eq(jobs.state, 'queued')
+          : and(
+              eq(jobs.state, 'held'),
+              eq(jobs.heldByPause, true),
+              sql`not exists (select 1 from ${tasks} t where t.id = ${jobs.taskId} and t.paused)`,
+            ),
       ),
     )
     .returning({ id: jobs.id });

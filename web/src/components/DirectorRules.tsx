@@ -26,20 +26,26 @@ function Described({ text }: { text: string }) {
 type Setting = NonNullable<DirectorRuleSettings[DirectorRuleName]>;
 
 interface Props {
-  state: DirectorState;
-  /** Admin only: without it the settings are shown, not editable. */
+  rules: DirectorState['rules'];
+  /** The settings edited here: the installation's, or one project's own. */
+  settings: DirectorRuleSettings;
+  /** A project's page: the installation's settings, which apply where the project sets nothing. */
+  inherited?: DirectorRuleSettings;
+  /** Whose settings these are, as the switch says: "the installation", "this project". */
+  where: string;
+  /** Without it the settings are shown, not editable. */
   canEdit: boolean;
   busy: boolean;
   onSave: (rule: DirectorRuleName, setting: Setting) => void;
 }
 
-/** The rules: what each watches and does, its switch for the whole installation and its thresholds. */
-export function DirectorRules({ state, canEdit, busy, onSave }: Props) {
+/** The rules: what each watches and does, its switch (for the installation or a project) and its thresholds. */
+export function DirectorRules({ rules, settings, inherited, where, canEdit, busy, onSave }: Props) {
   return (
     <ul className="item-list director-rules">
-      {state.rules.map((rule) => {
-        const setting = state.rule_settings[rule.name];
-        const enabled = ruleEnabled(state.rule_settings, rule.name);
+      {rules.map((rule) => {
+        const setting = settings[rule.name];
+        const enabled = ruleEnabled(settings, rule.name, inherited);
         return (
           <li key={rule.name} className="item" data-rule={rule.name}>
             <div className="item-head">
@@ -52,12 +58,16 @@ export function DirectorRules({ state, canEdit, busy, onSave }: Props) {
                     type="checkbox"
                     checked={enabled}
                     disabled={busy}
-                    onChange={(event) => onSave(rule.name, withEnabled(setting, event.target.checked))}
+                    onChange={(event) =>
+                      onSave(rule.name, withEnabled(setting, event.target.checked, inherited !== undefined))
+                    }
                   />
-                  <span>On for the installation</span>
+                  <span>On for {where}</span>
                 </label>
               ) : (
-                <span className="small">{enabled ? 'on' : 'off'} for the installation</span>
+                <span className="small">
+                  {enabled ? 'on' : 'off'} for {where}
+                </span>
               )}
             </div>
             <dl className="rule-facts small">
@@ -77,6 +87,7 @@ export function DirectorRules({ state, canEdit, busy, onSave }: Props) {
                 rule={rule}
                 fields={thresholdFields(rule, setting)}
                 enabled={enabled}
+                explicit={inherited !== undefined}
                 canEdit={canEdit}
                 busy={busy}
                 onSave={onSave}
@@ -95,11 +106,12 @@ function Thresholds(props: {
   rule: Rule;
   fields: ThresholdField[];
   enabled: boolean;
+  explicit: boolean;
   canEdit: boolean;
   busy: boolean;
   onSave: Props['onSave'];
 }) {
-  const { rule, enabled, canEdit, busy, onSave } = props;
+  const { rule, enabled, explicit, canEdit, busy, onSave } = props;
   const [fields, setFields] = useState(props.fields);
   const [error, setError] = useState<string | null>(null);
   if (!canEdit)
@@ -113,7 +125,7 @@ function Thresholds(props: {
       </p>
     );
   const save = () => {
-    const read = settingFromFields(fields, enabled);
+    const read = settingFromFields(fields, enabled, explicit);
     if ('error' in read) setError(read.error);
     else {
       setError(null);

@@ -34,6 +34,7 @@ export const TaskCard = memo(function TaskCard({ task, selected, onSelect }: Pro
               ↺ {task.loop_backs}
             </span>
           ) : null}
+          {task.paused ? <Badge value="paused" /> : null}
         </span>
         {task.review_state === 'awaiting' ? (
           <span className="task-card-job">

@@ -89,6 +89,12 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
           <dt>Priority</dt>
           <dd>{task.priority}</dd>
         </div>
+        {task.paused ? (
+          <div>
+            <dt>Paused</dt>
+            <dd>its jobs are held until it resumes</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Loop-backs</dt>
           <dd>{task.loop_backs}</dd>
@@ -116,6 +122,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
 
       {canOperate ? <SetStage task={task} stages={stages} /> : null}
       {canOperate && inWorkStage ? <StageVerdictForm key={task.pipeline_stage} task={task} /> : null}
+      {canOperate ? <PauseTask task={task} /> : null}
 
       {editing ? (
         <TaskEditForm task={task} onDone={() => setEditing(false)} />
@@ -264,5 +271,22 @@ function SetStage({ task, stages }: { task: Task; stages: readonly Stage[] }) {
       </button>
       <ErrorNote error={action.error} />
     </form>
+  );
+}
+
+/** Pausing one task holds its jobs (not lost: resuming queues them again); the rest of the run goes on. */
+function PauseTask({ task }: { task: Task }) {
+  const action = useAction();
+  return (
+    <div className="button-row">
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={() => action.run(() => (task.paused ? api.resumeTask(task.id) : api.pauseTask(task.id)))}
+      >
+        {task.paused ? 'Resume task' : 'Pause task'}
+      </button>
+      <ErrorNote error={action.error} />
+    </div>
   );
 }

@@ -5,6 +5,7 @@ import { InlineSelect, pick } from '../components/InlineSelect.tsx';
 import { InterventionList } from '../components/InterventionList.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { ProjectDirector } from '../components/ProjectDirector.tsx';
 import { dateTime } from '../format.ts';
 import { useAction, useNow, useResource, useTitle, useUrlFilters } from '../hooks.ts';
 import { useDebounced, useLive } from '../live.ts';
@@ -110,13 +111,16 @@ export function Director() {
           </p>
           <h3>Rules</h3>
           <DirectorRules
-            state={current}
+            rules={current.rules}
+            settings={current.rule_settings}
+            where="the installation"
             canEdit={isAdmin}
             busy={save.busy}
             onSave={(name, setting) => change({ rules: { [name]: setting } })}
           />
         </section>
       ) : null}
+      {current ? <ProjectDirector state={current} /> : null}
 
       <section className="panel stack" aria-labelledby="interventions-h">
         <div className="panel-head">
