@@ -55,7 +55,7 @@ function illegal(jobId: number, state: string, wanted: string) {
 
 beforeAll(async () => {
   api = await startTestApi();
-  projectId = await newProject(api, 'jobs-api', '/repo');
+  projectId = await newProject(api, 'jobs-api');
 });
 afterAll(() => api?.close());
 
