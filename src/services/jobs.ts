@@ -56,7 +56,12 @@ export function retryJob(ctx: ServiceContext, jobId: number): Promise<Job> {
     const run = await loadActiveRun(tx, job.runId);
     if (job.taskId !== null && job.stage !== null) {
       const task = await loadTask(tx, job.taskId);
-      if (task.pipelineStage !== job.stage) throw errors.illegalJobMove(jobId, job.state, 'queued');
+      if (task.pipelineStage !== job.stage)
+        throw errors.jobNotRetryable(
+          jobId,
+          job.state,
+          `it ran stage ${job.stage} and task ${task.id} is now at ${task.pipelineStage}`,
+        );
     }
     const [retried] = (await tx
       .update(jobs)
