@@ -58,7 +58,7 @@ describe.skipIf(skipReason !== null)('serving the dashboard and the API', () => 
     ({ server, browser } = await startServerAndBrowser());
     const index = (await get(`${server.base}/ui/`)).body.toString();
     bundle = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(index)![1]!;
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
