@@ -104,8 +104,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  // Generous: on a machine shared by several test runs, PGlite's first start alone can take most of a minute.
-  const deadline = Date.now() + 80_000;
+  // Generous: on a machine shared by several test runs, PGlite's first start alone can take over a minute.
+  const deadline = Date.now() + 150_000;
   let base: string | undefined;
   let loginUrl: string | undefined;
   while (Date.now() < deadline) {

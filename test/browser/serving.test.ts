@@ -119,7 +119,7 @@ describe.skipIf(skipReason !== null)('serving the dashboard and the API', () => 
     });
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(stream.headers['content-encoding']).toBeUndefined();
-    expect(stream.body.toString()).toMatch(/^id: \d+\nevent: /);
+    expect(stream.body.toString()).toMatch(/^retry: \d+\nevent: ready\n/);
   });
 
   it('gives Chromium the bundle compressed and immutable', async () => {
