@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { errors } from '../errors/catalogue.ts';
 import { registerAuth } from './auth.ts';
+import { registerCompression } from './compression.ts';
 import { registerDashboard } from './dashboard.ts';
 import type { Api, ApiDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
@@ -54,6 +55,8 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerErrorHandling(app);
   registerInputGuard(app);
   await app.register(fastifyCookie);
+  // Before every route: the plugin wraps the routes registered after it.
+  await registerCompression(app);
   registerAuth(app, deps.database.db);
   await app.register(fastifySwagger, {
     openapi: {

@@ -106,6 +106,12 @@ export const errors = {
       job_id: jobId,
       current_state: state,
     }),
+  /** A final job whose work has moved on: retrying it would run a stage its task has left. */
+  jobNotRetryable: (jobId: number, state: string, reason: string) =>
+    new AppError('WH_ILLEGAL_JOB_TRANSITION', `job ${jobId} is ${state} and cannot be retried: ${reason}`, {
+      job_id: jobId,
+      current_state: state,
+    }),
   alreadyExists: (entity: Entity, field: string, value: string) =>
     new AppError('WH_ALREADY_EXISTS', `a ${entity} with ${field} "${value}" already exists`, {
       field,

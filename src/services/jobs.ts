@@ -56,7 +56,11 @@ export function retryJob(ctx: ServiceContext, jobId: number): Promise<Job> {
     const run = await loadActiveRun(tx, job.runId);
     const task = job.taskId !== null ? await loadTask(tx, job.taskId) : null;
     if (task && job.stage !== null && task.pipelineStage !== job.stage)
-      throw errors.illegalJobMove(jobId, job.state, 'queued');
+      throw errors.jobNotRetryable(
+        jobId,
+        job.state,
+        `it ran stage ${job.stage} and task ${task.id} is now at ${task.pipelineStage}`,
+      );
     const [retried] = (await tx
       .update(jobs)
       .set({

@@ -3,6 +3,8 @@
  * goal, the task, the findings that sent it back, and the Director's notes for it; and, for DEV, the
  * conflicts of the run branch merged into its worktree that it has to resolve first.
  */
+import { PLACEHOLDER_PATTERN, type PromptPlaceholder } from '../domain/prompt-placeholders.ts';
+
 export interface PromptFinding {
   severity: string;
   issue: string;
@@ -44,7 +46,7 @@ export function formatFindings(findings: readonly PromptFinding[]): string {
 }
 
 export function buildPrompt(input: PromptInput): string {
-  const values: Record<string, string> = {
+  const values: Record<PromptPlaceholder, string> = {
     goal: input.goal,
     'task.title': input.task?.title ?? '(no task: this is run-level work)',
     'task.description': input.task?.description || '(no description)',
@@ -55,8 +57,8 @@ export function buildPrompt(input: PromptInput): string {
   };
   // Unknown placeholders are left as written, so a typo in an edited prompt is visible, not silently empty.
   const prompt = input.rolePrompt.replace(
-    /\{\{\s*([\w.]+)\s*\}\}/g,
-    (whole, key: string) => values[key] ?? whole,
+    PLACEHOLDER_PATTERN,
+    (whole, key: string) => values[key as PromptPlaceholder] ?? whole,
   );
   // Appended after the placeholders are filled: every role prompt gets it, an edited one included, and a
   // file name is never read as a placeholder.

@@ -6,6 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchRepository } from '../support/git.ts';
 import {
   ensureBuilt,
   type InPage,
@@ -61,7 +62,7 @@ describe.skipIf(skipReason !== null)('approvals', () => {
     ({ server, browser } = await startServerAndBrowser());
     const project = await server.api<{ id: number }>('POST', '/api/projects', {
       name: 'approvals',
-      repository: '/tmp/approvals-repo',
+      repository: scratchRepository(),
     });
     projectId = project.json.id;
     ({ context: approver, errors: approverErrors } = await loginAs('alice', 'approver'));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchRepository } from '../support/git.ts';
 import {
   ensureBuilt,
   type InPage,
@@ -49,7 +50,7 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
     await page.close();
     const project = await server.api<{ id: number }>('POST', '/api/projects', {
       name: 'seeded',
-      repository: '/tmp/seeded-repo',
+      repository: scratchRepository(),
       test_command: 'npm test',
     });
     projectId = project.json.id;
@@ -432,7 +433,7 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
   it("draws a project's own pipeline as the run's columns, and offers only its stages", async () => {
     const own = await server.api<{ id: number }>('POST', '/api/projects', {
       name: 'own-pipeline',
-      repository: '/tmp/own-pipeline-repo',
+      repository: scratchRepository(),
       settings: {
         pipeline: ['dev', 'qa', { stage: 'licence', title: 'Licence', command: 'test -f LICENSE' }],
       },

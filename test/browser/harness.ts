@@ -104,8 +104,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  // A loaded 2-core machine (every engineer's tests at once) takes over a minute to start it.
-  const deadline = Date.now() + 120_000;
+  // Generous: on a machine shared by several test runs, PGlite's first start alone can take over a minute.
+  const deadline = Date.now() + 150_000;
   let base: string | undefined;
   let loginUrl: string | undefined;
   while (Date.now() < deadline) {

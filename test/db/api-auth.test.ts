@@ -9,6 +9,7 @@ import { detectSandbox } from '../../src/server/agent-setup.ts';
 import { hashToken } from '../../src/services/tokens.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { TEST_DB_KIND } from '../support/database.ts';
+import { scratchRepository } from '../support/git.ts';
 
 type Json = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -68,7 +69,10 @@ async function eventCount(): Promise<number> {
 /** A project, a building run and one task in dev. */
 async function fixture(): Promise<{ projectId: number; runId: number; taskId: number }> {
   projectCount += 1;
-  const project = await ok('POST', '/api/projects', { name: `auth-${projectCount}`, repository: '/repo' });
+  const project = await ok('POST', '/api/projects', {
+    name: `auth-${projectCount}`,
+    repository: scratchRepository(),
+  });
   const run = await ok('POST', '/api/runs', { project_id: project.id, goal: 'g', skip_planning: true });
   const task = await ok('POST', '/api/tasks', { run_id: run.id, title: 't' });
   return { projectId: project.id as number, runId: run.id as number, taskId: task.id as number };
@@ -185,7 +189,12 @@ describe('roles', () => {
 
   it('an operator may write but may not create or list tokens', async () => {
     const operator = api.auth('operator');
-    const project = await ok('POST', '/api/projects', { name: 'operator-made', repository: '/r' }, operator);
+    const project = await ok(
+      'POST',
+      '/api/projects',
+      { name: 'operator-made', repository: scratchRepository() },
+      operator,
+    );
     const body = { project_id: project.id, goal: 'g', skip_planning: true };
     const run = await ok('POST', '/api/runs', body, operator);
     const task = await ok('POST', '/api/tasks', { run_id: run.id, title: 't' }, operator);

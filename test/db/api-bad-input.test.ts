@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 type Json = Record<string, unknown>;
 type Method = 'GET' | 'POST';
@@ -45,7 +46,7 @@ interface Fixture {
 async function fixture(): Promise<Fixture> {
   projectCount += 1;
   const projectName = `bad-input-${projectCount}`;
-  const project = await ok('POST', '/api/projects', { name: projectName, repository: '/repo' });
+  const project = await ok('POST', '/api/projects', { name: projectName, repository: scratchRepository() });
   const newRun = async () =>
     (await ok('POST', '/api/runs', { project_id: project.id, goal: 'g', skip_planning: true })).id as number;
   const runId = await newRun();
@@ -318,7 +319,7 @@ const cases: BadCase[] = [
   ),
   conflict(
     'duplicate project name',
-    (f) => ['POST', '/api/projects', { name: f.projectName, repository: '/other' }],
+    (f) => ['POST', '/api/projects', { name: f.projectName, repository: scratchRepository() }],
     'WH_ALREADY_EXISTS',
     /name "bad-input-\d+" already exists/,
     (f) => ({ field: 'name', value: f.projectName }),

@@ -13,6 +13,7 @@ import { enqueueJob } from '../../src/services/jobs.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
 import { enqueueDeliveries } from '../../src/services/webhook-outbox.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 /** The tags whose every operation has a response contract. */
 const CONTRACTED_TAGS = [
@@ -106,7 +107,7 @@ describe('response contracts', () => {
   it("match every answer of a run's life, from a new project to a killed run", async () => {
     const project = await call<{ id: number }>('POST', '/api/projects', '/api/projects', 201, {
       name: 'contracts',
-      repository: '/tmp/contracts',
+      repository: scratchRepository(),
       settings: {
         pipeline: ['dev', 'qa', { stage: 'smoke', command: 'make smoke' }],
         roles: { dev: { backend: 'command', timeoutSeconds: 60 } },
@@ -135,11 +136,11 @@ describe('response contracts', () => {
     await call('GET', url(''), path(''), 200);
     await call('GET', url('/task-progress'), path('/task-progress'), 200);
     await call('GET', url('/phases'), path('/phases'), 200);
-    // The repository is not on this machine: every branch is said not to exist, no ref is listed.
+    // Planning has not cut the run branch yet: it is said not to exist, no ref is listed.
     expect(await call('GET', url('/branches'), path('/branches'), 200)).toMatchObject({
       run_id: run.id,
-      repository: '/tmp/contracts',
-      repository_found: false,
+      repository: scratchRepository(),
+      repository_found: true,
       branches: [{ task_id: null, exists: false, head: null }],
       refs: [],
     });
@@ -154,7 +155,7 @@ describe('response contracts', () => {
   it("match every answer of a task's life, its jobs, findings, escalation and the rest of the API", async () => {
     const project = await call<{ id: number }>('POST', '/api/projects', '/api/projects', 201, {
       name: 'contracts-tasks',
-      repository: '/tmp/contracts-tasks',
+      repository: scratchRepository(),
     });
     const run = await call<{ id: number }>('POST', '/api/runs', '/api/runs', 201, {
       project_id: project.id,
@@ -323,12 +324,12 @@ describe('response contracts', () => {
     await call('GET', `/api/role-configs?project_id=${project.id}`, '/api/role-configs', 200);
     await call('GET', '/api/role-configs/dev', '/api/role-configs/{role}', 200);
     await call('POST', '/api/role-configs/dev', '/api/role-configs/{role}', 201, {
-      prompt: 'Write the code.',
+      prompt: 'Write the code for {{task.title}}: {{task.description}}\n{{findings}}\n',
       settings: { temperature: 0 },
       project_id: project.id,
     });
     await call('POST', '/api/role-configs/dev', '/api/role-configs/{role}', 201, {
-      prompt: 'Write the code, then the tests.',
+      prompt: 'Write the code, then the tests, for {{task.title}}: {{task.description}}\n{{findings}}\n',
       project_id: project.id,
     });
     await call('POST', '/api/role-configs/dev/activate', '/api/role-configs/{role}/activate', 200, {
@@ -371,7 +372,7 @@ describe('response contracts', () => {
       method: 'POST',
       url: '/api/projects',
       headers: api.auth(),
-      payload: { name: 'corrupted', repository: '/tmp/corrupted' },
+      payload: { name: 'corrupted', repository: scratchRepository() },
     });
     const { id } = created.json<{ id: number }>();
     // What no route would write: a timeout the settings contract does not allow.

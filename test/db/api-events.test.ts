@@ -1,6 +1,7 @@
 /** The event log API: oldest first by default and paged by after_id; newest first with order=desc. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 let api: TestApi;
 let runId: number;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   api = await startTestApi();
   const admin = async (url: string, payload: object) =>
     (await api.app.inject({ method: 'POST', url, headers: api.auth(), payload })).json() as { id: number };
-  const project = await admin('/api/projects', { name: 'events', repository: '/tmp/events' });
+  const project = await admin('/api/projects', { name: 'events', repository: scratchRepository() });
   runId = (await admin('/api/runs', { project_id: project.id, goal: 'log', skip_planning: true })).id;
   for (const title of ['one', 'two', 'three']) await admin('/api/tasks', { run_id: runId, title });
 });

@@ -55,7 +55,7 @@ function illegal(jobId: number, state: string, wanted: string) {
 
 beforeAll(async () => {
   api = await startTestApi();
-  projectId = await newProject(api, 'jobs-api', '/repo');
+  projectId = await newProject(api, 'jobs-api');
 });
 afterAll(() => api?.close());
 
@@ -141,6 +141,42 @@ describe('the jobs API', () => {
     expect(await send('POST', `/api/jobs/${jobId}/retry`)).toEqual(illegal(jobId, 'succeeded', 'queued'));
     expect(await send('POST', `/api/jobs/${jobId}/cancel`)).toEqual(illegal(jobId, 'succeeded', 'cancelled'));
     expect(await ok('GET', `/api/jobs/${jobId}`)).toMatchObject({ state: 'succeeded', attempt: 2 });
+  });
+
+  it('retries a cancelled stage job while its task is at that stage; once it moved on, 409 says why', async () => {
+    const runId = await run();
+    const made = await api.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: api.auth(),
+      payload: { run_id: runId, title: 'retried in place' },
+    });
+    const { id: taskId, job } = made.json<{ id: number; job: { id: number } }>();
+    await ok('POST', `/api/jobs/${job.id}/cancel`);
+    expect(await ok('POST', `/api/jobs/${job.id}/retry`)).toMatchObject({
+      id: job.id,
+      state: 'held',
+      attempt: 2,
+    });
+
+    const moved = await api.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${taskId}/advance-stage`,
+      headers: api.auth(),
+      payload: { result: 'pass' },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(await ok('GET', `/api/jobs/${job.id}`)).toMatchObject({ state: 'cancelled' });
+    expect(await send('POST', `/api/jobs/${job.id}/retry`)).toEqual({
+      status: 409,
+      json: {
+        error: {
+          code: 'WH_ILLEGAL_JOB_TRANSITION',
+          message: `job ${job.id} is cancelled and cannot be retried: it ran stage dev and task ${taskId} is now at qa`,
+          details: { job_id: job.id, current_state: 'cancelled' },
+        },
+      },
+    });
   });
 
   it('lets a viewer read jobs but not cancel or retry them', async () => {

@@ -9,6 +9,7 @@ import { jobs } from '../../src/db/schema.ts';
 import type { Stage } from '../../src/domain/stages.ts';
 import { installationId } from '../../src/services/installation.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 type Json = Record<string, unknown>;
 type Method = 'GET' | 'POST';
@@ -67,7 +68,7 @@ async function newRun(): Promise<{ projectId: number; runId: number }> {
   const project = await call(
     'POST',
     '/api/projects',
-    { name: `seed-${projectCount}`, repository: '/path/to/repo', test_command: 'npm test' },
+    { name: `seed-${projectCount}`, repository: scratchRepository(), test_command: 'npm test' },
     201,
   );
   const body = { project_id: project.id, goal: 'Add a health endpoint', skip_planning: true };

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 interface StreamEvent {
   id: number | null;
@@ -86,7 +87,7 @@ afterAll(() => api.close());
 
 describe('GET /api/events/stream', () => {
   it('delivers a change to an open stream, only for the run asked for', async () => {
-    const project = await post('/api/projects', { name: 'stream', repository: '/tmp/stream' });
+    const project = await post('/api/projects', { name: 'stream', repository: scratchRepository() });
     const run = await post('/api/runs', { project_id: project.id, goal: 'watch', skip_planning: true });
     const other = await post('/api/runs', { project_id: project.id, goal: 'elsewhere', skip_planning: true });
     // The stream says it is ready once it is subscribed: writes after that cannot be missed.
@@ -114,7 +115,7 @@ describe('GET /api/events/stream', () => {
   });
 
   it('resumes after Last-Event-ID with every missed event, in order, and nothing twice', async () => {
-    const project = await post('/api/projects', { name: 'resume', repository: '/tmp/resume' });
+    const project = await post('/api/projects', { name: 'resume', repository: scratchRepository() });
     const run = await post('/api/runs', { project_id: project.id, goal: 'resume', skip_planning: true });
     const first = await post('/api/tasks', { run_id: run.id, title: 'one' });
     const seen = await api.app.inject({

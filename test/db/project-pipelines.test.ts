@@ -21,6 +21,7 @@ import {
 } from '../support/agents.ts';
 import { FIX_SUM, PLAN_SUM_ONLY, SUM_TEST } from '../support/agents-recipe.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 let world: AgentWorld;
 
@@ -185,7 +186,7 @@ describe('a project pipeline through the API', () => {
     ] as const) {
       const response = await post('/api/projects', {
         name: `bad-${path}`,
-        repository: '/r',
+        repository: scratchRepository(),
         settings: { pipeline },
       });
       expect(response.statusCode).toBe(400);
@@ -200,7 +201,7 @@ describe('a project pipeline through the API', () => {
   it("keeps a run's pipeline when the project's changes, and sets only the run's stages", async () => {
     const created = await post('/api/projects', {
       name: 'evolving',
-      repository: '/r',
+      repository: scratchRepository(),
       settings: { pipeline: ['dev', { stage: 'smoke', command: 'make smoke' }] },
     });
     expect(created.statusCode).toBe(201);

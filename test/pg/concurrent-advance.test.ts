@@ -6,6 +6,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs, runs, tasks } from '../../src/db/schema.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 let api: TestApi;
 let projectId: number;
@@ -79,7 +80,7 @@ function tally(replies: Reply[]): { ok: number; conflicts: number; other: Reply[
 
 beforeAll(async () => {
   api = await startTestApi();
-  const project = await post('/api/projects', { name: 'race', repository: '/tmp/race' });
+  const project = await post('/api/projects', { name: 'race', repository: scratchRepository() });
   projectId = Number(project.id);
 }, 60_000);
 

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { scratchRepository } from '../support/git.ts';
 import {
   killChildren,
   removeTempDirs,
@@ -46,7 +47,7 @@ describe('wh serve', () => {
       `${first.base}/api/projects`,
       authed(first.token, {
         method: 'POST',
-        body: JSON.stringify({ name: 'kept', repository: '/tmp/kept' }),
+        body: JSON.stringify({ name: 'kept', repository: scratchRepository() }),
       }),
     );
     expect(created.status).toBe(201);

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../../src/services/context.ts';
 import { seedDefaultRoleConfigs } from '../../src/services/role-configs.ts';
 import { createToken } from '../../src/services/tokens.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
+import { scratchRepository } from './git.ts';
 
 export interface TestApi {
   app: Api;
@@ -64,13 +65,18 @@ export async function startTestApi(
 }
 
 /** A project made through the API; returns its id. */
-export async function newProject(api: TestApi, name: string, repository = '/tmp'): Promise<number> {
+export async function newProject(
+  api: TestApi,
+  name: string,
+  repository = scratchRepository(),
+): Promise<number> {
   const response = await api.app.inject({
     method: 'POST',
     url: '/api/projects',
     headers: api.auth(),
     payload: { name, repository },
   });
+  if (response.statusCode !== 201) throw new Error(`project ${name} was refused: ${response.body}`);
   return response.json<{ id: number }>().id;
 }
 

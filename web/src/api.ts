@@ -34,7 +34,7 @@ export {
   BUG_REPORT_STATUSES as BUG_STATUSES,
   type BugReportStatus as BugStatus,
 } from '../../src/domain/bug-reports.ts';
-export type { JobState } from '../../src/domain/job-states.ts';
+export { isRetryable, type JobState } from '../../src/domain/job-states.ts';
 export { RUN_PHASES, type RunPhase } from '../../src/domain/run-phases.ts';
 export {
   FINDING_STATUSES,
@@ -49,12 +49,13 @@ export interface RaisedBudget {
   tokens?: number;
   cost_usd?: number;
 }
+
+export { AGENT_BACKEND_NAMES } from '../../src/domain/backend-names.ts';
 export {
   DIRECTOR_RULE_NAMES,
   type DirectorRuleName,
   type DirectorRuleSettings,
 } from '../../src/domain/director.ts';
-
 export { ROLE_NAMES, type RoleName } from '../../src/domain/roles.ts';
 
 import type { Page } from '../../src/contracts/common.ts';
@@ -113,6 +114,7 @@ export type ProjectInput = Pick<
   | 'lint_command'
   | 'build_command'
   | 'deploy_command'
+  | 'settings'
 >;
 
 export class ApiError extends Error {
@@ -265,11 +267,16 @@ export const api = {
     post<BugReport>('/api/bug-reports', input),
   setBugStatus: (id: number, status: BugStatus) => patch<BugReport>(`/api/bug-reports/${id}`, { status }),
 
-  roleConfigs: () => get<{ items: RoleConfig[] }>('/api/role-configs'),
-  roleVersions: (role: RoleName) => get<{ items: RoleConfig[] }>(`/api/role-configs/${role}`),
-  saveRole: (role: RoleName, prompt: string) => post<RoleConfig>(`/api/role-configs/${role}`, { prompt }),
-  activateRole: (role: RoleName, version: number) =>
-    post<RoleConfig>(`/api/role-configs/${role}/activate`, { version }),
+  /** The active prompt of every role: the global ones, or as a project sees them (its own where it has one). */
+  roleConfigs: (projectId: number | null) =>
+    get<{ items: RoleConfig[] }>('/api/role-configs', { project_id: projectId ?? undefined }),
+  /** A role's versions: the global ones, or a project's own. */
+  roleVersions: (role: RoleName, projectId: number | null) =>
+    get<{ items: RoleConfig[] }>(`/api/role-configs/${role}`, { project_id: projectId ?? undefined }),
+  saveRole: (role: RoleName, prompt: string, projectId: number | null) =>
+    post<RoleConfig>(`/api/role-configs/${role}`, { prompt, project_id: projectId }),
+  activateRole: (role: RoleName, version: number, projectId: number | null) =>
+    post<RoleConfig>(`/api/role-configs/${role}/activate`, { version, project_id: projectId }),
 
   pendingApprovals: () => get<Page<Approval>>('/api/approvals', { state: 'pending', limit: 1 }),
   /** Newest first. */

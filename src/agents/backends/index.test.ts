@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AGENT_BACKEND_NAMES } from '../../domain/backend-names.ts';
 import { BACKENDS, backendNamed } from './index.ts';
 
 describe('backends', () => {
@@ -13,6 +14,8 @@ describe('backends', () => {
       'scripted',
     ]);
     for (const [name, backend] of Object.entries(BACKENDS)) expect(backend.name).toBe(name);
+    // The names the dashboard offers are these, in this order.
+    expect(Object.keys(BACKENDS)).toEqual([...AGENT_BACKEND_NAMES]);
   });
 
   it('finds a backend by name', () => {

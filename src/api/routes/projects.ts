@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { projectListSchema, projectSchema, projectSettingsSchema } from '../../contracts/projects.ts';
 import { createProject, getProject, listProjects, updateProject } from '../../services/projects.ts';
+import { repositoryProblem } from '../../worker/repository-check.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
+import { invalidFields } from '../errors.ts';
 import { idParams, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
@@ -31,6 +33,15 @@ function fields(body: Partial<z.infer<typeof projectBody>>) {
   };
 }
 
+/** The column's default (db/schema.ts), when a new project names none. */
+const DEFAULT_BRANCH = 'main';
+
+/** A repository no job could work in is refused here, naming the field to correct. */
+async function assertWorkable(repository: string, defaultBranch: string): Promise<void> {
+  const problem = await repositoryProblem(repository, defaultBranch);
+  if (problem) throw invalidFields([{ field: `body.${problem.field}`, message: problem.message }]);
+}
+
 /** Drops keys the client did not send, so a PATCH changes only what it names. */
 function sent<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;
@@ -53,6 +64,7 @@ export function registerProjectRoutes(app: Api, deps: ApiDeps): void {
     },
     async (request, reply) => {
       const { name, repository, ...rest } = fields(request.body);
+      await assertWorkable(repository!, request.body.default_branch ?? DEFAULT_BRANCH);
       const project = await createProject(contextFor(deps, request), {
         name: name!,
         repository: repository!,
@@ -83,7 +95,15 @@ export function registerProjectRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: projectSchema },
       },
     },
-    async (request) =>
-      toApi(await updateProject(contextFor(deps, request), request.params.id, sent(fields(request.body)))),
+    async (request) => {
+      const { repository, default_branch: branch } = request.body;
+      if (repository !== undefined || branch !== undefined) {
+        const current = await getProject(db, request.params.id);
+        await assertWorkable(repository ?? current.repository, branch ?? current.defaultBranch);
+      }
+      return toApi(
+        await updateProject(contextFor(deps, request), request.params.id, sent(fields(request.body))),
+      );
+    },
   );
 }

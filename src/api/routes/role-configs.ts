@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleConfigListSchema, roleConfigSchema } from '../../contracts/role-configs.ts';
+import { placeholderProblems } from '../../domain/prompt-placeholders.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
 import {
   activateRoleVersion,
@@ -8,11 +9,24 @@ import {
   saveRoleConfig,
 } from '../../services/role-configs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
+import { invalidFields } from '../errors.ts';
 import { bodyId, optionalId } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
 const roleParams = z.object({ role: z.enum(ROLE_NAMES) });
 const scopeQuery = z.object({ project_id: optionalId });
+/** Kept as written, its last newline too (trimming it showed as a removed line in every diff). */
+const promptText = z
+  .string()
+  .max(100_000)
+  .refine((prompt) => prompt.trim() !== '', 'a prompt cannot be empty');
+
+/** A prompt that lost the placeholders carrying its goal or task is refused, naming each one. */
+function assertPlaceholders(role: string, prompt: string): void {
+  const problems = placeholderProblems(role, prompt);
+  if (problems.length === 0) return;
+  throw invalidFields(problems.map((message) => ({ field: 'body.prompt', message })));
+}
 
 export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
   const db = deps.database.db;
@@ -57,7 +71,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
         summary: 'Save a new version of a role and make it active',
         params: roleParams,
         body: z.object({
-          prompt: z.string().trim().min(1).max(100_000),
+          prompt: promptText,
           settings: z.record(z.string(), z.unknown()).optional(),
           project_id: bodyId.nullable().optional(),
         }),
@@ -65,6 +79,7 @@ export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
+      assertPlaceholders(request.params.role, request.body.prompt);
       const saved = await saveRoleConfig(contextFor(deps, request), request.params.role, {
         prompt: request.body.prompt,
         settings: request.body.settings,

@@ -1,10 +1,17 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { boardColumns, type PipelineEntry } from '../../../src/domain/pipeline.ts';
 import type { Stage, Task } from '../api.ts';
+import { useBoardKeys } from '../board-keys.ts';
 import { TaskCard } from './TaskCard.tsx';
 
 /** Cards drawn per column before "show more": keeps the first paint of a huge column quick. */
 const PAGE = 200;
+
+/** A task matches when every word of the search is in its number, title or description. */
+function matches(task: Task, words: string[]): boolean {
+  const text = `#${task.id} ${task.title} ${task.description}`.toLowerCase();
+  return words.every((word) => text.includes(word));
+}
 
 function byPriority(a: Task, b: Task): number {
   return b.priority - a.priority || a.id - b.id;
@@ -20,15 +27,45 @@ interface Props {
 
 export function Board({ tasks, pipeline, selectedId, onSelect }: Props) {
   const stageColumns = useMemo(() => boardColumns(pipeline), [pipeline]);
-  const columns = useMemo(() => {
+  const [query, setQuery] = useState('');
+  const board = useRef<HTMLElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  useBoardKeys(board, search);
+  const { columns, shown } = useMemo(() => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     const grouped = new Map<Stage, Task[]>(stageColumns.map((column) => [column.stage, []]));
-    for (const task of tasks.values()) grouped.get(task.pipeline_stage)?.push(task);
+    let count = 0;
+    for (const task of tasks.values()) {
+      if (words.length > 0 && !matches(task, words)) continue;
+      grouped.get(task.pipeline_stage)?.push(task);
+      count++;
+    }
     for (const list of grouped.values()) list.sort(byPriority);
-    return grouped;
-  }, [tasks, stageColumns]);
+    return { columns: grouped, shown: count };
+  }, [tasks, stageColumns, query]);
 
   return (
     <>
+      <div className="board-search">
+        <input
+          ref={search}
+          type="search"
+          aria-label="Search tasks"
+          placeholder="Search tasks  ( / )"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              setQuery('');
+              event.currentTarget.blur();
+            }
+          }}
+        />
+        <span className="muted small" aria-live="polite">
+          {query.trim() ? `${shown} of ${tasks.size} tasks match` : null}
+        </span>
+        <span className="muted small board-keys-hint">j / k to move, Enter to open, Esc to close</span>
+      </div>
       <nav className="board-jump" aria-label="Jump to a stage">
         {stageColumns.map((column) => (
           <button
@@ -45,7 +82,7 @@ export function Board({ tasks, pipeline, selectedId, onSelect }: Props) {
           </button>
         ))}
       </nav>
-      <section className="board" aria-label="Task board">
+      <section className="board" aria-label="Task board" ref={board}>
         {stageColumns.map((column) => (
           <Column
             key={column.stage}

@@ -1,3 +1,4 @@
+import { type RefObject, useEffect, useRef } from 'react';
 import { NavLink } from 'react-router';
 import type { Session } from '../api.ts';
 import { useLiveState } from '../live.ts';
@@ -23,10 +24,29 @@ const LIVE_TEXT = {
   offline: 'Offline',
 } as const;
 
+/**
+ * Publishes the header's height as --topbar-height, so what is pinned to the viewport (the task panel)
+ * starts below it and never covers its buttons, however the header wraps on a narrow screen.
+ */
+function usePublishedHeight(ref: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const root = document.documentElement;
+    const publish = () => root.style.setProperty('--topbar-height', `${element.offsetHeight}px`);
+    publish();
+    const observer = new ResizeObserver(publish);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+}
+
 export function Header({ session, onLogout }: { session: Session; onLogout: () => void }) {
   const live = useLiveState();
+  const header = useRef<HTMLElement>(null);
+  usePublishedHeight(header);
   return (
-    <header className="topbar">
+    <header className="topbar" ref={header}>
       <div className="topbar-inner">
         <NavLink to="/" className="brand" end>
           <span className="brand-mark" aria-hidden="true">

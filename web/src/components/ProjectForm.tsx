@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { Project, ProjectInput } from '../api.ts';
 import { ErrorNote } from './Notice.tsx';
+import { applyRoleAgents, RoleAgentFields, roleAgentsOf } from './RoleAgentFields.tsx';
 
 interface Props {
   initial?: Project;
@@ -17,9 +18,9 @@ const COMMANDS = [
   ['deploy_command', 'Deploy command', './deploy.sh'],
 ] as const;
 
-type Values = Record<keyof ProjectInput, string>;
+type Values = Record<Exclude<keyof ProjectInput, 'settings'>, string>;
 
-/** Create or edit a project: its repository and the commands that judge and ship its work. */
+/** Create or edit a project: its repository, the commands that judge and ship its work, its agents. */
 export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Props) {
   const [values, setValues] = useState<Values>({
     name: initial?.name ?? '',
@@ -30,6 +31,7 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
     build_command: initial?.build_command ?? '',
     deploy_command: initial?.deploy_command ?? '',
   });
+  const [agents, setAgents] = useState(() => roleAgentsOf(initial?.settings.roles));
   const set = (key: keyof Values) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [key]: event.target.value }));
 
@@ -44,6 +46,8 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
       lint_command: command(values.lint_command),
       build_command: command(values.build_command),
       deploy_command: command(values.deploy_command),
+      // The whole settings object: a save replaces it, so what the form does not edit is sent back as it was.
+      settings: { ...initial?.settings, roles: applyRoleAgents(initial?.settings.roles, agents) },
     });
   };
 
@@ -81,6 +85,7 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
           </label>
         ))}
       </div>
+      <RoleAgentFields agents={agents} onChange={setAgents} />
       <ErrorNote error={error} />
       <div className="form-actions">
         <button

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { api, type Job, type Stage, type Task } from '../api.ts';
+import { api, isRetryable, type Job, type Stage, type Task } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
 import { useCan } from '../session.ts';
@@ -22,8 +22,13 @@ interface Props {
   onClose: () => void;
 }
 
-function retryable(job: Job): boolean {
-  return job.state === 'failed' || job.state === 'cancelled' || job.state === 'dead';
+/**
+ * Retry is offered where the server would take it: a job that ended without success, of the stage its task
+ * is still at, when no other job holds the task (a job cancelled because its task moved on stays history).
+ */
+function retryable(job: Job, task: Task): boolean {
+  const sameStage = job.stage === null || job.stage === task.pipeline_stage;
+  return isRetryable(job.state) && sameStage && task.current_job === null;
 }
 
 /** A task's details, jobs, findings and the live log of its running (or latest) job. */
@@ -195,7 +200,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
                   Stop
                 </button>
               ) : null}
-              {canOperate && retryable(job) ? (
+              {canOperate && retryable(job, task) ? (
                 <button
                   type="button"
                   className="button-small"

@@ -8,13 +8,25 @@ import { useAction, useResource, useTitle } from '../hooks.ts';
 import { useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
-/** Versioned role prompts: read, edit (a new version), compare two versions, roll back. */
+/**
+ * Versioned role prompts: read, edit (a new version), compare two versions, roll back; for every project
+ * (the global prompts) or as one project sees them, where a project's own prompt overrides the global one.
+ */
 export function RoleConfigs() {
   useTitle('Roles');
   const canOperate = useCan('operate');
   const [params, setParams] = useSearchParams();
   const roleParam = params.get('role');
   const role: RoleName = ROLE_NAMES.includes(roleParam as RoleName) ? (roleParam as RoleName) : 'pm';
+  const projectId = Number(params.get('project')) || null;
+  const choose = (next: { role?: RoleName; project?: number | null }) => {
+    const project = next.project === undefined ? projectId : next.project;
+    setParams(
+      { role: next.role ?? role, ...(project ? { project: String(project) } : {}) },
+      { replace: true },
+    );
+  };
+  const projects = useResource(() => api.projects(), []);
 
   const refresh = useDebounced(() => {
     active.reload();
@@ -23,8 +35,9 @@ export function RoleConfigs() {
   const ready = useLive({}, (event) => {
     if (event.type.startsWith('role_config.')) refresh();
   });
-  const active = useResource(() => api.roleConfigs(), [], ready);
-  const versions = useResource(() => api.roleVersions(role), [role], ready);
+  const active = useResource(() => api.roleConfigs(projectId), [projectId], ready);
+  const versions = useResource(() => api.roleVersions(role, projectId), [role, projectId], ready);
+  const projectName = projects.data?.items.find((project) => project.id === projectId)?.name;
 
   const roles = active.data?.items ?? [];
   const current = roles.find((config) => config.role === role);
@@ -34,6 +47,22 @@ export function RoleConfigs() {
       <div className="page-head">
         <h1>Role prompts</h1>
         <p className="muted">Each save makes a new version; activating an older one rolls back.</p>
+      </div>
+      <div className="filters">
+        <label className="field field-inline">
+          <span>Prompts of</span>
+          <select
+            value={projectId ?? ''}
+            onChange={(event) => choose({ project: Number(event.target.value) || null })}
+          >
+            <option value="">every project (global)</option>
+            {(projects.data?.items ?? []).map((project) => (
+              <option key={project.id} value={project.id}>
+                project {project.name}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <ErrorNote error={active.error} />
       <div className="roles-layout">
@@ -47,10 +76,12 @@ export function RoleConfigs() {
                   type="button"
                   className={config.role === role ? 'role-button is-selected' : 'role-button'}
                   aria-current={config.role === role ? 'true' : undefined}
-                  onClick={() => setParams({ role: config.role }, { replace: true })}
+                  onClick={() => choose({ role: config.role })}
                 >
                   <span>{config.role}</span>
-                  <span className="muted small">v{config.version}</span>
+                  <span className="muted small">
+                    {projectId !== null && config.project_id === projectId ? 'own ' : ''}v{config.version}
+                  </span>
                 </button>
               </li>
             ))}
@@ -58,13 +89,27 @@ export function RoleConfigs() {
         </nav>
         <div className="stack-lg role-main">
           {current ? (
-            <RolePrompt key={`${current.role}-${current.version}`} config={current} canEdit={canOperate} />
+            <RolePrompt
+              key={`${current.role}-${current.project_id}-${current.version}-${projectId}`}
+              config={current}
+              projectId={projectId}
+              projectName={projectName}
+              canEdit={canOperate}
+            />
           ) : null}
           <section className="panel" aria-labelledby="versions-h">
-            <h2 id="versions-h">Versions of {role}</h2>
+            <h2 id="versions-h">
+              Versions of {role}
+              {projectId !== null ? ` for project ${projectName ?? projectId}` : ''}
+            </h2>
             <ErrorNote error={versions.error} />
             {versions.data ? (
-              <Versions role={role} items={versions.data.items} canOperate={canOperate} />
+              <Versions
+                role={role}
+                projectId={projectId}
+                items={versions.data.items}
+                canOperate={canOperate}
+              />
             ) : versions.error ? null : (
               <Loading what="versions" />
             )}
@@ -75,7 +120,16 @@ export function RoleConfigs() {
   );
 }
 
-function RolePrompt({ config, canEdit }: { config: RoleConfig; canEdit: boolean }) {
+interface RolePromptProps {
+  config: RoleConfig;
+  /** The project whose prompts are shown; null for the global ones. */
+  projectId: number | null;
+  projectName: string | undefined;
+  canEdit: boolean;
+}
+
+function RolePrompt({ config, projectId, projectName, canEdit }: RolePromptProps) {
+  const inherited = projectId !== null && config.project_id === null;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(config.prompt);
   const save = useAction();
@@ -84,7 +138,10 @@ function RolePrompt({ config, canEdit }: { config: RoleConfig; canEdit: boolean 
     <section className="panel" aria-labelledby="prompt-h">
       <div className="panel-head">
         <h2 id="prompt-h">
-          {config.role} prompt <span className="muted">· version {config.version} (active)</span>
+          {config.role} prompt{' '}
+          <span className="muted">
+            · {inherited ? 'global ' : projectId !== null ? 'own ' : ''}version {config.version} (active)
+          </span>
         </h2>
         {canEdit && !editing ? (
           <button type="button" onClick={() => setEditing(true)}>
@@ -92,6 +149,11 @@ function RolePrompt({ config, canEdit }: { config: RoleConfig; canEdit: boolean 
           </button>
         ) : null}
       </div>
+      {inherited ? (
+        <p className="small">
+          Project {projectName ?? projectId} uses the global prompt; saving an edit here gives it its own.
+        </p>
+      ) : null}
       <p className="small muted">
         Saved {timeAgo(config.created_at)}
         {config.created_by ? ` by ${config.created_by}` : ''}
@@ -101,7 +163,7 @@ function RolePrompt({ config, canEdit }: { config: RoleConfig; canEdit: boolean 
           className="stack"
           onSubmit={async (event) => {
             event.preventDefault();
-            if (await save.run(() => api.saveRole(config.role, draft))) setEditing(false);
+            if (await save.run(() => api.saveRole(config.role, draft, projectId))) setEditing(false);
           }}
         >
           <label className="field">
@@ -141,7 +203,14 @@ function RolePrompt({ config, canEdit }: { config: RoleConfig; canEdit: boolean 
   );
 }
 
-function Versions({ role, items, canOperate }: { role: RoleName; items: RoleConfig[]; canOperate: boolean }) {
+interface VersionsProps {
+  role: RoleName;
+  projectId: number | null;
+  items: RoleConfig[];
+  canOperate: boolean;
+}
+
+function Versions({ role, projectId, items, canOperate }: VersionsProps) {
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
   const activate = useAction();
@@ -154,7 +223,14 @@ function Versions({ role, items, canOperate }: { role: RoleName; items: RoleConf
     setTo(newest);
   }, [newest, previous]);
 
-  if (items.length === 0) return <Empty>No versions of {role}.</Empty>;
+  if (items.length === 0)
+    return (
+      <Empty>
+        {projectId === null
+          ? `No versions of ${role}.`
+          : `This project has no ${role} prompt of its own: it uses the global one.`}
+      </Empty>
+    );
   const before = items.find((item) => item.version === from);
   const after = items.find((item) => item.version === to);
 
@@ -184,7 +260,7 @@ function Versions({ role, items, canOperate }: { role: RoleName; items: RoleConf
                       type="button"
                       className="button-small"
                       disabled={activate.busy}
-                      onClick={() => activate.run(() => api.activateRole(role, item.version))}
+                      onClick={() => activate.run(() => api.activateRole(role, item.version, projectId))}
                     >
                       Activate v{item.version}
                     </button>

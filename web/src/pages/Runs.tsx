@@ -94,7 +94,7 @@ export function Runs() {
         ) : null}
         {runs.data && runs.data.items.length > 0 ? (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table runs-table">
               <thead>
                 <tr>
                   <th scope="col">Run</th>
@@ -115,7 +115,7 @@ export function Runs() {
                         #{run.id} {run.goal}
                       </Link>
                     </td>
-                    <td>{names.get(run.project_id) ?? `#${run.project_id}`}</td>
+                    <td className="runs-project">{names.get(run.project_id) ?? `#${run.project_id}`}</td>
                     <td>
                       <span className="run-badges">
                         <Badge value={run.phase} />
