@@ -3,15 +3,29 @@
  * imports what it needs (Fastify, PGlite, Drizzle, the worker) inside its action, so `wh --help` and
  * `wh --version` start in about the time of a bare `node` (`npm run bench:startup`).
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
 import { VERSION } from '../server/version.ts';
+import { registerApprovalCommands } from './commands/approvals.ts';
+import { registerJobCommands } from './commands/jobs.ts';
+import { registerProjectCommands } from './commands/projects.ts';
+import { registerRoleCommands } from './commands/roles.ts';
+import { registerRunCommands } from './commands/runs.ts';
+import { registerSystemCommands, registerTokenApiCommands } from './commands/system.ts';
+import { registerTaskCommands } from './commands/tasks.ts';
+import { completionScript, completionsFor } from './completion.ts';
 import { fail, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
+
+/** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong (commander's own errors). */
+const USAGE_EXIT = 2;
 
 const program = new Command()
   .name('wh')
   .description('Workhorse: run AI coding agents through DEV -> QA -> SEC -> DOCS -> COMPLETE')
-  .version(VERSION);
+  .version(VERSION)
+  .option('--url <url>', 'the server (default: WH_URL, else the local `wh serve`)')
+  .option('--token <token>', 'an API token (default: WH_TOKEN, else the local admin token)')
+  .exitOverride();
 
 program
   .command('serve')
@@ -21,10 +35,11 @@ program
   .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
   .action((options: { worker: boolean; director: boolean; concurrency: number }) =>
     runCommand(async () => {
-      const [{ loadSettings }, { serve }, { describeSandbox }] = await Promise.all([
+      const [{ loadSettings }, { serve }, { describeSandbox }, { recordServerUrl }] = await Promise.all([
         import('../config/settings.ts'),
         import('../server/serve.ts'),
         import('../server/agent-setup.ts'),
+        import('./connection.ts'),
       ]);
       const settings = loadSettings();
       const server = await serve(settings, {
@@ -32,6 +47,7 @@ program
         workerConcurrency: options.concurrency,
         director: options.director,
       });
+      const forgetUrl = recordServerUrl(settings.dataDir, server.url);
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
       process.stdout.write(`Agents: ${describeSandbox(server.sandbox)}\n`);
@@ -41,6 +57,7 @@ program
           `Admin token: this database has one, but not the one in ${settings.dataDir}/admin-token; make another with: wh token create --role admin\n`,
         );
       const stop = async () => {
+        forgetUrl();
         await server.stop();
         process.exit(0);
       };
@@ -197,5 +214,38 @@ token
     }),
   );
 
+registerTokenApiCommands(token);
+registerSystemCommands(program);
+registerProjectCommands(program);
+registerRunCommands(program);
+registerTaskCommands(program);
+registerJobCommands(program);
+registerApprovalCommands(program);
+registerRoleCommands(program);
+
+program
+  .command('completion')
+  .description('a completion script: eval "$(wh completion bash)" in ~/.bashrc (or zsh in ~/.zshrc)')
+  .argument('<shell>', 'bash or zsh')
+  .action((shell: string) => {
+    const script = completionScript(shell);
+    if (script === null) {
+      process.stderr.write(`wh: no completion for ${shell} (bash or zsh)\n`);
+      process.exit(USAGE_EXIT);
+    }
+    process.stdout.write(script);
+  });
+
+program
+  .command('__complete', { hidden: true })
+  .argument('[words...]')
+  .action((words: string[]) => {
+    process.stdout.write(`${completionsFor(program, words).join('\n')}\n`);
+  });
+
 program.showHelpAfterError('(run wh --help for usage)');
-program.parseAsync().catch(fail);
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError)
+    process.exit(error.exitCode === 0 || error.code === 'commander.help' ? 0 : USAGE_EXIT);
+  fail(error);
+});
