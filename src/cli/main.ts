@@ -35,12 +35,14 @@ program
   .option('-c, --concurrency <n>', 'jobs the in-process worker runs at once', parsePositiveInt, 2)
   .action((options: { worker: boolean; director: boolean; concurrency: number }) =>
     runCommand(async () => {
-      const [{ loadSettings }, { serve }, { describeSandbox }, { recordServerUrl }] = await Promise.all([
-        import('../config/settings.ts'),
-        import('../server/serve.ts'),
-        import('../server/agent-setup.ts'),
-        import('./connection.ts'),
-      ]);
+      const [{ loadSettings }, { serve }, { describeSandbox }, { recordServerUrl }, doctor] =
+        await Promise.all([
+          import('../config/settings.ts'),
+          import('../server/serve.ts'),
+          import('../server/agent-setup.ts'),
+          import('./connection.ts'),
+          import('../doctor/doctor.ts'),
+        ]);
       const settings = loadSettings();
       const server = await serve(settings, {
         worker: options.worker,
@@ -51,6 +53,7 @@ program
       const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${settings.dataDir}`;
       process.stdout.write(`Workhorse ${VERSION} on ${server.url} (database: ${where})\n`);
       process.stdout.write(`Agents: ${describeSandbox(server.sandbox)}\n`);
+      process.stdout.write(`${doctor.summarizeChecks(doctor.startChecks(settings))}\n`);
       if (server.loginUrl) process.stdout.write(`Log in: ${server.loginUrl}\n`);
       else
         process.stdout.write(
@@ -222,6 +225,28 @@ registerTaskCommands(program);
 registerJobCommands(program);
 registerApprovalCommands(program);
 registerRoleCommands(program);
+
+program
+  .command('doctor')
+  .description(
+    'check this machine for what Workhorse needs, one line each with the fix; exit 1 if something needed is missing',
+  )
+  .option('--json', 'print the checks as JSON')
+  .action((options: { json?: boolean }) =>
+    runCommand(async () => {
+      const [{ loadSettings }, { runDoctor }, { anyFailed, formatCheck }] = await Promise.all([
+        import('../config/settings.ts'),
+        import('../doctor/doctor.ts'),
+        import('../doctor/check.ts'),
+      ]);
+      const checks = await runDoctor(loadSettings());
+      process.stdout.write(
+        options.json ? `${JSON.stringify(checks, null, 2)}\n` : `${checks.map(formatCheck).join('\n')}\n`,
+      );
+      if (anyFailed(checks)) process.exitCode = 1;
+      return 'done';
+    }),
+  );
 
 program
   .command('completion')

@@ -33,7 +33,8 @@ export type ActionOutcome = 'keep-running' | 'done';
 export async function runCommand(action: () => Promise<ActionOutcome>): Promise<void> {
   try {
     const outcome = await action();
-    if (outcome !== 'keep-running') process.exit(0);
+    // process.exitCode: a command that printed its answer may still report a failure (wh doctor, wh status).
+    if (outcome !== 'keep-running') process.exit();
   } catch (error) {
     fail(error);
   }

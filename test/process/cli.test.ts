@@ -47,7 +47,7 @@ function expectOneLineError(result: Result, code: number, pattern: RegExp): void
   expect(result.code).toBe(code);
   expect(result.stdout).toBe('');
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr.trimEnd()).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
@@ -112,7 +112,7 @@ describe('wh client commands', () => {
     expect(paused.stdout).toBe(`run ${run.id} paused (phase ${'building'})\n`);
     const resumed = await cli(['run', 'resume', String(run.id), '--json']);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ id: run.id, paused: false });
-  });
+  }, 180_000);
 
   it('says in one line what went wrong, with exit 1 for a refused operation and 2 for a bad command line', async () => {
     expectOneLineError(
@@ -134,7 +134,7 @@ describe('wh client commands', () => {
     expect(badStage.stderr).toMatch(/^wh: .*nowhere.* \(WH_\w+\)\n$/);
     const unknownCommand = await cli(['frobnicate']);
     expect(unknownCommand.code).toBe(2);
-  });
+  }, 120_000);
 
   it('refuses without a token, and names the server it cannot reach', async () => {
     const anonymous = wh(['--url', server.base, 'run', 'list'], { WH_DATA_DIR: tempDir() });
@@ -142,8 +142,6 @@ describe('wh client commands', () => {
     expect(exit.code).toBe(1);
     expect(anonymous.stderr()).toMatch(/\(WH_\w*(UNAUTHORI[SZ]ED|AUTH)\w*\)\n$/);
 
-    const down = await cli(['status'], {});
-    expect(down.code).toBe(0);
     const unreachable = wh(['--url', 'http://127.0.0.1:9', 'status'], {});
     await within(unreachable.exited, 30_000, 'wh status against nothing');
     expect(unreachable.stderr()).toBe(
