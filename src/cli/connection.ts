@@ -10,6 +10,8 @@ import { UserError } from '../errors/user-error.ts';
 export interface Connection {
   url: string;
   token: string | null;
+  /** Where the token came from: given (flag or environment) or the local admin token. */
+  tokenFrom: 'given' | 'data-folder' | null;
 }
 
 export interface ConnectionFlags {
@@ -46,9 +48,10 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new UserError(`not a server address: ${url} (expected http:// or https://)`);
-  const token =
-    nonEmpty(flags.token) ?? nonEmpty(env.WH_TOKEN) ?? readTrimmed(join(dataDir, 'admin-token')) ?? null;
-  return { url: parsed.origin, token };
+  const given = nonEmpty(flags.token) ?? nonEmpty(env.WH_TOKEN);
+  if (given) return { url: parsed.origin, token: given, tokenFrom: 'given' };
+  const local = readTrimmed(join(dataDir, 'admin-token'));
+  return { url: parsed.origin, token: local, tokenFrom: local ? 'data-folder' : null };
 }
 
 /** `wh serve` records where it listens, so local commands find a server on any port. */

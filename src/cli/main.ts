@@ -249,6 +249,23 @@ program
   );
 
 program
+  .command('mcp')
+  .description(
+    'serve the board to other agents and IDEs over MCP (stdio); read-only unless given an operator token (--token or WH_TOKEN)',
+  )
+  .action((_options: unknown, command: Command) =>
+    runCommand(async () => {
+      const [{ ApiClient }, { resolveConnection }, { serveBoardOverStdio }] = await Promise.all([
+        import('./api-client.ts'),
+        import('./connection.ts'),
+        import('../mcp/stdio.ts'),
+      ]);
+      await serveBoardOverStdio(new ApiClient(resolveConnection(command.optsWithGlobals())));
+      return 'keep-running';
+    }),
+  );
+
+program
   .command('completion')
   .description('a completion script: eval "$(wh completion bash)" in ~/.bashrc (or zsh in ~/.zshrc)')
   .argument('<shell>', 'bash or zsh')
