@@ -56,7 +56,11 @@ export class ApiClient {
   }
 
   /** The raw response of a successful call (status < 400), e.g. for an event stream. */
-  async send(method: string, path: string, options: RequestOptions & { accept?: string }): Promise<Response> {
+  async send(
+    method: string,
+    path: string,
+    options: RequestOptions & { accept?: string; signal?: AbortSignal },
+  ): Promise<Response> {
     const url = new URL(path, this.connection.url);
     for (const [key, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -69,6 +73,7 @@ export class ApiClient {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
       });
     } catch {
       throw new ApiFailure(

@@ -14,7 +14,7 @@ import { registerRunCommands } from './commands/runs.ts';
 import { registerSystemCommands, registerTokenApiCommands } from './commands/system.ts';
 import { registerTaskCommands } from './commands/tasks.ts';
 import { completionScript, completionsFor } from './completion.ts';
-import { fail, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
+import { fail, parseId, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong (commander's own errors). */
 const USAGE_EXIT = 2;
@@ -262,6 +262,22 @@ program
       ]);
       await serveBoardOverStdio(new ApiClient(resolveConnection(command.optsWithGlobals())));
       return 'keep-running';
+    }),
+  );
+
+program
+  .command('watch')
+  .description("a live terminal view: runs, a run's stage board, running agents and their last log lines")
+  .argument('[run]', "open this run's board", parseId)
+  .action((runId: number | undefined, _options: unknown, command: Command) =>
+    runCommand(async () => {
+      const [{ ApiClient }, { resolveConnection }, { watch }] = await Promise.all([
+        import('./api-client.ts'),
+        import('./connection.ts'),
+        import('../watch/watch.tsx'),
+      ]);
+      await watch(new ApiClient(resolveConnection(command.optsWithGlobals())), runId);
+      return 'done';
     }),
   );
 
