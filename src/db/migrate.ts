@@ -15,7 +15,7 @@ interface Journal {
   entries: { idx: number; tag: string; when: number }[];
 }
 
-function readJournal(): Journal {
+export function readJournal(): Journal {
   return JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as Journal;
 }
 

@@ -107,7 +107,7 @@ export async function startServe(dataDir: string, env: Record<string, string> = 
     );
     check();
   });
-  const match = await within(ready, 20_000, 'wh serve login line');
+  const match = await within(ready, 60_000, 'wh serve login line');
   const port = match[2]!;
   expect(server.stdout()).toMatch(new RegExp(`^Workhorse \\S+ on http://localhost:${port} `, 'm'));
   return { wh: server, base: `http://127.0.0.1:${port}`, loginUrl: match[1]!, token: match[3]! };
