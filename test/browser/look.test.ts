@@ -110,7 +110,11 @@ describe.skipIf(skipReason !== null)('how the dashboard looks and is driven', ()
 
     await page.keyboard.press('/');
     const search = page.getByLabel('Search tasks');
-    expect(await search.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as InDocument).document.activeElement?.getAttribute('aria-label'),
+      ),
+    ).toBe('Search tasks');
     await page.keyboard.type('focus order');
     await page.getByText('1 of 3 tasks match').waitFor();
     expect(await cards.count()).toBe(1);
