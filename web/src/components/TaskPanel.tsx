@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type Job, type Stage, type Task } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
+import { taskOutcome } from '../outcome.ts';
 import { useCan } from '../session.ts';
 import { Badge } from './Badge.tsx';
 import { type EventBus, JobLog } from './JobLog.tsx';
+import { DecideLink, JobReason, JobStateBadge, jobAgentText } from './JobOutcome.tsx';
 import { Empty, ErrorNote } from './Notice.tsx';
 
 interface Props {
@@ -18,8 +20,14 @@ interface Props {
   onClose: () => void;
 }
 
-function retryable(job: Job): boolean {
-  return job.state === 'failed' || job.state === 'cancelled' || job.state === 'dead';
+/**
+ * Retry helps only a job that ended without success at the stage its task is still in, while nothing else
+ * is open for the task: the server refuses the others (409).
+ */
+function retryable(job: Job, task: Task): boolean {
+  const ended = job.state === 'failed' || job.state === 'cancelled' || job.state === 'dead';
+  const sameStage = job.stage === null || job.stage === task.pipeline_stage;
+  return ended && sameStage && task.current_job === null;
 }
 
 /** A task's details, jobs, findings and the live log of its running (or latest) job. */
@@ -101,6 +109,8 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         </div>
       </dl>
 
+      <TaskOutcomeNote task={task} />
+
       {canOperate ? <SetStage task={task} stages={stages} /> : null}
 
       {task.description ? <p className="prewrap">{task.description}</p> : null}
@@ -125,21 +135,15 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         {list.map((job) => (
           <li key={job.id} className={job.id === logJob ? 'job-row is-current' : 'job-row'}>
             <div className="job-row-main">
-              <Badge value={job.state} />
+              <JobStateBadge job={job} />
               <span>
                 #{job.id} {job.stage ? label(job.stage) : job.kind} · {job.role}
               </span>
               <span className="muted small">
-                {job.backend ?? 'no backend yet'} · attempt {job.attempt}/{job.max_attempts}
+                {jobAgentText(job)} · attempt {job.attempt}/{job.max_attempts}
               </span>
             </div>
-            {job.last_error ? (
-              <p
-                className={job.state === 'failed' || job.state === 'dead' ? 'small job-error' : 'small muted'}
-              >
-                {job.last_error}
-              </p>
-            ) : null}
+            <JobReason job={job} />
             <div className="button-row">
               <button
                 type="button"
@@ -149,7 +153,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
               >
                 Show log
               </button>
-              {canOperate && retryable(job) ? (
+              {canOperate && retryable(job, task) ? (
                 <button
                   type="button"
                   className="button-small"
@@ -195,6 +199,20 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         ))}
       </ul>
     </aside>
+  );
+}
+
+/** How the task stands, in one line, with the way to the escalation's decision when one holds it. */
+function TaskOutcomeNote({ task }: { task: Task }) {
+  const outcome = taskOutcome(task);
+  return (
+    <div className={`outcome-note tone-${outcome.tone}`} data-testid="task-panel-outcome">
+      <p>
+        <strong>{outcome.text}</strong>
+        {outcome.reason ? <span className="outcome-reason">{outcome.reason}</span> : null}
+      </p>
+      {outcome.approvalId !== null ? <DecideLink approvalId={outcome.approvalId} /> : null}
+    </div>
   );
 }
 
