@@ -125,7 +125,7 @@ describe.skipIf(skipReason !== null)('failures in sight', () => {
   it('filters the jobs page by state, role and backend', async () => {
     const jobsPage = await context.newPage();
     await jobsPage.goto(`${server.base}/ui/`);
-    await jobsPage.getByRole('link', { name: 'Dead jobs' }).click();
+    await jobsPage.getByRole('link', { name: 'Dead jobs →', exact: true }).click();
     await jobsPage.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
     expect(new URL(jobsPage.url()).search).toBe('?state=dead');
     const rows = jobsPage.locator('tbody tr');
@@ -148,11 +148,15 @@ describe.skipIf(skipReason !== null)('failures in sight', () => {
   it('retries from the run page; a stage that then fails its checks reads as failed, with why', async () => {
     // The agent now exits cleanly, but changes nothing: DEV's own check fails the stage.
     agentScript('echo "nothing to do"\nexit 0');
+    // The open task panel lies over the run page at this width: close it to reach the situation line.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('task-panel-outcome').waitFor({ state: 'detached' });
     await situation()
       .getByRole('button', { name: `Retry #${taskId}` })
       .click();
     await card().getByText('dev failed its checks; back in dev (held)').waitFor({ timeout: 60_000 });
     expect(await card().textContent()).toContain('DEV left no changes on the task branch');
+    await page.locator(`[data-task-id="${taskId}"]`).click();
     const panelRows = page.locator('.job-row');
     await expect.poll(() => panelRows.count()).toBe(2);
     const checked = panelRows.nth(1);

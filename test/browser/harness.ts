@@ -104,7 +104,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 45_000;
+  // Generous: opening PGlite and migrating takes a minute on a machine other test suites keep busy.
+  const deadline = Date.now() + 120_000;
   let base: string | undefined;
   let loginUrl: string | undefined;
   while (Date.now() < deadline) {

@@ -83,7 +83,7 @@ export function Jobs() {
           <span>Backend</span>
           <input
             list="job-backends"
-            className="input-narrow"
+            className="input-backend"
             value={backend}
             onChange={(event) => update({ backend: event.target.value.trim() })}
           />
