@@ -5,6 +5,12 @@ import { id, pageOf, timestamp } from './common.ts';
 
 const tokens = z.number().int().min(0).nullable();
 
+const jobVerdictSchema = z.strictObject({
+  pass: z.boolean(),
+  /** Why it did not pass, most specific first (blocking findings, failed gates, an unusable report). */
+  reasons: z.array(z.string()),
+});
+
 /** A job without its log and report: what lists and task views carry. */
 export const jobSummarySchema = z.strictObject({
   id,
@@ -40,6 +46,11 @@ export const jobSummarySchema = z.strictObject({
   finished_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
+  /**
+   * What its report says of the outcome: a job that "succeeded" ran to the end, yet its stage may have
+   * failed its checks. Null when the report records no verdict (not finished, planning, generic work).
+   */
+  verdict: jobVerdictSchema.nullable(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 

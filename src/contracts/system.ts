@@ -26,6 +26,14 @@ const sandboxStatusSchema = z.strictObject({
 });
 export type SandboxStatus = z.infer<typeof sandboxStatusSchema>;
 
+const backendFoundSchema = z.strictObject({
+  name: z.string(),
+  /** Where its executable is; null when it is not installed here. */
+  path: z.string().nullable(),
+  /** The first line of its `--version`; null when it gave none. */
+  version: z.string().nullable(),
+});
+
 /**
  * `GET /api/status`: also sent (with a 503) while the database is out of reach; then the queue, workers and
  * migrations are null and `connection` says since when it is down.
@@ -47,6 +55,8 @@ export const statusSchema = z.strictObject({
   /** Jobs per state. */
   queue: z.record(z.enum(JOB_STATES), count).nullable(),
   workers: z.array(workerSchema).nullable(),
+  /** The agent CLIs Workhorse knows, whether each is installed here (its path) and its version. */
+  backends: z.array(backendFoundSchema),
 });
 export type Status = z.infer<typeof statusSchema>;
 

@@ -36,11 +36,17 @@ export const taskSchema = z.strictObject({
   updated_at: timestamp,
 });
 
-/** A task with its dependencies, the unfinished ones among them, and its open job. */
+/**
+ * A task with its dependencies, the unfinished ones among them, its open job, how its last attempt ended
+ * (a task with no open job is failed, dead, cancelled, or done) and the escalation that holds it.
+ */
 export const taskViewSchema = taskSchema.extend({
   depends_on: z.array(id),
   blocked_by: z.array(id),
   current_job: jobSummarySchema.nullable(),
+  last_finished_job: jobSummarySchema.nullable(),
+  /** The pending escalation approval a person must decide before the task goes on; null when none. */
+  escalation_id: id.nullable(),
 });
 export type TaskView = z.infer<typeof taskViewSchema>;
 

@@ -1,7 +1,10 @@
 /** The job handlers a Workhorse process runs, and whether its agents can be confined. */
 import type { Logger } from 'pino';
+import { configuredBackendProblem, findBackends } from '../agents/backend-check.ts';
 import { bubblewrapProblem, findBubblewrap, type SandboxStatus } from '../agents/sandbox.ts';
 import type { Settings } from '../config/settings.ts';
+import type { Queryable } from '../db/client.ts';
+import { configuredAgents } from '../services/configured-agents.ts';
 import type { HandlerRegistry } from '../worker/handler.ts';
 import { createAgentHandlers } from '../worker/handlers/agents.ts';
 import { BUILTIN_HANDLERS } from '../worker/handlers/index.ts';
@@ -35,6 +38,27 @@ export function describeSandbox(sandbox: SandboxStatus): string {
 export function logSandbox(sandbox: SandboxStatus, logger: Logger): void {
   if (sandbox.available) logger.info(describeSandbox(sandbox));
   else logger.warn(describeSandbox(sandbox));
+}
+
+/**
+ * Warns, one line per backend, about every agent a role is configured to run that cannot start here (not
+ * installed, no key where the backend can tell), and starts finding the installed CLIs' versions for
+ * `/api/status`, so its first answer need not wait for them.
+ */
+export async function checkConfiguredAgents(
+  db: Queryable,
+  logger: Logger,
+  host: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  void findBackends(host.PATH);
+  for (const agent of await configuredAgents(db)) {
+    const problem = configuredBackendProblem(agent, host);
+    if (problem)
+      logger.warn(
+        { backend: agent.backend, usedBy: agent.usedBy },
+        `agent backend ${agent.backend} cannot start here, and jobs of ${agent.usedBy.join(', ')} will fail: ${problem}`,
+      );
+  }
 }
 
 export function workerHandlers(

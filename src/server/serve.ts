@@ -9,7 +9,7 @@ import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { Worker } from '../worker/worker.ts';
 import { scheduleWorktreeSweep } from '../worker/worktree-sweep.ts';
 import { ensureAdminToken } from './admin-token.ts';
-import { detectSandbox, workerHandlers } from './agent-setup.ts';
+import { checkConfiguredAgents, detectSandbox, workerHandlers } from './agent-setup.ts';
 import { createLogger } from './logger.ts';
 import { openConfiguredDatabase } from './open.ts';
 import { scheduleMaintenance } from './pglite-maintenance.ts';
@@ -46,6 +46,10 @@ export async function serve(
     );
     registerSecret(admin.token);
     const sandbox = detectSandbox(settings);
+    // Named at start: a backend nobody installed would otherwise show only as its first job's failure.
+    await checkConfiguredAgents(opened.database.db, logger).catch((error) =>
+      logger.warn({ err: error }, 'checking the configured agent backends failed'),
+    );
     const app = await buildApp(
       {
         database: opened.database,

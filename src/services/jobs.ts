@@ -8,7 +8,13 @@ import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { voidApprovalsOfJobs } from './steps/escalate.ts';
-import { type Job, type JobSummary, readyState, summarizeJob } from './steps/jobs.ts';
+import {
+  JOB_COLUMNS_WITHOUT_LOG,
+  type Job,
+  type JobSummary,
+  readyState,
+  summarizeJob,
+} from './steps/jobs.ts';
 import { loadActiveRun, loadRun, loadTask } from './steps/load.ts';
 
 export async function getJob(db: Queryable, jobId: number): Promise<Job> {
@@ -21,6 +27,9 @@ export interface JobFilter {
   state?: JobState | undefined;
   runId?: number | undefined;
   taskId?: number | undefined;
+  role?: string | undefined;
+  backend?: string | undefined;
+  kind?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -33,10 +42,13 @@ export async function listJobs(
   if (filter.state) conditions.push(eq(jobs.state, filter.state));
   if (filter.runId !== undefined) conditions.push(eq(jobs.runId, filter.runId));
   if (filter.taskId !== undefined) conditions.push(eq(jobs.taskId, filter.taskId));
+  if (filter.role !== undefined) conditions.push(eq(jobs.role, filter.role));
+  if (filter.backend !== undefined) conditions.push(eq(jobs.backend, filter.backend));
+  if (filter.kind !== undefined) conditions.push(eq(jobs.kind, filter.kind as Job['kind']));
   const where = and(...conditions);
   const [count] = await db.select({ total: sql<number>`count(*)::int` }).from(jobs).where(where);
   const rows = await db
-    .select()
+    .select(JOB_COLUMNS_WITHOUT_LOG)
     .from(jobs)
     .where(where)
     .orderBy(desc(jobs.id))

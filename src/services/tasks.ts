@@ -1,8 +1,8 @@
 /** Tasks: create, edit, read. Stage moves live in task-stages.ts. */
 
-import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
+import { approvals, jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
 import { OPEN_JOB_STATES } from '../domain/job-states.ts';
 import { acceptsTaskWork } from '../domain/run-phases.ts';
 import type { Stage } from '../domain/stages.ts';
@@ -11,7 +11,7 @@ import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { incompleteDependencies, replaceDependencies } from './steps/dependencies.ts';
 import { insertTask, type NewTask } from './steps/insert-task.ts';
-import { type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
+import { JOB_COLUMNS_WITHOUT_LOG, type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
 import { loadActiveRun, loadTask, type Task } from './steps/load.ts';
 import { enterPhase } from './steps/phases.ts';
 import { enterStage } from './steps/stages.ts';
@@ -20,6 +20,10 @@ export interface TaskView extends Task {
   dependsOn: number[];
   blockedBy: number[];
   currentJob: JobSummary | null;
+  /** Its newest job that ended (succeeded, failed, cancelled, dead): how its last attempt went. */
+  lastFinishedJob: JobSummary | null;
+  /** The pending escalation approval that holds it, if one does. */
+  escalationId: number | null;
 }
 
 export type { NewTask } from './steps/insert-task.ts';
@@ -165,6 +169,16 @@ export async function taskQueue(
   );
 }
 
+/** Each task's newest ended job, one row per task (DISTINCT ON), without logs. */
+async function lastFinishedJobs(db: Queryable, taskIds: number[]) {
+  const rows = await db
+    .selectDistinctOn([jobs.taskId], JOB_COLUMNS_WITHOUT_LOG)
+    .from(jobs)
+    .where(and(inArray(jobs.taskId, taskIds), notInArray(jobs.state, [...OPEN_JOB_STATES])))
+    .orderBy(jobs.taskId, desc(jobs.id));
+  return new Map(rows.map((row) => [row.taskId!, row]));
+}
+
 async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((task) => task.id);
@@ -179,18 +193,28 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
     .where(inArray(taskDependencies.taskId, ids))
     .orderBy(asc(taskDependencies.dependsOnTaskId));
   const openJobs = await db
-    .select()
+    .select(JOB_COLUMNS_WITHOUT_LOG)
     .from(jobs)
     .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, [...OPEN_JOB_STATES])))
     .orderBy(desc(jobs.id));
+  const finished = await lastFinishedJobs(db, ids);
+  const escalations = await db
+    .select({ id: approvals.id, taskId: approvals.taskId })
+    .from(approvals)
+    .where(
+      and(inArray(approvals.taskId, ids), eq(approvals.state, 'pending'), eq(approvals.kind, 'escalation')),
+    );
   return rows.map((task) => {
     const mine = deps.filter((dep) => dep.taskId === task.id);
     const current = openJobs.find((job) => job.taskId === task.id);
+    const last = finished.get(task.id);
     return {
       ...task,
       dependsOn: mine.map((dep) => dep.on),
       blockedBy: mine.filter((dep) => dep.stage !== 'complete').map((dep) => dep.on),
       currentJob: current ? summarizeJob(current) : null,
+      lastFinishedJob: last ? summarizeJob(last) : null,
+      escalationId: escalations.find((approval) => approval.taskId === task.id)?.id ?? null,
     };
   });
 }

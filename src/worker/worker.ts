@@ -27,6 +27,7 @@ import {
   stopWorker,
 } from '../services/queue/workers.ts';
 import type { Job } from '../services/steps/jobs.ts';
+import { logFailedVerdict, logJobFailure } from './failure-log.ts';
 import {
   ABORT_REASONS,
   type HandlerRegistry,
@@ -273,6 +274,7 @@ export class Worker {
           : completeJob(this.db, lease, this.id, completion),
       );
       if (!result.accepted) this.warnRefused(job.id);
+      else logFailedVerdict(this.opts.logger, result.job, completion.report);
     }
   }
 
@@ -298,11 +300,13 @@ export class Worker {
   private async reportFailure(lease: Lease, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     // A JobFailure carries whether a retry can help and what the attempt used (backend, tokens, exit).
-    await failJob(this.db, lease, this.id, {
+    const result = await failJob(this.db, lease, this.id, {
       error: message,
       permanent: error instanceof PermanentJobError || (error instanceof JobFailure && error.permanent),
       ...(error instanceof JobFailure ? error.usage : {}),
     });
+    if (result.accepted) logJobFailure(this.opts.logger, result.job);
+    else this.warnRefused(lease.jobId);
   }
 
   private async sweep(): Promise<void> {

@@ -5,6 +5,7 @@ import { Header } from './components/Header.tsx';
 import { Approvals } from './pages/Approvals.tsx';
 import { Bugs } from './pages/Bugs.tsx';
 import { Director } from './pages/Director.tsx';
+import { Jobs } from './pages/Jobs.tsx';
 import { Login } from './pages/Login.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { Overview } from './pages/Overview.tsx';
@@ -75,6 +76,7 @@ export function App() {
             <Route path="projects" element={<Projects />} />
             <Route path="runs" element={<Runs />} />
             <Route path="run/:id" element={<RunRoute />} />
+            <Route path="jobs" element={<Jobs />} />
             <Route path="approvals" element={<Approvals />} />
             <Route path="bugs" element={<Bugs />} />
             <Route path="roles" element={<RoleConfigs />} />

@@ -24,6 +24,7 @@ import type {
 import type { ApprovalState } from '../../src/domain/approvals.ts';
 import type { BugReportStatus as BugStatus } from '../../src/domain/bug-reports.ts';
 import type { DirectorRuleName, DirectorRuleSettings } from '../../src/domain/director.ts';
+import type { JobState } from '../../src/domain/job-states.ts';
 import type { RoleName } from '../../src/domain/roles.ts';
 import type { RunPhase } from '../../src/domain/run-phases.ts';
 import type { FindingStatus, Severity } from '../../src/domain/severity.ts';
@@ -34,7 +35,7 @@ export {
   BUG_REPORT_STATUSES as BUG_STATUSES,
   type BugReportStatus as BugStatus,
 } from '../../src/domain/bug-reports.ts';
-export { isRetryable, type JobState } from '../../src/domain/job-states.ts';
+export { isRetryable, JOB_STATES, type JobState } from '../../src/domain/job-states.ts';
 export { RUN_PHASES, type RunPhase } from '../../src/domain/run-phases.ts';
 export {
   FINDING_STATUSES,
@@ -245,7 +246,16 @@ export const api = {
   sendBackFromReview: (id: number, comments: ReviewComment[], version?: number) =>
     post<ReviewSentBack>(`/api/tasks/${id}/review/send-back`, { comments, version }),
 
-  jobs: (query: { task_id?: number; run_id?: number; limit?: number }) => get<Page<Job>>('/api/jobs', query),
+  jobs: (query: {
+    task_id?: number;
+    run_id?: number;
+    state?: JobState | '';
+    role?: string;
+    backend?: string;
+    kind?: string;
+    limit?: number;
+    offset?: number;
+  }) => get<Page<Job>>('/api/jobs', query),
   job: (id: number) => get<JobDetail>(`/api/jobs/${id}`),
   retryJob: (id: number) => post<Job>(`/api/jobs/${id}/retry`),
   /** A running job's process tree is killed by its worker. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jobDetailSchema, jobPageSchema } from '../../contracts/jobs.ts';
 import { JOB_STATES } from '../../domain/job-states.ts';
 import { cancelJob, getJob, listJobs, retryJob } from '../../services/jobs.ts';
+import { detailJob } from '../../services/steps/jobs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { bigIdParams, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
@@ -15,20 +16,24 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
       config: { permission: 'read' },
       schema: {
         tags: ['jobs'],
-        summary: 'Jobs, newest first (without their logs)',
+        summary:
+          'Jobs, newest first (without their logs), filtered by state, run, task, role, backend or kind',
         querystring: z.object({
           state: z.enum(JOB_STATES).optional(),
           run_id: optionalId,
           task_id: optionalId,
+          role: z.string().min(1).max(100).optional(),
+          backend: z.string().min(1).max(100).optional(),
+          kind: z.string().min(1).max(100).optional(),
           ...paging,
         }),
         response: { 200: jobPageSchema },
       },
     },
     async (request) => {
-      const { state, run_id, task_id, limit, offset } = request.query;
+      const { state, run_id, task_id, role, backend, kind, limit, offset } = request.query;
       return page(
-        await listJobs(db, { state, runId: run_id, taskId: task_id, limit, offset }),
+        await listJobs(db, { state, runId: run_id, taskId: task_id, role, backend, kind, limit, offset }),
         limit,
         offset,
       );
@@ -46,7 +51,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(await getJob(db, request.params.id)),
+    async (request) => toApi(detailJob(await getJob(db, request.params.id))),
   );
 
   app.post(
@@ -60,7 +65,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(await retryJob(contextFor(deps, request), request.params.id)),
+    async (request) => toApi(detailJob(await retryJob(contextFor(deps, request), request.params.id))),
   );
 
   app.post(
@@ -74,6 +79,6 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(await cancelJob(contextFor(deps, request), request.params.id)),
+    async (request) => toApi(detailJob(await cancelJob(contextFor(deps, request), request.params.id))),
   );
 }

@@ -1,5 +1,6 @@
 /** Status, the OpenAPI document and API tokens. */
 import { z } from 'zod';
+import { findBackends } from '../../agents/backend-check.ts';
 import { createdTokenSchema, statusSchema, tokenListSchema, tokenSchema } from '../../contracts/system.ts';
 import { TOKEN_ROLES } from '../../domain/access.ts';
 import { systemStatus } from '../../services/status.ts';
@@ -16,7 +17,7 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['system'],
         summary:
-          'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox (503 while the database is out of reach)',
+          'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox, agent CLIs installed (503 while the database is out of reach)',
         response: { 200: statusSchema, 503: statusSchema },
       },
     },
@@ -24,7 +25,7 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
       const status = await systemStatus(deps.database, deps.startedAt, deps.version, deps.sandbox);
       // A load balancer's health check sees an outage; a person still reads the whole answer.
       if (!status.connection.reachable) reply.code(503);
-      return toApi(status);
+      return toApi({ ...status, backends: await findBackends() });
     },
   );
 

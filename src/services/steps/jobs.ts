@@ -2,20 +2,35 @@
  * Job steps used inside a service's transaction. They write no event themselves: the calling service's
  * one event describes the whole change, including the jobs it opened or cancelled.
  */
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { jobs, runs, tasks } from '../../db/schema.ts';
 import { type JobKind, type JobState, OPEN_JOB_STATES } from '../../domain/job-states.ts';
+import { type JobVerdict, verdictOfReport } from '../../domain/job-verdict.ts';
 import type { WorkStage } from '../../domain/stages.ts';
 import type { ServiceContext } from '../context.ts';
 import { voidApprovalsOfJobs } from './escalate.ts';
 
 export type Job = typeof jobs.$inferSelect;
-/** A job without its log and report: what lists and task views carry. */
-export type JobSummary = Omit<Job, 'log' | 'report'>;
+/** A job without its log and report, with the verdict its report records: what lists and task views carry. */
+export type JobSummary = Omit<Job, 'log' | 'report'> & { verdict: JobVerdict | null };
 
-export function summarizeJob({ log: _log, report: _report, ...summary }: Job): JobSummary {
-  return summary;
+/** A job row without its log, which may be large: what lists read. */
+const { log: _omitted, ...columnsWithoutLog } = getTableColumns(jobs);
+export const JOB_COLUMNS_WITHOUT_LOG = columnsWithoutLog;
+
+/** Takes a row read with or without its log (lists leave the log out: it may be large). */
+export function summarizeJob({
+  log: _log,
+  report,
+  ...summary
+}: Omit<Job, 'log'> & { log?: string }): JobSummary {
+  return { ...summary, verdict: verdictOfReport(report) };
+}
+
+/** A job with its log and report, and the verdict its report records. */
+export function detailJob(job: Job): Job & { verdict: JobVerdict | null } {
+  return { ...job, verdict: verdictOfReport(job.report) };
 }
 type Run = typeof runs.$inferSelect;
 

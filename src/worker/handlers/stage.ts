@@ -216,6 +216,16 @@ export function createStageHandler(options: AgentWorkOptions): JobHandler {
         verdict,
         // The project's commands as they ran: what the Director's false-done rule reads.
         gates: evidence.gates,
+        // Whether the stage's report file parsed: evidence a person reads beside the verdict.
+        ...(evidence.report.required
+          ? {
+              report_file: {
+                file: evidence.report.file,
+                parsed: evidence.report.parsed !== null,
+                error: evidence.report.error,
+              },
+            }
+          : {}),
         ...(agent ? { agent: { final_text: agent.result.summary.finalText.slice(-2000) } } : {}),
         ...(discarded.length > 0 ? { discarded_changes: discarded } : {}),
       },

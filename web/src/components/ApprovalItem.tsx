@@ -105,7 +105,7 @@ export function PendingApproval(
     if ('budget' in read) onDecide('approve', note, read.budget);
   };
   return (
-    <li className="item approval" data-approval-id={approval.id}>
+    <li className="item approval" id={`approval-${approval.id}`} data-approval-id={approval.id}>
       <div className="item-head">
         <span className="run-badges">
           <Badge value={approval.kind} />
@@ -176,7 +176,7 @@ export function PendingApproval(
 /** A decided request: the outcome, who decided, their note and when. */
 export function DecidedApproval({ approval, task, run, now }: Known) {
   return (
-    <li className="item approval" data-approval-id={approval.id}>
+    <li className="item approval" id={`approval-${approval.id}`} data-approval-id={approval.id}>
       <div className="item-head">
         <span className="run-badges">
           <Badge value={approval.state} />

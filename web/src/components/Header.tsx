@@ -9,6 +9,7 @@ const LINKS: { to: string; label: string; end: boolean; permission?: Session['pe
   { to: '/', label: 'Overview', end: true },
   { to: '/projects/', label: 'Projects', end: false },
   { to: '/runs/', label: 'Runs', end: false },
+  { to: '/jobs/', label: 'Jobs', end: false },
   { to: '/approvals/', label: 'Approvals', end: false },
   { to: '/bugs/', label: 'Bugs', end: false },
   { to: '/roles/', label: 'Roles', end: false },

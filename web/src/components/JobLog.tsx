@@ -1,15 +1,32 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorText, type WhEvent } from '../api.ts';
+import { api, errorText, type JobDetail, type WhEvent } from '../api.ts';
+import { JobEvidence } from './JobEvidence.tsx';
+import { JobSteps } from './JobSteps.tsx';
 import { ErrorNote } from './Notice.tsx';
 
 export type EventBus = (listener: (event: WhEvent) => void) => () => void;
 
+/** Events that end a job's attempt: its verdict and evidence are then read again. */
+const ENDS = new Set(['job.succeeded', 'job.failed', 'job.dead', 'job.retry_scheduled', 'job.cancelled']);
+
+function downloadRaw(jobId: number, log: string): void {
+  const url = URL.createObjectURL(new Blob([log], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `job-${jobId}.log`;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 /**
- * A job's log: what `GET /api/jobs/{id}` has so far, then each `job.output` chunk as it arrives.
+ * A job's log: what `GET /api/jobs/{id}` has so far, then each `job.output` chunk as it arrives, shown as
+ * steps (or raw), with the job's verdict and evidence above it.
  * Chunks that arrive while the log is being read are kept and added unless the log already ends with them.
  */
 export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBus }) {
   const [log, setLog] = useState<string | null>(null);
+  const [job, setJob] = useState<JobDetail | null>(null);
+  const [view, setView] = useState<'steps' | 'raw'>('steps');
   const [error, setError] = useState<string | null>(null);
   const box = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
@@ -25,6 +42,7 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
       api.job(jobId).then(
         (job) => {
           if (cancelled) return;
+          setJob(job);
           let text = job.log;
           for (const chunk of pending.splice(0)) if (!text.endsWith(chunk)) text += chunk;
           loading = false;
@@ -39,7 +57,9 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
       );
     };
     const unsubscribe = subscribe((event) => {
-      if (event.type !== 'job.output' || event.job_id !== jobId) return;
+      if (event.job_id !== jobId) return;
+      if (ENDS.has(event.type) && !loading) load();
+      if (event.type !== 'job.output') return;
       const chunk = typeof event.payload.chunk === 'string' ? event.payload.chunk : '';
       const chars = typeof event.payload.chars === 'number' ? event.payload.chars : chunk.length;
       // The event carries at most the chunk's tail; a longer chunk means: read the whole log again.
@@ -67,16 +87,49 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
   return (
     <div className="job-log">
       <ErrorNote error={error} />
-      <pre
-        ref={box}
-        className="log"
-        onScroll={(event) => {
-          const element = event.currentTarget;
-          follow.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
-        }}
-      >
-        {log === null ? 'Loading log…' : log || 'No output yet.'}
-      </pre>
+      {job && job.id === jobId ? <JobEvidence job={job} /> : null}
+      <div className="log-tools">
+        <fieldset className="button-row" aria-label="Show the log as">
+          <button
+            type="button"
+            className="button-small"
+            aria-pressed={view === 'steps'}
+            onClick={() => setView('steps')}
+          >
+            Steps
+          </button>
+          <button
+            type="button"
+            className="button-small"
+            aria-pressed={view === 'raw'}
+            onClick={() => setView('raw')}
+          >
+            Raw
+          </button>
+        </fieldset>
+        <button
+          type="button"
+          className="button-small button-quiet"
+          disabled={!log}
+          onClick={() => log && downloadRaw(jobId, log)}
+        >
+          Download raw
+        </button>
+      </div>
+      {view === 'steps' && log !== null ? (
+        <JobSteps log={log} backend={job?.backend ?? null} />
+      ) : (
+        <pre
+          ref={box}
+          className="log"
+          onScroll={(event) => {
+            const element = event.currentTarget;
+            follow.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+          }}
+        >
+          {log === null ? 'Loading log…' : log || 'No output yet.'}
+        </pre>
+      )}
     </div>
   );
 }

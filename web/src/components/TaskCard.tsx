@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { Task } from '../api.ts';
 import { Badge } from './Badge.tsx';
+import { taskOutcome } from '../outcome.ts';
 
 interface Props {
   task: Task;
@@ -13,7 +14,7 @@ interface Props {
  * when that task changes) or its selection changes, so a board of 1,000 cards stays quick on each event.
  */
 export const TaskCard = memo(function TaskCard({ task, selected, onSelect }: Props) {
-  const job = task.current_job;
+  const outcome = taskOutcome(task);
   return (
     <li className="card-slot">
       <button
@@ -40,14 +41,12 @@ export const TaskCard = memo(function TaskCard({ task, selected, onSelect }: Pro
           <span className="task-card-job">
             <Badge value="awaiting_review" title="Merges once a person accepts its change" />
           </span>
-        ) : job ? (
-          <span className="task-card-job">
-            <Badge value={job.state} />
-            <span className="muted small">{job.backend ?? `${job.role} agent`}</span>
+        ) : (
+          <span className={`task-outcome tone-${outcome.tone}`} data-testid="task-outcome">
+            <span className="task-outcome-text">{outcome.text}</span>
+            {outcome.reason ? <span className="task-outcome-reason">{outcome.reason}</span> : null}
           </span>
-        ) : task.blocked_by.length > 0 ? (
-          <span className="task-card-job muted small">waits for #{task.blocked_by.join(', #')}</span>
-        ) : null}
+        )}
       </button>
     </li>
   );

@@ -2,9 +2,11 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, isRetryable, type Job, type Stage, type Task } from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
+import { taskOutcome } from '../outcome.ts';
 import { useCan } from '../session.ts';
 import { Badge } from './Badge.tsx';
 import { type EventBus, JobLog } from './JobLog.tsx';
+import { DecideLink, JobReason, JobStateBadge, jobAgentText } from './JobOutcome.tsx';
 import { Empty, ErrorNote } from './Notice.tsx';
 import { StageVerdictForm, TaskEditForm } from './TaskControls.tsx';
 
@@ -125,6 +127,8 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         </div>
       </dl>
 
+      <TaskOutcomeNote task={task} />
+
       {canOperate ? <SetStage task={task} stages={stages} /> : null}
       {canOperate && inWorkStage ? <StageVerdictForm key={task.pipeline_stage} task={task} /> : null}
       {canOperate ? <PauseTask task={task} /> : null}
@@ -166,21 +170,15 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         {list.map((job) => (
           <li key={job.id} className={job.id === logJob ? 'job-row is-current' : 'job-row'}>
             <div className="job-row-main">
-              <Badge value={job.state} />
+              <JobStateBadge job={job} />
               <span>
                 #{job.id} {job.stage ? label(job.stage) : job.kind} · {job.role}
               </span>
               <span className="muted small">
-                {job.backend ?? 'no backend yet'} · attempt {job.attempt}/{job.max_attempts}
+                {jobAgentText(job)} · attempt {job.attempt}/{job.max_attempts}
               </span>
             </div>
-            {job.last_error ? (
-              <p
-                className={job.state === 'failed' || job.state === 'dead' ? 'small job-error' : 'small muted'}
-              >
-                {job.last_error}
-              </p>
-            ) : null}
+            <JobReason job={job} />
             <div className="button-row">
               <button
                 type="button"
@@ -246,6 +244,20 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
         ))}
       </ul>
     </aside>
+  );
+}
+
+/** How the task stands, in one line, with the way to the escalation's decision when one holds it. */
+function TaskOutcomeNote({ task }: { task: Task }) {
+  const outcome = taskOutcome(task);
+  return (
+    <div className={`outcome-note tone-${outcome.tone}`} data-testid="task-panel-outcome">
+      <p>
+        <strong>{outcome.text}</strong>
+        {outcome.reason ? <span className="outcome-reason">{outcome.reason}</span> : null}
+      </p>
+      {outcome.approvalId !== null ? <DecideLink approvalId={outcome.approvalId} /> : null}
+    </div>
   );
 }
 

@@ -6,7 +6,7 @@ import { EventList } from '../components/EventList.tsx';
 import { Empty, ErrorNote, Loading } from '../components/Notice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { SandboxNotice } from '../components/SandboxNotice.tsx';
-import { duration, timeAgo } from '../format.ts';
+import { duration, label, timeAgo } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { affectsApprovals, affectsProgress, useDebounced, useLive } from '../live.ts';
 
@@ -88,10 +88,17 @@ export function Overview() {
         <h2 id="stats-h" className="visually-hidden">
           At a glance
         </h2>
-        <Stat label="Active runs" value={runs.data ? active.length : undefined} />
-        <Stat label="Jobs running" value={queue?.running} />
-        <Stat label="Jobs queued" value={queue?.queued} />
-        <Stat label="Jobs held" value={queue?.held} hint="waiting for a trigger" />
+        <Stat label="Active runs" value={runs.data ? active.length : undefined} hint="Runs" to="/runs/" />
+        <Stat label="Jobs running" value={queue?.running} hint="Running jobs" to="/jobs/?state=running" />
+        <Stat label="Jobs queued" value={queue?.queued} hint="Queued jobs" to="/jobs/?state=queued" />
+        <Stat label="Jobs held" value={queue?.held} hint="Waiting for a trigger" to="/jobs/?state=held" />
+        <Stat
+          label="Jobs failed or dead"
+          value={queue ? queue.failed + queue.dead : undefined}
+          hint={queue && queue.dead > 0 ? 'Dead jobs' : 'Failed jobs'}
+          to={queue && queue.dead > 0 ? '/jobs/?state=dead' : '/jobs/?state=failed'}
+          warn={(queue?.failed ?? 0) + (queue?.dead ?? 0) > 0}
+        />
         <Stat label="Workers" value={status.data?.workers?.length} />
         <Stat
           label="Pending approvals"
@@ -143,9 +150,15 @@ export function Overview() {
                 {QUEUE_STATES.map((state) => (
                   <div key={state} className="queue-cell">
                     <dt>
-                      <Badge value={state} />
+                      <Link to={`/jobs/?state=${state}`} aria-label={`${label(state)} jobs`}>
+                        <Badge value={state} />
+                      </Link>
                     </dt>
-                    <dd>{queue[state]}</dd>
+                    <dd>
+                      <Link to={`/jobs/?state=${state}`} className="queue-count">
+                        {queue[state]}
+                      </Link>
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -163,6 +176,22 @@ export function Overview() {
                   <span className="muted">
                     {worker.concurrency} at a time · seen {timeAgo(worker.last_heartbeat_at)}
                   </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <section className="panel" aria-labelledby="clis-h">
+            <h2 id="clis-h">Agent CLIs here</h2>
+            <ul className="plain-list" data-testid="agent-clis">
+              {status.data?.backends.map((backend) => (
+                <li key={backend.name}>
+                  <strong>{backend.name}</strong>{' '}
+                  {backend.path ? (
+                    <span className="muted">{backend.version ?? 'installed (no version given)'}</span>
+                  ) : (
+                    <span className="job-error">not installed: jobs configured to use it fail</span>
+                  )}
                 </li>
               ))}
             </ul>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { runWorkStages } from '../../../src/domain/pipeline.ts';
 import { isTerminalPhase } from '../../../src/domain/run-phases.ts';
@@ -16,11 +16,13 @@ import { RunActions } from '../components/RunActions.tsx';
 import { RunBranchesSection } from '../components/RunBranches.tsx';
 import { RunInterventions } from '../components/RunInterventions.tsx';
 import { RunRelease } from '../components/RunRelease.tsx';
+import { RunSituation } from '../components/RunSituation.tsx';
 import { TaskPanel } from '../components/TaskPanel.tsx';
 import { dateTime, timeAgo, usageText } from '../format.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { affectsProgress, endsAttempt, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
+import { phaseJobKind } from '../situation.ts';
 
 /**
  * Events that may pause or resume the run (and hold or release its jobs) without a `run.*` event of their
@@ -87,13 +89,19 @@ export function RunBoard() {
   const refreshRun = useDebounced(() => {
     run.reload();
     phases.reload();
+    phaseJob.reload();
   });
   const bumpDetail = useDebounced(() => setDetailVersion((v) => v + 1));
 
   const ready = useLive({ run_id: runId }, (event) => {
     for (const listener of listeners.current) listener(event);
     if (event.type === 'job.output') return;
-    if (affectsProgress(event.type) || endsAttempt(event.type) || PAUSES_OR_RESUMES.has(event.type))
+    if (
+      affectsProgress(event.type) ||
+      endsAttempt(event.type) ||
+      PAUSES_OR_RESUMES.has(event.type) ||
+      (event.type.startsWith('job.') && !event.task_id)
+    )
       refreshRun();
     if (BULK.has(event.type)) refreshTasks(ALL);
     if (event.task_id) refreshTasks(event.task_id);
@@ -105,6 +113,13 @@ export function RunBoard() {
 
   const run = useResource(() => api.run(runId), [runId], ready);
   const phases = useResource(() => api.runPhases(runId), [runId], ready);
+  // The job the run's phase waits on (its plan, integration test or deploy): what its situation line reads.
+  const phaseKind = run.data ? phaseJobKind(run.data.phase) : null;
+  const phaseJob = useResource(
+    () => (phaseKind ? api.jobs({ run_id: runId, kind: phaseKind, limit: 1 }) : Promise.resolve(null)),
+    [runId, phaseKind],
+    ready,
+  );
   const projectId = run.data?.project_id;
   // Its budget applies to the run unless the run has one of its own.
   const project = useResource(() => api.project(projectId!), [projectId], projectId !== undefined);
@@ -139,6 +154,7 @@ export function RunBoard() {
   }, []);
 
   const data = run.data;
+  const taskList = useMemo(() => [...(tasks?.values() ?? [])], [tasks]);
   const selected = selectedId && tasks ? (tasks.get(selectedId) ?? null) : null;
   const live = data && !isTerminalPhase(data.phase);
   const budget = data ? appliedBudget(data, project.data) : null;
@@ -179,6 +195,13 @@ export function RunBoard() {
           <ProgressBar progress={data.progress} />
           {budget ? <BudgetBar usage={data.usage} budget={budget} /> : null}
           <RunRelease run={data} subscribe={subscribe} onChanged={refreshRun} />
+          <RunSituation
+            run={data}
+            tasks={taskList}
+            phaseJob={phaseJob.data?.items[0] ?? null}
+            canOperate={canOperate && Boolean(live)}
+            onChanged={refreshRun}
+          />
           {canOperate && live ? <RunActions run={data} onChanged={() => run.reload()} /> : null}
           <RunInterventions runId={runId} subscribe={subscribe} />
         </>
@@ -192,7 +215,7 @@ export function RunBoard() {
       {tasks && tasks.size === 0 && data ? (
         <p className="empty">
           {data.phase === 'planning'
-            ? 'The PM agent is planning this run; its tasks appear here as they are created.'
+            ? 'Its tasks appear here once the PM agent has planned the run.'
             : canOperate && live
               ? 'This run has no tasks yet. Add one with “Add task”.'
               : 'This run has no tasks.'}
