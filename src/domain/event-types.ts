@@ -27,6 +27,10 @@ export const EVENT_MEANINGS = {
   'task.stage_advanced': 'A task moved to its next stage, or back to dev, by a reported result.',
   'task.stage_set': "Someone set a task's stage by hand.",
   'task.stage_result': "A stage's agent finished and the evidence decided where the task goes.",
+  'task.note_added':
+    "A person or the Director left a course-correct note on a task, for its next agent's prompt.",
+  'task.notes_delivered':
+    "A job's agent started with a task's notes in its prompt; later jobs no longer carry them.",
   'job.enqueued': 'A job was added to the queue (or held, in a paused run).',
   'job.claimed': 'A worker took a job, under a fresh lease.',
   'job.released': 'A worker gave a job back unfinished (it was stopping); it is queued at the same attempt.',
@@ -50,6 +54,10 @@ export const EVENT_MEANINGS = {
   'approval.decided': 'A person approved or rejected a pending approval.',
   'director.intervened':
     'The Director acted on what one of its rules found (a requeue, a finding that sends a task back, a warning, a paused run).',
+  'director.review_requested':
+    "A review of a run by the director role's agent was queued (asked for by a person, or by the schedule).",
+  'director.reviewed':
+    "The director role's agent reviewed a run: the interventions its valid report proposed were applied.",
   'director.updated':
     "Someone turned the Director on or off, or changed its rules' settings, for the whole installation.",
   'webhook.created': 'A webhook subscription was made (its secret is never in an event).',

@@ -12,7 +12,14 @@ export const JOB_STATES = Object.freeze([
 ] as const);
 export type JobState = (typeof JOB_STATES)[number];
 
-export const JOB_KINDS = Object.freeze(['planning', 'stage', 'integration_test', 'deploy'] as const);
+/** `director_review`: the director role's agent reviewing a run (the Director's optional LLM review). */
+export const JOB_KINDS = Object.freeze([
+  'planning',
+  'stage',
+  'integration_test',
+  'deploy',
+  'director_review',
+] as const);
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const FINAL: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];
