@@ -53,3 +53,4 @@ export const directorReviewSchema = z.strictObject({
   /** False when a review of the run was already waiting or running: that one is returned. */
   created: z.boolean(),
 });
+export type DirectorReview = z.infer<typeof directorReviewSchema>;

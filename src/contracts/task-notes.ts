@@ -17,5 +17,6 @@ export const taskNoteSchema = z.strictObject({
   delivered_at: timestamp.nullable(),
   created_at: timestamp,
 });
+export type TaskNote = z.infer<typeof taskNoteSchema>;
 
 export const taskNoteListSchema = z.strictObject({ items: z.array(taskNoteSchema) });

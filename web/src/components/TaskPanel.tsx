@@ -6,6 +6,7 @@ import { useCan } from '../session.ts';
 import { Badge } from './Badge.tsx';
 import { type EventBus, JobLog } from './JobLog.tsx';
 import { Empty, ErrorNote } from './Notice.tsx';
+import { TaskNotes } from './TaskNotes.tsx';
 
 interface Props {
   task: Task;
@@ -117,6 +118,8 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
 
       <h3>Notes</h3>
       {task.notes ? <pre className="notes">{task.notes}</pre> : <Empty>No notes yet.</Empty>}
+
+      <TaskNotes taskId={task.id} version={version} canWrite={canOperate} />
 
       <h3>Jobs</h3>
       <ErrorNote error={jobs.error ?? action.error} />
