@@ -32,6 +32,7 @@ import { registerRunRoutes } from './routes/runs.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerStreamRoutes } from './routes/stream.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerTaskNoteRoutes } from './routes/task-notes.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 
@@ -77,6 +78,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   registerRunRoutes(app, deps);
   registerTaskRoutes(app, deps);
   registerReviewRoutes(app, deps);
+  registerTaskNoteRoutes(app, deps);
   registerFindingRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerRoleConfigRoutes(app, deps);

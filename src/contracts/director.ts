@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DIRECTOR_RULE_NAMES, INTERVENTION_ACTIONS } from '../domain/director.ts';
 import { id, pageOf, timestamp } from './common.ts';
+import { jobSummarySchema } from './jobs.ts';
 
 export const directorRuleSchema = z.strictObject({
   name: z.enum(DIRECTOR_RULE_NAMES),
@@ -45,3 +46,11 @@ export const interventionSchema = z.strictObject({
 export type Intervention = z.infer<typeof interventionSchema>;
 
 export const interventionPageSchema = pageOf(interventionSchema);
+
+/** A review of a run by the director role's agent: its job, and whether this request made it. */
+export const directorReviewSchema = z.strictObject({
+  job: jobSummarySchema,
+  /** False when a review of the run was already waiting or running: that one is returned. */
+  created: z.boolean(),
+});
+export type DirectorReview = z.infer<typeof directorReviewSchema>;

@@ -54,6 +54,7 @@ import {
   type Severity,
 } from '../domain/severity.ts';
 import type { Stage } from '../domain/stages.ts';
+import { NOTE_SOURCES, type NoteSource } from '../domain/task-notes.ts';
 import { TASK_SOURCES } from '../domain/task-sources.ts';
 
 /**
@@ -334,6 +335,35 @@ export const findings = pgTable(
     check('findings_source_known', oneOf(t.source, FINDING_SOURCES)),
     check('findings_severity_known', oneOf(t.severity, SEVERITIES)),
     check('findings_status_known', oneOf(t.status, FINDING_STATUSES)),
+  ],
+);
+
+/**
+ * A course-correct note on a task, by a person or the Director, for the next agent prompt of its task (see
+ * domain/task-notes.ts for when it counts as delivered).
+ */
+export const taskNotes = pgTable(
+  'task_notes',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    source: text('source').$type<NoteSource>().notNull(),
+    /** The token that left it, or `director`. */
+    author: text('author').notNull(),
+    body: text('body').notNull(),
+    /** The job whose prompt carried it (every attempt of that job does); null until one did. */
+    deliveredJobId: bigint('delivered_job_id', { mode: 'number' }).references(() => jobs.id),
+    deliveredAt: tstz('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('task_notes_task_idx').on(t.taskId, t.id),
+    check('task_notes_source_known', oneOf(t.source, NOTE_SOURCES)),
   ],
 );
 

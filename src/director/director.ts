@@ -23,6 +23,7 @@ import { inRepository, inRepositoryOk, openRepository, type Repository } from '.
 import { repositoryPath } from '../worker/repository.ts';
 import { type BranchChanges, branchChanges } from './changes.ts';
 import type { Source } from './clones.ts';
+import { queueDueReviews } from './review-schedule.ts';
 import type { DirectorRule, DirectorView } from './rule.ts';
 import { DIRECTOR_RULE_LIST } from './rules/index.ts';
 
@@ -125,6 +126,12 @@ export class Director {
       } catch (error) {
         logger?.warn({ err: error, rule: rule.name }, 'a director rule failed');
       }
+    }
+    try {
+      const reviews = await queueDueReviews(this.ctx, state.rules);
+      if (reviews.length > 0) logger?.info({ jobs: reviews.map((job) => job.id) }, 'director reviews queued');
+    } catch (error) {
+      logger?.warn({ err: error }, 'queueing director reviews failed');
     }
     return applied;
   }

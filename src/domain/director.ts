@@ -72,6 +72,13 @@ export const DIRECTOR_RULES = {
       'at `warnAtPercent` a warning, once; at 100% the task (task limits) or the run (run and project limits) is paused and a budget approval asks a person to raise the limits',
     defaults: { warnAtPercent: 80 },
   },
+  'llm-review': {
+    watches:
+      "a run as the director role's agent reviews it, in a job a worker runs: asked for by a person, or every `everyMinutes` while the run builds or tests (0: only when asked)",
+    action:
+      "each item of its validated director_report.json: a note into the task's next prompt, a finding, a requeue, a paused run or an escalation to a person",
+    defaults: { everyMinutes: 0 },
+  },
 } as const;
 
 export type DirectorRuleName = keyof typeof DIRECTOR_RULES;
@@ -84,6 +91,7 @@ export const INTERVENTION_ACTIONS = Object.freeze([
   'warn',
   'pause',
   'escalate',
+  'note',
 ] as const);
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 

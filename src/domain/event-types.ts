@@ -34,6 +34,10 @@ export const EVENT_MEANINGS = {
   'task.review_accepted':
     "A person accepted a task's change; the job merging it into its run branch is queued.",
   'task.review_sent_back': 'A person sent a task back to dev with review comments, stored as findings.',
+  'task.note_added':
+    "A person or the Director left a course-correct note on a task, for its next agent's prompt.",
+  'task.notes_delivered':
+    "A job's agent started with a task's notes in its prompt; later jobs no longer carry them.",
   'job.enqueued': 'A job was added to the queue (or held, in a paused run).',
   'job.claimed': 'A worker took a job, under a fresh lease.',
   'job.released': 'A worker gave a job back unfinished (it was stopping); it is queued at the same attempt.',
@@ -57,6 +61,10 @@ export const EVENT_MEANINGS = {
   'approval.decided': 'A person approved or rejected a pending approval.',
   'director.intervened':
     'The Director acted on what one of its rules found (a requeue, a finding that sends a task back, a warning, a paused run).',
+  'director.review_requested':
+    "A review of a run by the director role's agent was queued (asked for by a person, or by the schedule).",
+  'director.reviewed':
+    "The director role's agent reviewed a run: the interventions its valid report proposed were applied.",
   'director.updated':
     "Someone turned the Director on or off, or changed its rules' settings, for the whole installation.",
   'webhook.created': 'A webhook subscription was made (its secret is never in an event).',

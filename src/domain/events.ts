@@ -143,6 +143,8 @@ export const EVENT_PAYLOADS = {
   }),
   'job.stale_write_refused': z.strictObject({ what: text, state: text, attempt: count }),
   'job.output': z.strictObject({ chunk: text, chars: count }),
+  'task.note_added': z.strictObject({ note_id: id, source: text, author: text, body: text }),
+  'task.notes_delivered': z.strictObject({ note_ids: ids }),
   'finding.created': z.strictObject({ finding_id: id, source: text, severity: text, issue: text }),
   'finding.status_changed': z.strictObject({ finding_id: id, ...fromTo }),
   'bug_report.created': z.strictObject({ bug_report_id: id, title: text, page_url: nullableText }),
@@ -169,6 +171,17 @@ export const EVENT_PAYLOADS = {
     action: text,
     summary: text,
     outcome: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  }),
+  'director.review_requested': z.strictObject({
+    job_id: id,
+    job_state: text,
+    requested_by: z.enum(['person', 'schedule']),
+  }),
+  'director.reviewed': z.strictObject({
+    intervention_ids: ids,
+    /** Items about a task not in the run, or whose situation passed: nothing to do. */
+    ignored: count,
+    job: jobState,
   }),
   'director.updated': z.strictObject({
     enabled: z.boolean(),

@@ -12,8 +12,18 @@ export const JOB_STATES = Object.freeze([
 ] as const);
 export type JobState = (typeof JOB_STATES)[number];
 
-/** `merge`: a reviewed task's branch merged into its run branch, once a person accepted it. */
-export const JOB_KINDS = Object.freeze(['planning', 'stage', 'merge', 'integration_test', 'deploy'] as const);
+/**
+ * `merge`: a reviewed task's branch merged into its run branch, once a person accepted it.
+ * `director_review`: the director role's agent reviewing a run (the Director's optional LLM review).
+ */
+export const JOB_KINDS = Object.freeze([
+  'planning',
+  'stage',
+  'merge',
+  'integration_test',
+  'deploy',
+  'director_review',
+] as const);
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const FINAL: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];

@@ -127,4 +127,8 @@ export const errors = {
       approval_id: approvalId,
       current_state: state,
     }),
+  directorOff: (projectId: number) =>
+    new AppError('WH_DIRECTOR_OFF', `the Director is off for project ${projectId}; turn it on first`, {
+      project_id: projectId,
+    }),
 } as const;

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   WH_NOTHING_TO_TRIGGER: { status: 409, meaning: 'The run has no held jobs (of that role) to release.' },
   WH_ALREADY_EXISTS: { status: 409, meaning: 'Something with that unique name already exists.' },
   WH_APPROVAL_DECIDED: { status: 409, meaning: 'Someone already decided this approval.' },
+  WH_DIRECTOR_OFF: { status: 409, meaning: 'The Director is off (for the installation or the project).' },
   WH_BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than the server accepts.' },
   WH_MAX_PARAM_LENGTH: { status: 414, meaning: 'A path parameter is longer than the server accepts.' },
   WH_UNSUPPORTED_MEDIA_TYPE: {

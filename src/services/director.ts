@@ -14,6 +14,7 @@ import type { Severity } from '../domain/severity.ts';
 import { advance } from '../domain/stages.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
+import { escalateToPerson, leaveDirectorNote, pauseRunForPerson } from './steps/course-correct.ts';
 import { insertTask } from './steps/insert-task.ts';
 import { openJob } from './steps/jobs.ts';
 import { loadRun, loadTask, type Run, type Task } from './steps/load.ts';
@@ -95,7 +96,13 @@ export type InterventionPlan =
   /** Only the record and its event: a person is told. */
   | { kind: 'warn' }
   /** Pauses the task (a task's limits) or the run (a run's or project's) and asks a person to raise the limits. */
-  | { kind: 'pause'; scope: BudgetScope; reason: string; budget: Budget; used: Spending };
+  | { kind: 'pause'; scope: BudgetScope; reason: string; budget: Budget; used: Spending }
+  /** A course-correct note on the task, for its next agent's prompt. */
+  | { kind: 'note'; body: string }
+  /** An escalation approval about the task (its waiting job held) or the run. */
+  | { kind: 'escalate'; reason: string }
+  /** Pauses the run until a person resumes it. */
+  | { kind: 'pause-run' };
 
 export interface Proposal {
   rule: DirectorRuleName;
@@ -119,59 +126,69 @@ const ACTION_OF: Record<InterventionPlan['kind'], InterventionAction> = {
   finding: 'finding',
   warn: 'warn',
   pause: 'pause',
+  note: 'note',
+  escalate: 'escalate',
+  'pause-run': 'pause',
 };
 
 /** Applies a proposal once; null when it was applied before (by this or another Director) or no longer applies. */
 export function applyIntervention(ctx: ServiceContext, proposal: Proposal): Promise<Intervention | null> {
-  return inTransaction(ctx, async (tx) => {
-    const [row] = await tx
-      .insert(directorInterventions)
-      .values({
-        rule: proposal.rule,
-        fingerprint: proposal.fingerprint,
-        projectId: proposal.projectId,
-        runId: proposal.runId,
-        taskId: proposal.taskId ?? null,
-        jobId: proposal.jobId ?? null,
-        action: ACTION_OF[proposal.plan.kind],
-        evidence: proposal.evidence,
-        summary: proposal.summary,
-      })
-      .onConflictDoNothing({ target: directorInterventions.fingerprint })
-      .returning();
-    if (!row) return null;
-    const run = await loadRun(tx, proposal.runId);
-    const task = proposal.taskId ? await loadTask(tx, proposal.taskId) : null;
-    if (
-      run.killedAt ||
-      (task && proposal.taskVersion !== undefined && task.version !== proposal.taskVersion)
-    ) {
-      // The situation passed before the Director acted: nothing to do, and nothing recorded.
-      await tx.delete(directorInterventions).where(eq(directorInterventions.id, row.id));
-      return null;
-    }
-    const outcome = await carryOut(tx, ctx, run, task, proposal.plan);
-    const [recorded] = await tx
-      .update(directorInterventions)
-      .set({ evidence: { ...proposal.evidence, outcome } })
-      .where(eq(directorInterventions.id, row.id))
-      .returning();
-    await appendEvent(tx, ctx.actor, {
-      type: 'director.intervened',
-      projectId: run.projectId,
-      runId: run.id,
-      taskId: task?.id ?? null,
+  return inTransaction(ctx, (tx) => applyInterventionIn(tx, ctx, proposal));
+}
+
+/**
+ * applyIntervention inside a transaction the caller owns: the LLM review applies its report's items as the
+ * outcome of its job, so they land only while the job's lease holds. Each still writes its own event.
+ */
+export async function applyInterventionIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  proposal: Proposal,
+): Promise<Intervention | null> {
+  const [row] = await tx
+    .insert(directorInterventions)
+    .values({
+      rule: proposal.rule,
+      fingerprint: proposal.fingerprint,
+      projectId: proposal.projectId,
+      runId: proposal.runId,
+      taskId: proposal.taskId ?? null,
       jobId: proposal.jobId ?? null,
-      payload: {
-        intervention_id: row.id,
-        rule: proposal.rule,
-        action: row.action,
-        summary: proposal.summary,
-        outcome,
-      },
-    });
-    return recorded!;
+      action: ACTION_OF[proposal.plan.kind],
+      evidence: proposal.evidence,
+      summary: proposal.summary,
+    })
+    .onConflictDoNothing({ target: directorInterventions.fingerprint })
+    .returning();
+  if (!row) return null;
+  const run = await loadRun(tx, proposal.runId);
+  const task = proposal.taskId ? await loadTask(tx, proposal.taskId) : null;
+  if (run.killedAt || (task && proposal.taskVersion !== undefined && task.version !== proposal.taskVersion)) {
+    // The situation passed before the Director acted: nothing to do, and nothing recorded.
+    await tx.delete(directorInterventions).where(eq(directorInterventions.id, row.id));
+    return null;
+  }
+  const outcome = await carryOut(tx, ctx, run, task, proposal.plan);
+  const [recorded] = await tx
+    .update(directorInterventions)
+    .set({ evidence: { ...proposal.evidence, outcome } })
+    .where(eq(directorInterventions.id, row.id))
+    .returning();
+  await appendEvent(tx, ctx.actor, {
+    type: 'director.intervened',
+    projectId: run.projectId,
+    runId: run.id,
+    taskId: task?.id ?? null,
+    jobId: proposal.jobId ?? null,
+    payload: {
+      intervention_id: row.id,
+      rule: proposal.rule,
+      action: row.action,
+      summary: proposal.summary,
+      outcome,
+    },
   });
+  return recorded!;
 }
 
 type Outcome = Record<string, number | string | null>;
@@ -237,6 +254,12 @@ async function carryOut(
         held_jobs: jobIds.length,
       };
     }
+    case 'note':
+      return leaveDirectorNote(tx, task!, plan.body);
+    case 'escalate':
+      return escalateToPerson(tx, run, task, plan.reason);
+    case 'pause-run':
+      return pauseRunForPerson(tx, run);
   }
 }
 

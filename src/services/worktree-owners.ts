@@ -19,7 +19,7 @@ export interface WorktreeOwner {
   repository: string;
   taskStages: Map<number, Stage>;
   /**
-   * Worktree names (`planning`, `integration`, `task-<id>`) with a job open, or active within the last
+   * Worktree names (`planning`, `director`, `integration`, `task-<id>`) with a job open, or active within the last
    * minute: an agent being stopped may still be writing in its worktree.
    */
   inUse: Set<string>;
@@ -61,6 +61,7 @@ export async function worktreeOwners(db: Queryable, runIds: number[]): Promise<M
     inUse.add('integration');
     if (job.taskId !== null) inUse.add(`task-${job.taskId}`);
     else if (job.kind === 'planning') inUse.add('planning');
+    else if (job.kind === 'director_review') inUse.add('director');
   }
   return owners;
 }

@@ -7,6 +7,7 @@ import type { Confinement } from '../agents/confinement.ts';
 import { type AgentRunResult, AgentSetupError, runAgent } from '../agents/runner.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { JobUsage } from '../services/queue/finish-job.ts';
+import { markNotesDelivered } from '../services/task-notes.ts';
 import type { WorkContext } from '../services/work-context.ts';
 import { chooseAgent } from './agent-choice.ts';
 import { type ConfinementOptions, confinementFor } from './confinement.ts';
@@ -59,6 +60,7 @@ export async function runAgentForJob(
     mergeConflicts: extra.mergeConflicts ?? null,
   });
   const prompt = extra.appendix ? `${rolePrompt}\n\n${extra.appendix}` : rolePrompt;
+  await recordNotesCarried(run, context, options);
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
   log.write(
     `[workhorse] ${choice.backend.name} as ${context.job.role} in ${cwd} (attempt ${context.job.attempt}; ${describeConfinement(confinement)})\n`,
@@ -100,6 +102,20 @@ export async function runAgentForJob(
   } finally {
     await log.close();
   }
+}
+
+/** The task's notes are in this prompt: later jobs of the task need not carry them again. */
+async function recordNotesCarried(
+  run: JobRunContext,
+  context: WorkContext,
+  options: AgentWorkOptions,
+): Promise<void> {
+  if (context.notes.length === 0 || !context.task) return;
+  await markNotesDelivered(
+    resultContext(run, options),
+    { id: context.job.id, runId: context.run.id, taskId: context.task.id },
+    context.notes.map((note) => note.id),
+  );
 }
 
 /** What a job records of its agent's run, whether the attempt passes or fails. */

@@ -30,6 +30,8 @@ export function mayRemoveWorktree(name: string, owner: WorktreeOwner | undefined
   if (!owner || owner.inUse.has(name)) return false;
   const ended = isTerminalPhase(owner.phase);
   if (name === 'planning') return ended || owner.phase !== 'planning';
+  // A review's read-only checkout holds no work: it goes whenever no review uses it.
+  if (name === 'director') return true;
   if (name === 'integration') return ended;
   const task = TASK_WORKTREE.exec(name);
   if (!task) return false;

@@ -69,6 +69,23 @@ export async function ensureWorktree(
 }
 
 /**
+ * The run-level worktree `name` (`planning`, `director`) at the run branch as it stands, detached and clean:
+ * its job's lease makes that job its one user, so stale git locks left by a killed run are cleared.
+ */
+export async function detachedRunCheckout(
+  repo: Repository,
+  workspace: string,
+  runBranch: string,
+  name: string,
+): Promise<Checkout> {
+  const checkout = await ensureWorktree(repo, worktreePath(workspace, runBranch, name), null, runBranch);
+  clearStaleGitLocks(repo, checkout, []);
+  await inCheckout(checkout, ['checkout', '-q', '--detach', runBranch]);
+  await inCheckout(checkout, ['reset', '--hard', '-q']);
+  return checkout;
+}
+
+/**
  * Removes the repository's records of a worktree at `path` whose folder is gone, even a record still marked
  * "initializing" (a `worktree add` killed half way), which `git worktree prune` would keep and which would
  * then refuse the branch as "already checked out". Only for paths Workhorse owns.

@@ -26,6 +26,7 @@ import type { ServiceContext } from '../../src/services/context.ts';
 import { applyIntervention, getDirectorState, updateDirector } from '../../src/services/director.ts';
 import { createProject } from '../../src/services/projects.ts';
 import { createRun, getRun } from '../../src/services/runs.ts';
+import { listTaskNotes } from '../../src/services/task-notes.ts';
 import { advanceStage, setStage } from '../../src/services/task-stages.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { git } from '../../src/worker/git.ts';
@@ -453,10 +454,12 @@ describe('repeated-failure', () => {
     await result(learning.id, ['gate test failed (exit 1)']);
     await result(learning.id, ['bugs.json reports a high finding']);
     const fired = await tickWith('repeated-failure');
-    expect(fired.map((i) => i.taskId)).toEqual([looping.id]);
-    const note = (await taskAfter(looping.id)).findings[0]!;
-    expect(note).toMatchObject({ severity: 'medium', status: 'open' });
-    expect(note.issue).toContain('failed qa for the same reasons (gate test failed (exit 1))');
+    expect(fired.map((i) => [i.taskId, i.action])).toEqual([[looping.id, 'note']]);
+    const notes = await listTaskNotes(database.db, looping.id);
+    expect(notes).toMatchObject([{ source: 'director', author: 'director', deliveredJobId: null }]);
+    expect(notes[0]!.body).toContain('failed qa for the same reasons (gate test failed (exit 1))');
+    expect(fired[0]!.evidence.outcome).toEqual({ note_id: notes[0]!.id });
+    expect(await listTaskNotes(database.db, learning.id)).toEqual([]);
     await database.db
       .delete(events)
       .where(and(eq(events.runId, run.id), eq(events.type, 'task.stage_result')));

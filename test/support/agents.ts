@@ -30,7 +30,7 @@ export type Action =
   | { echo_prompt: true };
 
 export interface Step {
-  role: 'pm' | 'dev' | 'qa' | 'sec' | 'docs' | 'cicd';
+  role: 'pm' | 'dev' | 'qa' | 'sec' | 'docs' | 'cicd' | 'director';
   task?: string;
   actions: Action[];
   exit?: number;
@@ -54,7 +54,7 @@ export interface AgentWorld {
   close(): Promise<void>;
 }
 
-const ROLES = ['pm', 'dev', 'qa', 'sec', 'docs', 'cicd'] as const;
+const ROLES = ['pm', 'dev', 'qa', 'sec', 'docs', 'cicd', 'director'] as const;
 
 export const TEST_PASS = (file: string) =>
   `import test from 'node:test';\nimport assert from 'node:assert/strict';\n${file}`;

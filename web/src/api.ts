@@ -5,7 +5,7 @@
 
 import type { Approval } from '../../src/contracts/approvals.ts';
 import type { BugReport } from '../../src/contracts/bug-reports.ts';
-import type { DirectorState, Intervention } from '../../src/contracts/director.ts';
+import type { DirectorReview, DirectorState, Intervention } from '../../src/contracts/director.ts';
 import type { WhEvent } from '../../src/contracts/events.ts';
 import type { Finding } from '../../src/contracts/findings.ts';
 import type { JobSummary as Job, JobDetail } from '../../src/contracts/jobs.ts';
@@ -15,6 +15,7 @@ import type { RoleConfig } from '../../src/contracts/role-configs.ts';
 import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../src/contracts/runs.ts';
 import type { Session } from '../../src/contracts/session.ts';
 import type { Status } from '../../src/contracts/system.ts';
+import type { TaskNote } from '../../src/contracts/task-notes.ts';
 import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 import type {
   WebhookDelivery,
@@ -63,7 +64,7 @@ import type { Page } from '../../src/contracts/common.ts';
 
 export type { Approval } from '../../src/contracts/approvals.ts';
 export type { BugReport } from '../../src/contracts/bug-reports.ts';
-export type { DirectorState, Intervention } from '../../src/contracts/director.ts';
+export type { DirectorReview, DirectorState, Intervention } from '../../src/contracts/director.ts';
 export type { WhEvent } from '../../src/contracts/events.ts';
 export type { Finding } from '../../src/contracts/findings.ts';
 export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
@@ -80,6 +81,7 @@ export type {
 } from '../../src/contracts/runs.ts';
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
+export type { TaskNote } from '../../src/contracts/task-notes.ts';
 export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 export type {
   WebhookDelivery,
@@ -234,6 +236,8 @@ export const api = {
   task: (id: number) => get<Task>(`/api/tasks/${id}`),
   createTask: (input: { run_id: number; title: string; description?: string; priority?: number }) =>
     post<Task>('/api/tasks', input),
+  taskNotes: (id: number) => get<{ items: TaskNote[] }>(`/api/tasks/${id}/notes`),
+  addTaskNote: (id: number, body: string) => post<TaskNote>(`/api/tasks/${id}/notes`, { body }),
   setStage: (id: number, stage: Stage, version?: number) =>
     post<StageChange>(`/api/tasks/${id}/set-stage`, { stage, version }),
   /** Pass moves the task one stage on; fail sends it back to dev. The note goes into its notes. */
@@ -320,6 +324,8 @@ export const api = {
   webhookDeliveries: (id: number, query: { limit: number; offset: number }) =>
     get<Page<WebhookDelivery>>(`/api/webhooks/${id}/deliveries`, query),
   redeliver: (deliveryId: number) => post<WebhookDelivery>(`/api/webhook-deliveries/${deliveryId}/redeliver`),
+  /** Admin: the director role's agent reviews the run (a job); an open review is returned instead of a second. */
+  reviewRun: (runId: number) => post<DirectorReview>('/api/director/review', { run_id: runId }),
   events: (query: { after_id?: number; limit?: number }) =>
     get<{ items: WhEvent[]; next_after_id: number | null }>('/api/events', query),
 };

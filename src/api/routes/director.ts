@@ -1,15 +1,18 @@
 /** The Director: its state and rules, switching it on or off, and what it did. */
 import { z } from 'zod';
 import {
+  directorReviewSchema,
   directorRuleSettingsSchema,
   directorStateSchema,
   interventionPageSchema,
 } from '../../contracts/director.ts';
 import { DIRECTOR_RULE_NAMES, DIRECTOR_RULES } from '../../domain/director.ts';
 import { getDirectorState, listInterventions, updateDirector } from '../../services/director.ts';
+import { requestDirectorReview } from '../../services/director-review.ts';
+import { summarizeJob } from '../../services/steps/jobs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { optionalId, paging } from '../schemas.ts';
-import { page } from '../serialize.ts';
+import { bodyId, optionalId, paging } from '../schemas.ts';
+import { page, toApi } from '../serialize.ts';
 
 const RULES = DIRECTOR_RULE_NAMES.map((name) => ({ name, ...DIRECTOR_RULES[name] }));
 
@@ -75,6 +78,28 @@ export function registerDirectorRoutes(app: Api, deps: ApiDeps): void {
     async (request) => {
       const { rule, run_id, limit, offset } = request.query;
       return page(await listInterventions(db, { rule, runId: run_id, limit, offset }), limit, offset);
+    },
+  );
+
+  app.post(
+    '/api/director/review',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['director'],
+        summary:
+          "Ask the director role's agent to review a run now: a job a worker runs; its validated report's items become interventions of rule llm-review",
+        body: z.strictObject({ run_id: bodyId }),
+        response: { 200: directorReviewSchema },
+      },
+    },
+    async (request) => {
+      const { job, created } = await requestDirectorReview(
+        contextFor(deps, request),
+        request.body.run_id,
+        'person',
+      );
+      return { job: toApi(summarizeJob(job)), created };
     },
   );
 }

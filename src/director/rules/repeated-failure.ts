@@ -29,12 +29,8 @@ export const repeatedFailure: DirectorRule = {
         evidence: { stage: last.stage, reasons: last.reasons, events: [earlier.eventId, last.eventId] },
         summary: `task ${last.taskId} failed ${last.stage} twice for the same reasons: ${reasons}`,
         plan: {
-          kind: 'finding',
-          severity: 'medium',
-          issue: `the last two attempts failed ${last.stage} for the same reasons (${reasons})`,
-          recommendation:
-            'the approach so far does not work: reread the findings, find the cause before changing code, and try a different fix',
-          file: null,
+          kind: 'note',
+          body: `The last two attempts failed ${last.stage} for the same reasons (${reasons}): the approach so far does not work. Reread the findings, find the cause before changing code, and try a different fix.`,
         },
       });
     }

@@ -45,6 +45,21 @@ export async function voidApprovalsOfRun(tx: Tx, runId: number, why: string): Pr
   return voided.map((row) => row.id).sort((a, b) => a - b);
 }
 
+/** One decision at a time per task: an older escalation still pending is replaced by a newer one. */
+export async function supersedePendingEscalation(tx: Tx, taskId: number): Promise<void> {
+  await tx
+    .update(approvals)
+    .set({
+      state: 'void',
+      decidedBy: 'workhorse',
+      decisionNote: 'superseded by a newer escalation of the same task',
+      decidedAt: sql`now()`,
+    })
+    .where(
+      and(eq(approvals.taskId, taskId), eq(approvals.kind, 'escalation'), eq(approvals.state, 'pending')),
+    );
+}
+
 /** The loop-back count that escalates a task of `run`, or null when the `loops` rule is off for it. */
 async function loopLimit(tx: Tx, run: Pick<Run, 'projectId'>): Promise<number | null> {
   const [state] = await tx.select({ rules: directorState.rules }).from(directorState);
@@ -68,22 +83,7 @@ export async function escalateWhenLooping(
         .where(eq(jobs.id, change.job.id))
         .returning()
     : [];
-  // One decision at a time per task: an older escalation still pending is replaced by this one.
-  await tx
-    .update(approvals)
-    .set({
-      state: 'void',
-      decidedBy: 'workhorse',
-      decisionNote: 'superseded by a newer escalation of the same task',
-      decidedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(approvals.taskId, change.task.id),
-        eq(approvals.kind, 'escalation'),
-        eq(approvals.state, 'pending'),
-      ),
-    );
+  await supersedePendingEscalation(tx, change.task.id);
   const [approval] = await tx
     .insert(approvals)
     .values({

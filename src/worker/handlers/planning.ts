@@ -8,34 +8,19 @@ import { join } from 'node:path';
 import { planOrder, planSchema, REPORT_FILES } from '../../domain/reports.ts';
 import { applyPlan } from '../../services/plans.ts';
 import { loadWorkContext } from '../../services/work-context.ts';
-import { inCheckout, type Repository } from '../git.ts';
 import { JobFailure, type JobHandler } from '../handler.ts';
 import { loadReport } from '../report-file.ts';
 import { localRepository } from '../repository.ts';
 import { type AgentWorkOptions, resultContext, runAgentForJob, usageOf } from '../run-agent-for-job.ts';
-import { clearStaleGitLocks, ensureRunBranch, ensureWorktree, worktreePath } from '../worktrees.ts';
+import { detachedRunCheckout, ensureRunBranch } from '../worktrees.ts';
 import { failedAgentError } from './agent-failure.ts';
-
-async function planningWorktree(repo: Repository, workspace: string, runBranch: string) {
-  const checkout = await ensureWorktree(
-    repo,
-    worktreePath(workspace, runBranch, 'planning'),
-    null,
-    runBranch,
-  );
-  // The planning job's lease makes it the one user of this checkout.
-  clearStaleGitLocks(repo, checkout, []);
-  await inCheckout(checkout, ['checkout', '-q', '--detach', runBranch]);
-  await inCheckout(checkout, ['reset', '--hard', '-q']);
-  return checkout;
-}
 
 export function createPlanningHandler(options: AgentWorkOptions): JobHandler {
   return async (run) => {
     const context = await loadWorkContext(run.db, run.job);
     const repo = await localRepository(context.project.id, context.project.repository, options.workspace);
     await ensureRunBranch(repo, context.run.branch!, context.project.defaultBranch);
-    const checkout = await planningWorktree(repo, options.workspace, context.run.branch!);
+    const checkout = await detachedRunCheckout(repo, options.workspace, context.run.branch!, 'planning');
     const file = join(checkout.path, REPORT_FILES.pm);
     rmSync(file, { force: true });
     const agent = await runAgentForJob(run, context, checkout.path, repo, options);

@@ -2,16 +2,18 @@ import { type FormEvent, useState } from 'react';
 import { api, ROLE_NAMES, type RoleName, type Run } from '../api.ts';
 import { plural } from '../format.ts';
 import { useAction } from '../hooks.ts';
+import { useCan } from '../session.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNote } from './Notice.tsx';
 
-/** The operator's controls for a live run: trigger work, pause or resume, add a task, kill. */
+/** The operator's controls for a live run: trigger work, pause or resume, add a task, kill; an admin's Director review. */
 export function RunActions({ run, onChanged }: { run: Run; onChanged: () => void }) {
   const [role, setRole] = useState<RoleName | ''>('');
   const [iterations, setIterations] = useState(20);
   const [dialog, setDialog] = useState<'kill' | 'task' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const action = useAction();
+  const isAdmin = useCan('admin');
   // A run ready for commit (its deploy rejected, say) takes more tasks too: it builds again.
   const acceptsTasks =
     run.phase === 'planning' || run.phase === 'building' || run.phase === 'ready_for_commit';
@@ -89,6 +91,22 @@ export function RunActions({ run, onChanged }: { run: Run; onChanged: () => void
           >
             {run.paused ? 'Resume' : 'Pause'}
           </button>
+          {isAdmin ? (
+            <button
+              type="button"
+              disabled={action.busy}
+              onClick={() =>
+                go(async () => {
+                  const { job, created } = await api.reviewRun(run.id);
+                  return created
+                    ? `Director review queued (job #${job.id}): its interventions appear as it finishes.`
+                    : `A Director review is already ${job.state} (job #${job.id}).`;
+                })
+              }
+            >
+              Director review
+            </button>
+          ) : null}
           {acceptsTasks ? (
             <button type="button" onClick={() => setDialog('task')}>
               Add task

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { Task } from '../api.ts';
-import { Badge } from './Badge.tsx';
 import { taskOutcome } from '../outcome.ts';
+import { Badge } from './Badge.tsx';
 
 interface Props {
   task: Task;

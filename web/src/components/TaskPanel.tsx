@@ -13,6 +13,8 @@ import { StageVerdictForm, TaskEditForm } from './TaskControls.tsx';
 // The diff viewer and its grammars load when a task is opened, not with the board.
 const TaskReview = lazy(() => import('./TaskReview.tsx').then((module) => ({ default: module.TaskReview })));
 
+import { TaskNotes } from './TaskNotes.tsx';
+
 interface Props {
   task: Task;
   /** Every stage of the task's run, in order: where an operator may move it. */
@@ -162,6 +164,8 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
 
       <h3>Notes</h3>
       {task.notes ? <pre className="notes">{task.notes}</pre> : <Empty>No notes yet.</Empty>}
+
+      <TaskNotes taskId={task.id} version={version} canWrite={canOperate} />
 
       <h3>Jobs</h3>
       <ErrorNote error={jobs.error ?? action.error} />
