@@ -86,11 +86,14 @@ export async function runDemo(client: ApiClient, plan: DemoPlan): Promise<DemoRe
 
   const events = new EventFollower(client, run.id, plan.say);
   const phaseNow = async () => (await client.get(`/api/runs/${run.id}`, runViewSchema)).phase;
-  const waitForPhase = async (wanted: RunPhase) => {
+  /** `refusedIn`: a phase that means the wait is over without it (a rejected deploy is ready_for_commit). */
+  const waitForPhase = async (wanted: RunPhase, refusedIn?: RunPhase) => {
     for (;;) {
       await events.catchUp();
       const phase = await phaseNow();
       if (phase === wanted) return;
+      if (phase === refusedIn)
+        throw new ApiFailure('demo_rejected', `run ${run.id} was not approved: it is ${phase} again`);
       if (isTerminalPhase(phase)) throw new ApiFailure('demo_failed', `run ${run.id} ended ${phase}`);
       if (Date.now() > deadline)
         throw new ApiFailure(
@@ -116,7 +119,7 @@ export async function runDemo(client: ApiClient, plan: DemoPlan): Promise<DemoRe
   } else {
     plan.say(`waiting for your approval of the deploy: ${plan.approveCommand(approval.id)}`);
   }
-  await waitForPhase('deployed');
+  await waitForPhase('deployed', 'ready_for_commit');
   await events.catchUp();
 
   const [tasks, findings, finished] = await Promise.all([
