@@ -99,8 +99,10 @@ export function registerDemoCommand(program: Command): void {
             },
             approveCommand,
           });
+          const kept =
+            flags.keep || flags.dir ? '' : '; the folder goes when the demo ends: --keep or --dir keeps it';
           print(
-            `\ndeployed to ${deployDir} (released as ${result.releasedCommit?.slice(0, 12) ?? 'nothing'})`,
+            `\ndeployed to ${deployDir} (released as ${result.releasedCommit?.slice(0, 12) ?? 'nothing'}${kept})`,
           );
           print(`dashboard: ${server.dashboard}/ui/run/${result.runId}`);
           for (const line of describeSummary(result.summary)) print(line);
