@@ -13,6 +13,8 @@ export interface Confinement {
   bwrap: string | null;
   /** The task's worktree: where the process runs, and the one folder it may change. */
   worktree: string;
+  /** Folders besides the worktree it may change (a deploy's local target); none when absent. */
+  writable?: readonly string[];
   /** Workhorse's own folder and other program folders, shown read-only. */
   programDirs: readonly string[];
   /** Folders hidden from the process: the data folder. */
@@ -66,6 +68,7 @@ export function sandboxPlanFor(
   return {
     bwrap: confinement.bwrap,
     worktree: confinement.worktree,
+    writable: confinement.writable ?? [],
     worktreeReadOnly: existsSync(gitLink) ? [gitLink] : [],
     home: { source: homeSource, target: userHome ?? FALLBACK_HOME },
     readOnly: [...toolchains, ...credentials, ...confinement.programDirs],

@@ -110,6 +110,7 @@ describe('wrapInSandbox', () => {
   const plan: SandboxPlan = {
     bwrap: '/usr/bin/bwrap',
     worktree,
+    writable: [join(root, 'deployed')],
     worktreeReadOnly: [join(worktree, '.git')],
     home: { source: join(data, 'homes', 'job-1'), target: userHome },
     readOnly: [program],
@@ -139,7 +140,7 @@ describe('wrapInSandbox', () => {
     expect(args.slice(-3)).toEqual(['--', 'agent', '--flag']);
   });
 
-  it('mounts the home, then what is read-only in it, then hides, then shows git and the worktree', () => {
+  it('mounts the home, then what is read-only in it, then hides, then shows git, a deploy folder and the worktree', () => {
     const mount = (flag: string, path: string) =>
       args.findIndex((arg, i) => arg === flag && args[i + 1] === path);
     const order = [
@@ -148,6 +149,7 @@ describe('wrapInSandbox', () => {
       mount('--ro-bind', program),
       mount('--tmpfs', data),
       mount('--ro-bind', join(repo, '.git')),
+      mount('--bind', join(root, 'deployed')),
       mount('--bind', worktree),
       mount('--ro-bind', join(worktree, '.git')),
     ];
@@ -234,6 +236,27 @@ describe.skipIf(!usable)('an agent in the sandbox', () => {
       ].join('\n'),
     );
     expect(report).toEqual(['no-data-folder', 'no-other-worktree', 'no-ssh-key', 'done']);
+  });
+
+  it('writes a folder it is given (a deploy target) and, beside it, still nothing of the host', async () => {
+    const target = join(tmpdir(), `wh-sandbox-deploy-${process.pid}`);
+    mkdirSync(target, { recursive: true });
+    try {
+      const { report } = await agent(
+        [
+          `echo shipped > ${target}/app.txt && echo target-writable >> report.txt`,
+          // Beside it is the sandbox's private /tmp: a write there never reaches the host.
+          `touch ${join(target, '..')}/wh-beside-target 2>/dev/null`,
+          `cat ${data}/admin-token >> report.txt 2>/dev/null || echo no-data-folder >> report.txt`,
+        ].join('\n'),
+        { writable: [target] },
+      );
+      expect(report).toEqual(['target-writable', 'no-data-folder']);
+      expect(readFileSync(join(target, 'app.txt'), 'utf8')).toBe('shipped\n');
+      expect(existsSync(join(tmpdir(), 'wh-beside-target'))).toBe(false);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
   });
 
   it('writes its home, /tmp and its worktree, none of which reach the user or the host', async () => {

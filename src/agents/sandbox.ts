@@ -8,7 +8,8 @@
  * - the system read-only; a private HOME (a folder of its own, shown where HOME points) with only its
  *   CLI's credentials and the user's toolchains shown in, read-only; a private /tmp;
  * - the task's worktree the one writable folder it shares with Workhorse, with its `.git` link and the
- *   repository's git folder read-only (the worker commits, not the agent);
+ *   repository's git folder read-only (the worker commits, not the agent); a deploy command may also
+ *   write the project's deploy folder;
  * - the data folder (database, tokens, other tasks' worktrees) and the host's service sockets hidden;
  * - the network on (agents reach their model API) unless a project or role turns it off.
  */
@@ -19,6 +20,8 @@ export interface SandboxPlan {
   bwrap: string;
   /** The task's worktree: the one writable folder the agent shares with Workhorse. */
   worktree: string;
+  /** Other folders it may change: a deploy's local target folder. */
+  writable: readonly string[];
   /** Inside the worktree, shown read-only: its `.git` link into the repository. */
   worktreeReadOnly: readonly string[];
   /** The agent's private home: the folder `source`, shown at `target` (where the agent's HOME points). */
@@ -107,6 +110,7 @@ export function wrapInSandbox(
   for (const path of plan.readOnly) mounts.push('--ro-bind', path, path);
   for (const dir of plan.hidden) mounts.push('--tmpfs', dir);
   for (const dir of plan.gitDirs) mounts.push('--ro-bind', dir, dir);
+  for (const dir of plan.writable) mounts.push('--bind', dir, dir);
   mounts.push('--bind', plan.worktree, plan.worktree);
   for (const path of plan.worktreeReadOnly) mounts.push('--ro-bind', path, path);
   const network = plan.network ? [] : ['--unshare-net'];

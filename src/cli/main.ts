@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { TOKEN_ROLES, type TokenRole } from '../domain/access.ts';
 import { VERSION } from '../server/version.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerProjectCommands } from './commands/projects.ts';
 import { registerRoleCommands } from './commands/roles.ts';
@@ -225,6 +226,7 @@ registerTaskCommands(program);
 registerJobCommands(program);
 registerApprovalCommands(program);
 registerRoleCommands(program);
+registerDemoCommand(program);
 
 program
   .command('doctor')

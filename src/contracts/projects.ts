@@ -51,6 +51,12 @@ export const projectSettingsSchema = z.object({
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a git remote name (like origin)')
         .optional(),
       deployWith: z.enum(DEPLOY_WITH).optional(),
+      deployDir: z
+        .string()
+        .max(2000)
+        .regex(/^\/[^\0]*$/, 'expected an absolute folder path')
+        .refine((path) => !path.split('/').includes('..'), 'expected a path without ..')
+        .optional(),
     })
     .optional(),
   parallelOverlap: z.boolean().optional(),

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { parseShortstat, resolveRelease } from './release.ts';
+import { deployDirProblem, parseShortstat, resolveRelease } from './release.ts';
 
 describe('resolveRelease', () => {
   it('merges into the default branch and deploys by command unless the project says otherwise', () => {
-    expect(resolveRelease(undefined)).toEqual({ mode: 'merge', remote: 'origin', deployWith: 'command' });
-    expect(resolveRelease({ mode: 'push', remote: 'prod', deployWith: 'agent' })).toEqual({
-      mode: 'push',
-      remote: 'prod',
-      deployWith: 'agent',
+    expect(resolveRelease(undefined)).toEqual({
+      mode: 'merge',
+      remote: 'origin',
+      deployWith: 'command',
+      deployDir: null,
     });
+    expect(
+      resolveRelease({ mode: 'push', remote: 'prod', deployWith: 'agent', deployDir: '/srv/app' }),
+    ).toEqual({ mode: 'push', remote: 'prod', deployWith: 'agent', deployDir: '/srv/app' });
+  });
+});
+
+describe('deployDirProblem', () => {
+  it('refuses a deploy folder in, at or around the data folder, and accepts one beside it', () => {
+    expect(deployDirProblem('/srv/app', '/srv/wh-data')).toBeNull();
+    expect(deployDirProblem('/srv/wh-data-deployed', '/srv/wh-data')).toBeNull();
+    for (const inside of ['/srv/wh-data', '/srv/wh-data/deployed', '/srv', '/'])
+      expect(deployDirProblem(inside, '/srv/wh-data')).toMatch(/overlaps the data folder \/srv\/wh-data/);
   });
 });
 

@@ -15,12 +15,18 @@ export interface ReleaseSettings {
   /** The remote `push` pushes to; `origin` when absent. */
   remote?: string;
   deployWith?: DeployWith;
+  /**
+   * An absolute folder outside the data folder that the deploy command may write (a local deploy target):
+   * the one folder besides its worktree bound writable in its sandbox, made when missing.
+   */
+  deployDir?: string;
 }
 
 export interface Release {
   mode: ReleaseMode;
   remote: string;
   deployWith: DeployWith;
+  deployDir: string | null;
 }
 
 /** A project's release settings with their defaults: merge into the default branch, deploy by command. */
@@ -29,7 +35,20 @@ export function resolveRelease(settings: ReleaseSettings | undefined): Release {
     mode: settings?.mode ?? 'merge',
     remote: settings?.remote ?? 'origin',
     deployWith: settings?.deployWith ?? 'command',
+    deployDir: settings?.deployDir ?? null,
   };
+}
+
+/**
+ * Why the deploy may not write `deployDir`, or null: the data folder (database, tokens, other worktrees)
+ * stays hidden, so the folder may be neither in it nor around it. Both paths absolute and normalized.
+ */
+export function deployDirProblem(deployDir: string, dataDir: string): string | null {
+  const within = (inner: string, outer: string) =>
+    inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
+  if (within(deployDir, dataDir) || within(dataDir, deployDir))
+    return `the deploy folder ${deployDir} overlaps the data folder ${dataDir}, which deploys never see`;
+  return null;
 }
 
 /** What the run changes on the default branch, as `git diff --shortstat` counts it. */

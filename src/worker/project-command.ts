@@ -21,7 +21,7 @@ export function runProjectCommand(
   name: string,
   command: string,
   cwd: string,
-  extra: { label?: string; onOutput?: (chunk: string) => void } = {},
+  extra: { label?: string; onOutput?: (chunk: string) => void; writable?: readonly string[] } = {},
 ): Promise<GateResult> {
   const { options, context, repo, signal } = job;
   return runGate(name, command, {
@@ -31,7 +31,10 @@ export function runProjectCommand(
     signal,
     hostEnv: options.hostEnv,
     // A private home per command: the label tells a stage's commands apart.
-    confinement: confinementFor(options, context, cwd, repo, extra.label ?? name),
+    confinement: {
+      ...confinementFor(options, context, cwd, repo, extra.label ?? name),
+      writable: extra.writable ?? [],
+    },
     ...(extra.onOutput ? { onOutput: extra.onOutput } : {}),
   });
 }

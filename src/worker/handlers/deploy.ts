@@ -6,13 +6,14 @@
  * `deploy_report.json` of success whose every step exited 0.
  */
 
-import { resolveRelease } from '../../domain/release.ts';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { deployDirProblem, type Release, resolveRelease } from '../../domain/release.ts';
 import { deployReportSchema } from '../../domain/reports.ts';
 import { approvedDeploy } from '../../services/approvals.ts';
 import { applyDeployResult, type DeployOutcome } from '../../services/deploy-results.ts';
 import { loadWorkContext, type WorkContext } from '../../services/work-context.ts';
 import { inCheckout, type Repository } from '../git.ts';
-import type { JobHandler, JobRunContext } from '../handler.ts';
+import { type JobHandler, type JobRunContext, PermanentJobError } from '../handler.ts';
 import { JobLogWriter } from '../job-log.ts';
 import { withIntegrationWorktree } from '../merge.ts';
 import { runProjectCommand } from '../project-command.ts';
@@ -55,7 +56,7 @@ export function createDeployHandler(options: AgentWorkOptions): JobHandler {
       } finally {
         await log.close();
       }
-      const work = { run, context, cwd: worktree.path, repo, options, releasedCommit };
+      const work = { run, context, cwd: worktree.path, repo, options, releasedCommit, release };
       return release.deployWith === 'agent'
         ? deployWithAgent(work, await inCheckout(worktree, ['rev-parse', 'HEAD']))
         : deployWithCommand(work);
@@ -80,6 +81,18 @@ interface DeployWork {
   repo: Repository;
   options: AgentWorkOptions;
   releasedCommit: string | null;
+  release: Release;
+}
+
+/** The project's deploy folder, made and checked against the data folder; none when it has none. */
+function deployFolders(release: Release, workspace: string): string[] {
+  if (!release.deployDir) return [];
+  mkdirSync(release.deployDir, { recursive: true });
+  // Real paths: a symlink must not lead the writable folder into the hidden data folder.
+  const folder = realpathSync(release.deployDir);
+  const problem = deployDirProblem(folder, realpathSync(workspace));
+  if (problem) throw new PermanentJobError(problem);
+  return [folder];
 }
 
 async function deployWithCommand({
@@ -89,6 +102,7 @@ async function deployWithCommand({
   repo,
   options,
   releasedCommit,
+  release,
 }: DeployWork): Promise<Deployed> {
   const command = context.project.deployCommand;
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
@@ -106,6 +120,7 @@ async function deployWithCommand({
       cwd,
       {
         onOutput: (chunk) => log.write(chunk),
+        writable: deployFolders(release, options.workspace),
       },
     );
     log.write(`\n[workhorse] deploy exited ${gate.exitCode ?? 'without a code'}\n`);
