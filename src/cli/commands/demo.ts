@@ -45,7 +45,7 @@ async function demoServer(url: string | undefined, dataDir: string) {
   print(`server: ${server.url} (temporary: PGlite in ${dataDir})`);
   if (server.loginUrl) print(`log in to the dashboard: ${server.loginUrl}`);
   return {
-    connection: { url: server.url, token },
+    connection: { url: server.url, token, tokenFrom: 'given' as const },
     dashboard: server.url,
     stop: async () => {
       forget();
