@@ -14,6 +14,7 @@ import { registerRoleCommands } from './commands/roles.ts';
 import { registerRunCommands } from './commands/runs.ts';
 import { registerSystemCommands, registerTokenApiCommands } from './commands/system.ts';
 import { registerTaskCommands } from './commands/tasks.ts';
+import { registerWebhookCommands } from './commands/webhooks.ts';
 import { completionScript, completionsFor } from './completion.ts';
 import { fail, parseId, parsePositiveInt, parseTokenRole, runCommand } from './run-command.ts';
 
@@ -226,6 +227,7 @@ registerTaskCommands(program);
 registerJobCommands(program);
 registerApprovalCommands(program);
 registerRoleCommands(program);
+registerWebhookCommands(program);
 registerDemoCommand(program);
 
 program

@@ -8,14 +8,17 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ApiClient } from '../cli/api-client.ts';
 import { ApiFailure } from '../cli/api-failure.ts';
+import { diffSummary, unifiedDiff } from '../cli/diff-text.ts';
 import { findingPageSchema } from '../contracts/findings.ts';
 import { projectListSchema } from '../contracts/projects.ts';
+import { taskDiffSchema } from '../contracts/reviews.ts';
 import {
   createdRunSchema,
   runPageSchema,
   runViewSchema,
   triggeredPipelineSchema,
 } from '../contracts/runs.ts';
+import { taskNoteSchema } from '../contracts/task-notes.ts';
 import { createdTaskSchema, taskPageSchema, taskViewSchema } from '../contracts/tasks.ts';
 import { VERSION } from '../server/version.ts';
 
@@ -74,17 +77,23 @@ function registerReadTools(server: McpServer, client: ApiClient): void {
   server.registerTool(
     'get_task',
     {
-      description: 'One task with its description, acceptance criteria, notes and the findings raised on it.',
+      description:
+        'One task with its description, acceptance criteria, notes, the findings raised on it and its change (a unified diff against its run branch).',
       inputSchema: { task_id: id },
       annotations: READ_ONLY,
     },
     ({ task_id }) =>
       call(async () => {
-        const [task, findings] = await Promise.all([
+        const [task, findings, diff] = await Promise.all([
           client.get(`/api/tasks/${task_id}`, taskViewSchema),
           client.get('/api/findings', findingPageSchema, { task_id, limit: 200 }),
+          client.get(`/api/tasks/${task_id}/diff`, taskDiffSchema),
         ]);
-        return { ...task, findings: findings.items };
+        return {
+          ...task,
+          findings: findings.items,
+          change: { summary: diffSummary(diff), diff: unifiedDiff(diff) },
+        };
       }),
   );
 }
@@ -113,6 +122,16 @@ function registerWriteTools(server: McpServer, client: ApiClient): void {
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     (input) => call(() => client.post('/api/tasks', createdTaskSchema, input)),
+  );
+  server.registerTool(
+    'add_note',
+    {
+      description: "Leave a note for a task's next agent: an instruction that goes into its prompt once.",
+      inputSchema: { task_id: id, text: z.string().min(1).max(20_000) },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+    },
+    ({ task_id, text }) =>
+      call(() => client.post(`/api/tasks/${task_id}/notes`, taskNoteSchema, { body: text })),
   );
   server.registerTool(
     'trigger_run',

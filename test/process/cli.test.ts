@@ -86,6 +86,13 @@ describe('wh client commands', () => {
     expect(task.code).toBe(0);
     const taskId = (JSON.parse(task.stdout) as { id: number }).id;
 
+    const noted = await cli(['task', 'note', String(taskId), 'Use the existing router']);
+    expect(noted.stdout).toMatch(
+      new RegExp(`^note \\d+ left on task ${taskId}: its next agent gets it$`, 'm'),
+    );
+    const diff = await cli(['task', 'diff', String(taskId)]);
+    expect(diff.stdout).toBe(`task ${taskId} has no branch yet (it has not been through dev)\n`);
+
     const moved = await cli(['task', 'set-stage', String(taskId), 'qa']);
     expect(moved.code).toBe(0);
     expect(moved.stdout).toMatch(new RegExp(`^task ${taskId}: \\S+ -> qa`));
@@ -134,6 +141,33 @@ describe('wh client commands', () => {
     expect(badStage.stderr).toMatch(/^wh: .*nowhere.* \(WH_\w+\)\n$/);
     const unknownCommand = await cli(['frobnicate']);
     expect(unknownCommand.code).toBe(2);
+  }, 120_000);
+
+  it('subscribes a webhook, shows its secret once, sends it a test event and removes it', async () => {
+    expectOneLineError(
+      await cli(['webhook', 'add', 'http://127.0.0.1:9/hook']),
+      1,
+      /WH_WEBHOOK_ALLOW_PRIVATE=true.*\(WH_VALIDATION_FAILED\)$/,
+    );
+    const added = await cli([
+      'webhook',
+      'add',
+      'https://hooks.example.invalid/wh',
+      '--events',
+      'run.created,task.stage_advanced',
+    ]);
+    expect(added.code).toBe(0);
+    const [, id] = added.stdout.match(/^subscription (\d+) to https:\/\/hooks\.example\.invalid\/wh$/m) ?? [];
+    expect(added.stdout).toMatch(/^signing secret \(shown once\): whsec_\S+$/m);
+    const listed = await cli(['webhook', 'list']);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${id}\\s+yes\\s+run\\.created,task\\.stage_advanced\\s+all\\s+https://hooks`, 'm'),
+    );
+    expect(listed.stdout).not.toContain('whsec_');
+    const tested = await cli(['webhook', 'test', id!]);
+    expect(tested.stdout).toMatch(new RegExp(`^test event \\d+ queued for subscription ${id}`));
+    expect((await cli(['webhook', 'remove', id!])).stdout).toBe(`removed subscription ${id}\n`);
+    expect((await cli(['webhook', 'list'])).stdout).toBe('no subscriptions\n');
   }, 120_000);
 
   it('refuses without a token, and names the server it cannot reach', async () => {

@@ -85,7 +85,13 @@ describe('wh mcp', () => {
     const task = JSON.parse(
       textOf(await client.callTool({ name: 'get_task', arguments: { task_id: taskId } })),
     );
-    expect(task).toMatchObject({ id: taskId, title: 'Read me', acceptance: ['a'], findings: [] });
+    expect(task).toMatchObject({
+      id: taskId,
+      title: 'Read me',
+      acceptance: ['a'],
+      findings: [],
+      change: { summary: `task ${taskId} has no branch yet (it has not been through dev)`, diff: '' },
+    });
 
     const missing = await client.callTool({ name: 'get_run', arguments: { run_id: 2_000_000 } });
     expect(missing.isError).toBe(true);
@@ -107,6 +113,13 @@ describe('wh mcp', () => {
     );
     const listed = await api<{ items: { id: number; title: string }[] }>('GET', `/api/tasks?run_id=${runId}`);
     expect(listed.items).toContainEqual(expect.objectContaining({ id: created.id, title: 'From the IDE' }));
+
+    await client.callTool({ name: 'add_note', arguments: { task_id: created.id, text: 'Keep it small' } });
+    const notes = await api<{ items: { body: string; source: string }[] }>(
+      'GET',
+      `/api/tasks/${created.id}/notes`,
+    );
+    expect(notes.items).toEqual([expect.objectContaining({ body: 'Keep it small', source: 'person' })]);
 
     const refused = await client.callTool({ name: 'create_task', arguments: { run_id: runId, title: '' } });
     expect(refused.isError).toBe(true);

@@ -102,6 +102,44 @@ export function registerTaskCommands(program: Command): void {
     );
 
   task
+    .command('diff')
+    .description("what the task's branch changed against its run branch, as a unified diff")
+    .argument('<task>', 'task id', parseId)
+    .option('--stat', 'only the summary and the files changed')
+    .option('--json', 'print the API answer as JSON (files, hunks, commits)')
+    .action((id: number, flags: { stat?: boolean; json?: boolean }, command: Command) =>
+      apiAction(command, async (client) => {
+        const [{ taskDiffSchema }, { diffSummary, unifiedDiff }] = await Promise.all([
+          import('../../contracts/reviews.ts'),
+          import('../diff-text.ts'),
+        ]);
+        const diff = await client.get(`/api/tasks/${id}/diff`, taskDiffSchema);
+        if (flags.json) return printJson(diff);
+        const files = diff.files.map((file) => ` ${file.path} | +${file.additions} -${file.deletions}`);
+        print(
+          [diffSummary(diff), ...(flags.stat ? files : diff.files.length ? [unifiedDiff(diff)] : [])].join(
+            '\n',
+          ),
+        );
+      }),
+    );
+
+  task
+    .command('note')
+    .description("leave a note for the task's next agent: it goes into that agent's prompt once")
+    .argument('<task>', 'task id', parseId)
+    .argument('<text>', 'the instruction')
+    .option('--json', 'print the API answer as JSON')
+    .action((id: number, text: string, flags: { json?: boolean }, command: Command) =>
+      apiAction(command, async (client) => {
+        const { taskNoteSchema } = await import('../../contracts/task-notes.ts');
+        const note = await client.post(`/api/tasks/${id}/notes`, taskNoteSchema, { body: text });
+        if (flags.json) printJson(note);
+        else print(`note ${note.id} left on task ${id}: its next agent gets it`);
+      }),
+    );
+
+  task
     .command('add')
     .description('add a task to a run')
     .argument('<run>', 'run id', parseId)
