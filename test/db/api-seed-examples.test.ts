@@ -103,6 +103,7 @@ function job(id: number, runId: number, taskId: number, stage: Stage, priority: 
     attempt: 1,
     max_attempts: 3,
     payload: {},
+    verdict: null,
   };
   return {
     id,
@@ -115,6 +116,19 @@ function job(id: number, runId: number, taskId: number, stage: Stage, priority: 
     ...JOB_NULLS,
     ...stamps,
   };
+}
+
+/** A stage job cancelled because its task moved on from `stage` to `to`. */
+function cancelledJob(
+  id: number,
+  runId: number,
+  taskId: number,
+  stage: Stage,
+  priority: number,
+  to: Stage,
+): Json {
+  const last_error = `task left stage ${stage} for ${to}`;
+  return { ...job(id, runId, taskId, stage, priority), state: 'cancelled', last_error, finished_at: ts };
 }
 
 interface TaskShape {
@@ -132,14 +146,26 @@ function task(t: TaskShape): Json {
   const fixed = { description: '', acceptance: [], files: [], source: 'manual', created_at: ts };
   const moving = { pipeline_stage: t.stage, version: t.version ?? 1, loop_backs: t.loopBacks ?? 0 };
   const done = { notes: t.notes ?? '', completed_at: t.stage === 'complete' ? ts : null, updated_at: ts };
-  return { id: t.id, run_id: t.runId, title: t.title, priority: t.priority, ...fixed, ...moving, ...done };
+  const unreviewed = { review_state: null, paused: false, budget: null };
+  return {
+    id: t.id,
+    run_id: t.runId,
+    title: t.title,
+    priority: t.priority,
+    ...fixed,
+    ...moving,
+    ...done,
+    ...unreviewed,
+  };
 }
 
-const taskView = (t: TaskShape, job: Json | null): Json => ({
+const taskView = (t: TaskShape, job: Json | null, lastFinished: Json | null = null): Json => ({
   ...task(t),
   depends_on: [],
   blocked_by: [],
   current_job: job,
+  last_finished_job: lastFinished,
+  escalation_id: null,
 });
 
 function progress(runId: number, stage: Stage, counts: Partial<Record<Stage, number>>, pct: number): Json {
@@ -202,7 +228,13 @@ describe('GET /api/tasks/queue', () => {
       run_id: runId,
       stage: 'qa',
       count: 1,
-      tasks: [taskView(qaTask, job(high2.jobId + 2, runId, inQa.id, 'qa', 10))],
+      tasks: [
+        taskView(
+          qaTask,
+          job(high2.jobId + 2, runId, inQa.id, 'qa', 10),
+          cancelledJob(inQa.jobId, runId, inQa.id, 'dev', 10, 'qa'),
+        ),
+      ],
     });
     const deadQueue = { run_id: killed.runId, stage: 'dev', count: 0, tasks: [] };
     expect(await call('GET', `/api/tasks/queue?run_id=${killed.runId}&stage=dev`)).toEqual(deadQueue);
@@ -240,7 +272,8 @@ describe('POST /api/tasks/{id}/advance-stage', () => {
       { id: created.jobId, kind: 'stage', stage: 'dev', state: 'cancelled', lastError: cancelled },
       { id: qaJobId, kind: 'stage', stage: 'qa', state: 'held', lastError: null },
     ]);
-    expect(await call('GET', `/api/tasks/${created.id}`)).toEqual(taskView(moved, qaJob));
+    const devJob = cancelledJob(created.jobId, runId, created.id, 'dev', 8, 'qa');
+    expect(await call('GET', `/api/tasks/${created.id}`)).toEqual(taskView(moved, qaJob, devJob));
   });
 
   it('fail sends a task back to dev with loop_back and counts every loop-back', async () => {
@@ -258,7 +291,8 @@ describe('POST /api/tasks/{id}/advance-stage', () => {
       const change = { from: 'qa', to: 'dev', loop_back: true, released_task_ids: [], run_phase: 'building' };
       expect(body).toEqual({ task: task(back), job: devJob, ...change });
       expect(event.payload).toMatchObject({ ...change, loop_backs: loopBacks });
-      expect(await call('GET', `/api/tasks/${created.id}`)).toEqual(taskView(back, devJob));
+      const qaJob = cancelledJob(devJobId - 1, runId, created.id, 'qa', 6, 'dev');
+      expect(await call('GET', `/api/tasks/${created.id}`)).toEqual(taskView(back, devJob, qaJob));
     }
     const states = (await jobRows(runId)).map((row) => `${row.stage}:${row.state}`);
     expect(states).toEqual(['dev:cancelled', 'qa:cancelled', 'dev:cancelled', 'qa:cancelled', 'dev:held']);
