@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBackends } from '../../src/agents/backend-check.ts';
+import { toApi } from '../../src/api/serialize.ts';
 import { JOB_STATES } from '../../src/domain/job-states.ts';
 import { detectSandbox } from '../../src/server/agent-setup.ts';
 import { hashToken } from '../../src/services/tokens.ts';
@@ -235,7 +237,17 @@ describe('public routes', () => {
       down_since: null,
       listener_pid: TEST_DB_KIND === 'postgres' ? expect.any(Number) : null,
     };
-    const shape = { version: 'test', database: TEST_DB_KIND, migrations, workers: [], sandbox, connection };
+    // The agent CLIs installed here, as the same probe finds them (cached: one probe per process).
+    const backends = toApi(await findBackends());
+    const shape = {
+      version: 'test',
+      database: TEST_DB_KIND,
+      migrations,
+      workers: [],
+      sandbox,
+      connection,
+      backends,
+    };
     expect(first).toEqual({ ...shape, queue, uptime_seconds: first.uptime_seconds });
 
     await fixture(); // one more held dev job
