@@ -18,7 +18,7 @@ describe('severity constants', () => {
   it('lists severities, statuses and sources', () => {
     expect([...SEVERITIES]).toEqual(ALL_SEVERITIES);
     expect([...FINDING_STATUSES]).toEqual(['open', 'fixed', 'wont_fix', 'duplicate']);
-    expect([...FINDING_SOURCES]).toEqual(['qa', 'sec', 'docs', 'gate', 'director', 'manual']);
+    expect([...FINDING_SOURCES]).toEqual(['qa', 'sec', 'docs', 'gate', 'director', 'manual', 'review']);
   });
 
   it.each([

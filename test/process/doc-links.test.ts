@@ -12,9 +12,10 @@ const documents = ['README.md', ...readdirSync(join(root, 'docs')).map((name) =>
   (path) => path.endsWith('.md'),
 );
 
-/** Targets of `[text](target)` links that are not web addresses or in-page anchors. */
+/** Targets of `[text](target)` links that are not web addresses or in-page anchors (code spans are not links). */
 function relativeLinks(markdown: string): string[] {
-  const targets = [...markdown.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => match[1]!);
+  const prose = markdown.replace(/`[^`\n]*`/g, '');
+  const targets = [...prose.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => match[1]!);
   return targets.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith('#'));
 }
 

@@ -7,11 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/cli/api-client.ts';
-import { WatchApp } from '../../src/watch/WatchApp.tsx';
 import { git } from '../../src/worker/git.ts';
 import { ROOT, type Started, startServe, stop, tempDir } from '../support/wh-process.ts';
 
@@ -76,6 +74,12 @@ afterAll(async () => {
 
 describe('wh watch', () => {
   it('shows the run board live and acts on keys through the API', async () => {
+    // Ink draws only the last frame when it thinks it runs in CI (CI=true): this test reads every frame.
+    process.env.CI = 'false';
+    const [{ render }, { WatchApp }] = await Promise.all([
+      import('ink-testing-library'),
+      import('../../src/watch/WatchApp.tsx'),
+    ]);
     const view = render(createElement(WatchApp, { client, runId }));
     try {
       const board = await until(view.lastFrame, /#\d+ Draw the board/, 'the board');
