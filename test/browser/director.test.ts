@@ -190,7 +190,7 @@ describe.skipIf(skipReason !== null)('director', () => {
     await runPage.getByText("The project's budget").waitFor();
     const runInterventions = runPage.locator('section.run-interventions');
     await runInterventions
-      .locator('[data-intervention-id]', { hasText: 'paused until a person raises it' })
+      .locator('[data-intervention-id]', { hasText: 'paused until a person raises them' })
       .waitFor();
     await shot(runPage, 'director', 'run-over-budget');
 
