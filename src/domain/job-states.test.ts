@@ -31,7 +31,14 @@ const NON_MEMBERS: unknown[] = ['DEV', '', undefined, 3, null, 'Queued', 'pendin
 describe('job constants', () => {
   it('lists states and kinds', () => {
     expect([...JOB_STATES]).toEqual(ALL_STATES);
-    expect([...JOB_KINDS]).toEqual(['planning', 'stage', 'merge', 'integration_test', 'deploy', 'director_review']);
+    expect([...JOB_KINDS]).toEqual([
+      'planning',
+      'stage',
+      'merge',
+      'integration_test',
+      'deploy',
+      'director_review',
+    ]);
   });
 
   it.each([

@@ -70,7 +70,10 @@ export async function loadRunBoard(client: ApiClient, runId: number): Promise<Ru
   );
   return {
     run,
-    stages: Object.keys(run.progress.by_stage),
+    // `none` holds tasks taken off the pipeline (blocked): a column only when there are some.
+    stages: Object.entries(run.progress.by_stage)
+      .filter(([stage, count]) => stage !== 'none' || count > 0)
+      .map(([stage]) => stage),
     tasks: tasks.items,
     agents,
     pendingApprovals: approvals.total,

@@ -257,14 +257,19 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
 
       const page = await open(`/ui/run/${run.json.id}/?task=${task.json.id}`);
       const panel = page.getByRole('complementary', { name: /Make health/ });
-      const log = panel.locator('pre.log');
-      await log.getByText('No output yet.').waitFor();
+      // The log opens as steps; the raw text is one click away.
+      const steps = panel.getByTestId('log-steps');
+      await panel.getByText('No output yet.').waitFor();
       await page.locator('.live-live').waitFor();
-      await page.getByRole('button', { name: 'Trigger agent' }).click();
+      // The run's toolbar (the situation line offers the same button, under the open panel here).
+      await page.locator('form.action-group').getByRole('button', { name: 'Trigger agent' }).click();
       await page.getByText('Released 1 held job.').waitFor();
-      await log.getByText(/Reading the task/).waitFor({ timeout: 15_000 });
-      await log.getByText(/exit 0 after/).waitFor({ timeout: 15_000 });
-      expect(await log.textContent()).toContain('checked-the-repo');
+      await steps.getByText(/Reading the task/).waitFor({ timeout: 15_000 });
+      await steps.getByText(/exit 0 after/).waitFor({ timeout: 15_000 });
+      await panel.getByRole('button', { name: 'Raw', exact: true }).click();
+      const raw = panel.locator('pre.log');
+      await raw.getByText(/exit 0 after/).waitFor();
+      expect(await raw.textContent()).toContain('checked-the-repo');
       await page.locator(`[data-stage="qa"] [data-task-id="${task.json.id}"]`).waitFor();
       await panel
         .locator('.job-row', { hasText: 'succeeded' })

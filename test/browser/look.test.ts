@@ -109,7 +109,6 @@ describe.skipIf(skipReason !== null)('how the dashboard looks and is driven', ()
     await cards.nth(2).waitFor();
 
     await page.keyboard.press('/');
-    const search = page.getByLabel('Search tasks');
     expect(
       await page.evaluate(() =>
         (globalThis as unknown as InDocument).document.activeElement?.getAttribute('aria-label'),

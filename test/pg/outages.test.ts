@@ -68,10 +68,12 @@ describe('wh serve under a pg_terminate_backend loop (shared PostgreSQL)', () =>
           `workhorse:${pid}%`,
         ]),
       );
-      await waitFor(
-        'its LISTEN connection to come back',
-        async () => (await status(base)).body.connection.listening,
-      );
+      // The status says `listening` until the server notices the drop: wait for this round's outage to
+      // be counted first, or the check below could read the connection before it was dropped.
+      await waitFor('its LISTEN connection to come back', async () => {
+        const { connection } = (await status(base)).body;
+        return connection.outages >= round && connection.listening;
+      });
       expect((await connectionsOf(pid)).listen).toBe(1);
     }
     // Five drops leave no connection behind: a leak would add one (or double) per drop, and a leaked

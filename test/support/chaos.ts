@@ -346,8 +346,10 @@ interface Kill {
 async function finishedByItsWorker(url: string, jobId: number, workerId: string): Promise<boolean> {
   const [row] = await read<{ n: number }>(
     url,
+    // A job whose handler applied an outcome ends in that outcome's event (a stage result), carrying `job`.
     `select count(*)::int as n from events where job_id = $1 and actor = $2
-        and type in ('job.succeeded', 'job.failed', 'job.retry_scheduled', 'job.dead', 'job.released')`,
+        and (type in ('job.succeeded', 'job.failed', 'job.retry_scheduled', 'job.dead', 'job.released')
+             or payload ? 'job')`,
     [jobId, workerId],
   );
   return row!.n > 0;

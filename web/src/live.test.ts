@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/domain/event-types.ts';
 import type { WhEvent } from './api.ts';
-import { affectsApprovals, changesBranches } from './live.ts';
+import { affectsApprovals, changesBranches, endsAttempt, movesJob } from './live.ts';
 
 describe('which events make the run page read its branches again', () => {
   it('reads them after stage moves, job ends and run changes', () => {
@@ -33,5 +33,26 @@ describe('which events make approval lists read again', () => {
   it('reads them when the Director pauses a run at its budget, not at its warnings', () => {
     expect(affectsApprovals(event('director.intervened', { action: 'pause' }))).toBe(true);
     expect(affectsApprovals(event('director.intervened', { action: 'warn' }))).toBe(false);
+  });
+});
+
+describe('which events end or move a job attempt', () => {
+  const event = (type: string, jobId: number | null, payload: Record<string, unknown> = {}) =>
+    ({ type, job_id: jobId, payload }) as unknown as WhEvent;
+
+  it("ends one at a job's own end, or at the outcome its handler applied, which carries the job", () => {
+    expect(endsAttempt(event('job.dead', 3))).toBe(true);
+    expect(endsAttempt(event('task.stage_result', 3, { job: { kind: 'stage', state: 'succeeded' } }))).toBe(
+      true,
+    );
+    expect(endsAttempt(event('task.stage_result', 3))).toBe(false);
+    expect(endsAttempt(event('task.stage_set', null, { job: {} }))).toBe(false);
+    expect(endsAttempt(event('job.output', 3))).toBe(false);
+  });
+
+  it('moves one when it is claimed, given back or cancelled too', () => {
+    for (const type of ['job.claimed', 'job.released', 'job.cancelled'])
+      expect(movesJob(event(type, 3)), type).toBe(true);
+    expect(movesJob(event('job.output', 3))).toBe(false);
   });
 });

@@ -134,10 +134,29 @@ export function affectsProgress(type: string): boolean {
   );
 }
 
-/** Events that end a job attempt: what a run has used (tokens, cost) may have changed. */
-export function endsAttempt(type: string): boolean {
-  return ['job.succeeded', 'job.failed', 'job.retry_scheduled', 'job.dead', 'job.lease_expired'].includes(
-    type,
+const ATTEMPT_ENDS = new Set([
+  'job.succeeded',
+  'job.failed',
+  'job.retry_scheduled',
+  'job.dead',
+  'job.lease_expired',
+]);
+
+/**
+ * Events that end a job attempt: what a run has used (tokens, cost) may have changed. A job whose handler
+ * applied an outcome ends in that outcome's event (a stage result, a review), which carries `job`.
+ */
+export function endsAttempt(event: WhEvent): boolean {
+  return ATTEMPT_ENDS.has(event.type) || (event.job_id !== null && names(event.payload.job));
+}
+
+/** Events that start, give back, cancel or end a job attempt: its state and verdict change. */
+export function movesJob(event: WhEvent): boolean {
+  return (
+    event.type === 'job.claimed' ||
+    event.type === 'job.released' ||
+    event.type === 'job.cancelled' ||
+    endsAttempt(event)
   );
 }
 

@@ -38,8 +38,36 @@ describe('logSteps', () => {
     expect(logSteps(opencode, 'opencode')).toEqual([
       { kind: 'message', text: 'hi', detail: null, at: 1785046007001 },
     ]);
-    expect(logSteps('{"type":"message","text":"x"}\nplain', 'scripted')).toEqual([
+    expect(logSteps('{"type":"message","text":"x"}\nplain', 'a-command')).toEqual([
       { kind: 'output', text: '{"type":"message","text":"x"}\nplain', detail: null, at: null },
+    ]);
+  });
+
+  it("reads the scripted agent's stream as steps, as the worker does", () => {
+    const log = [
+      '{"type":"session","session_id":"scripted-dev-1"}',
+      '{"type":"message","text":"Reading the task"}',
+      '{"type":"tool_call","name":"bash","input":{"command":"echo hi"}}',
+      '{"type":"tool_result","ok":true,"output":"hi\\n"}',
+      '{"type":"file_edit","path":"health.txt","kind":"add"}',
+      '{"type":"result","ok":true,"text":"done"}',
+    ].join('\n');
+    const running = `[workhorse] scripted as dev in /wt (attempt 1; sandboxed)\n${log}`;
+    // A running job has no backend on its row yet: the log's opening line names it.
+    expect(logSteps(running, null).map((step) => step.kind)).toEqual([
+      'workhorse',
+      'message',
+      'tool',
+      'result',
+      'file',
+      'done',
+    ]);
+    expect(logSteps(log, 'scripted').map((step) => [step.kind, step.text])).toEqual([
+      ['message', 'Reading the task'],
+      ['tool', 'bash'],
+      ['result', 'hi\n'],
+      ['file', 'add health.txt'],
+      ['done', 'done'],
     ]);
   });
 

@@ -10,6 +10,10 @@ import { geminiBackend } from '../../src/agents/backends/gemini.ts';
 import { gooseBackend } from '../../src/agents/backends/goose.ts';
 import { isObject, parseJsonLine } from '../../src/agents/backends/json.ts';
 import { opencodeBackend } from '../../src/agents/backends/opencode.ts';
+import {
+  SCRIPTED_BACKEND,
+  createParser as scriptedParser,
+} from '../../src/agents/backends/scripted-stream.ts';
 import type { AgentEvent, StreamParser } from '../../src/agents/types.ts';
 
 export type StepKind = 'workhorse' | 'message' | 'tool' | 'result' | 'error' | 'file' | 'output' | 'done';
@@ -29,6 +33,7 @@ const PARSERS: Record<string, () => StreamParser> = {
   [geminiBackend.name]: geminiBackend.createParser,
   [gooseBackend.name]: gooseBackend.createParser,
   [opencodeBackend.name]: opencodeBackend.createParser,
+  [SCRIPTED_BACKEND]: scriptedParser,
 };
 
 /** Lines longer than this show their start; the rest is folded. */
@@ -72,7 +77,16 @@ function stepOf(event: AgentEvent, at: number | null): LogStep | null {
   }
 }
 
-export function logSteps(log: string, backend: string | null): LogStep[] {
+/**
+ * The backend a log's opening line names (`[workhorse] claude as dev in …`): a running job's row has no
+ * backend until it finishes, and its live log should read as steps all the same.
+ */
+function openingBackend(log: string): string | null {
+  return /^\[workhorse\] (\S+) as \S+ in /.exec(log)?.[1] ?? null;
+}
+
+export function logSteps(log: string, recordedBackend: string | null): LogStep[] {
+  const backend = recordedBackend ?? openingBackend(log);
   const parser = backend && Object.hasOwn(PARSERS, backend) ? PARSERS[backend]!() : null;
   const steps: LogStep[] = [];
   let output: string[] = [];

@@ -1,13 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText, type JobDetail, type WhEvent } from '../api.ts';
+import { movesJob } from '../live.ts';
 import { JobEvidence } from './JobEvidence.tsx';
 import { JobSteps } from './JobSteps.tsx';
 import { ErrorNote } from './Notice.tsx';
 
 export type EventBus = (listener: (event: WhEvent) => void) => () => void;
-
-/** Events that end a job's attempt: its verdict and evidence are then read again. */
-const ENDS = new Set(['job.succeeded', 'job.failed', 'job.dead', 'job.retry_scheduled', 'job.cancelled']);
 
 function downloadRaw(jobId: number, log: string): void {
   const url = URL.createObjectURL(new Blob([log], { type: 'text/plain;charset=utf-8' }));
@@ -33,6 +31,9 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
 
   useEffect(() => {
     let loading = true;
+    // A job that moves while its log is being read: read it again once that read is done, or the state
+    // and verdict shown would be the ones from before the move.
+    let movedWhileLoading = false;
     let cancelled = false;
     const pending: string[] = [];
     setLog(null);
@@ -47,6 +48,10 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
           for (const chunk of pending.splice(0)) if (!text.endsWith(chunk)) text += chunk;
           loading = false;
           setLog(text);
+          if (movedWhileLoading) {
+            movedWhileLoading = false;
+            load();
+          }
         },
         (failure: unknown) => {
           if (cancelled) return;
@@ -58,7 +63,10 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
     };
     const unsubscribe = subscribe((event) => {
       if (event.job_id !== jobId) return;
-      if (ENDS.has(event.type) && !loading) load();
+      if (movesJob(event)) {
+        if (loading) movedWhileLoading = true;
+        else load();
+      }
       if (event.type !== 'job.output') return;
       const chunk = typeof event.payload.chunk === 'string' ? event.payload.chunk : '';
       const chars = typeof event.payload.chars === 'number' ? event.payload.chars : chunk.length;

@@ -98,7 +98,7 @@ export function RunBoard() {
     if (event.type === 'job.output') return;
     if (
       affectsProgress(event.type) ||
-      endsAttempt(event.type) ||
+      endsAttempt(event) ||
       PAUSES_OR_RESUMES.has(event.type) ||
       (event.type.startsWith('job.') && !event.task_id)
     )
