@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from './settings.ts';
+import { loadSettings, SETTINGS_VARIABLES, SettingsError } from './settings.ts';
 
 function problem(env: Record<string, string>): string {
   try {
@@ -151,5 +152,16 @@ describe('loadSettings', () => {
 
   it('ignores unrelated variables', () => {
     expect(loadSettings({ PATH: '/usr/bin', HOME: '/root', FOO: 'bar' })).toEqual(loadSettings({}));
+  });
+});
+
+describe("the README's configuration table", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('## Configuration'));
+  const rows = table.slice(0, table.indexOf('\n\n', table.indexOf('|')));
+
+  it('lists every variable the settings read, and those the wh command reads', () => {
+    for (const name of [...SETTINGS_VARIABLES, 'WH_URL', 'WH_TOKEN', 'WH_DEBUG'])
+      expect(rows, name).toContain(`\`${name}\``);
   });
 });

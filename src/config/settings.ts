@@ -40,6 +40,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Every variable the settings read: the README's configuration table lists each of them. */
+export const SETTINGS_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Settings {
   autoTriggerAgents: boolean;
   /** Run agents unconfined where bubblewrap cannot run (every project); off, they refuse to start. */

@@ -57,5 +57,10 @@ export type JobSummary = z.infer<typeof jobSummarySchema>;
 export const jobPageSchema = pageOf(jobSummarySchema);
 
 /** A job with its log and its report (what its handler recorded; null until it has one). */
-export const jobDetailSchema = jobSummarySchema.extend({ log: z.string(), report: z.unknown() });
+export const jobDetailSchema = jobSummarySchema.extend({
+  log: z.string(),
+  report: z.unknown(),
+  /** When each chunk of the log was written, by where it begins in `log`: the times of its lines. */
+  log_times: z.array(z.strictObject({ offset: z.number().int().min(0), at: timestamp })),
+});
 export type JobDetail = z.infer<typeof jobDetailSchema>;

@@ -475,7 +475,12 @@ export const events = pgTable(
     xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
     createdAt: createdAt(),
   },
-  (t) => [index('events_run_idx').on(t.runId, t.id), index('events_xid_idx').on(t.xid, t.id)],
+  (t) => [
+    index('events_run_idx').on(t.runId, t.id),
+    index('events_xid_idx').on(t.xid, t.id),
+    // A job's events in order: its log's time index (job.output), its history, the Director's reads.
+    index('events_job_idx').on(t.jobId, t.id),
+  ],
 );
 
 /**

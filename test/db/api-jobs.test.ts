@@ -2,11 +2,13 @@
  * The jobs API and the queue in /api/status: listing (filtered, paged, without logs), reading one job,
  * retry and cancel with their 404/409/403 answers, and queue counts and workers as they change.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRole } from '../../src/domain/access.ts';
 import { enqueueJob, type NewGenericJob } from '../../src/services/jobs.ts';
 import { claimJob } from '../../src/services/queue/claim-job.ts';
 import { completeJob } from '../../src/services/queue/finish-job.ts';
+import { appendJobLog } from '../../src/services/queue/job-log.ts';
 import { registerWorker, stopWorker } from '../../src/services/queue/workers.ts';
 import { newProject, newRun, startTestApi, type TestApi } from '../support/api.ts';
 
@@ -118,6 +120,43 @@ describe('the jobs API', () => {
     expect(await send('GET', '/api/jobs/999999')).toEqual(missing);
     expect(await send('POST', '/api/jobs/999999/retry')).toEqual(missing);
     expect(await send('POST', '/api/jobs/999999/cancel')).toEqual(missing);
+  });
+
+  it("gives the time of each chunk of a job's log by where it begins, counted from the log's end", async () => {
+    const jobId = await enqueue(await run(), { kind: 'test.api.log' });
+    const job = await claimJob(api.database.db, {
+      workerId: 'w-log',
+      kinds: ['test.api.log'],
+      leaseSeconds: 30,
+    });
+    const lease = { jobId, leaseToken: job!.leaseToken! };
+    // An emoji is two UTF-16 code units: offsets count as JavaScript does, so a line's start lines up.
+    const chunks = ['[workhorse] scripted as dev in /wt\n', 'a 🐎 line\n', 'the last line\n'];
+    for (const chunk of chunks) expect(await appendJobLog(api.database.db, lease, 'w-log', chunk)).toBe(true);
+    // Backdated, 7 s apart (in id order), so each chunk's time is known.
+    const { rows } = await api.database.db.execute(sql`
+      update events set created_at = timestamptz '2026-01-01T10:00:00Z'
+             + (id - (select min(id) from events where job_id = ${jobId} and type = 'job.output')) * interval '7 seconds'
+       where job_id = ${jobId} and type = 'job.output' returning id`);
+    expect(rows).toHaveLength(3);
+
+    const read = await ok('GET', `/api/jobs/${jobId}`);
+    expect(read.log).toBe(chunks.join(''));
+    expect(read.log_times).toEqual([
+      { offset: 0, at: '2026-01-01T10:00:00.000Z' },
+      { offset: chunks[0]!.length, at: '2026-01-01T10:00:07.000Z' },
+      { offset: chunks[0]!.length + chunks[1]!.length, at: '2026-01-01T10:00:14.000Z' },
+    ]);
+    expect((read.log as string).slice(chunks[0]!.length + chunks[1]!.length)).toBe('the last line\n');
+
+    // Were the oldest events pruned, the later chunks keep their right offsets; only the first has no time.
+    await api.database.db.execute(
+      sql`delete from events where id = (select min(id) from events where job_id = ${jobId} and type = 'job.output')`,
+    );
+    expect((await ok('GET', `/api/jobs/${jobId}`)).log_times).toEqual([
+      { offset: chunks[0]!.length, at: '2026-01-01T10:00:07.000Z' },
+      { offset: chunks[0]!.length + chunks[1]!.length, at: '2026-01-01T10:00:14.000Z' },
+    ]);
   });
 
   it('cancels and retries a job; a move its state does not allow is 409', async () => {

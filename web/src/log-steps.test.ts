@@ -71,6 +71,24 @@ describe('logSteps', () => {
     ]);
   });
 
+  it('times each step by when its line was written, where the stream carries no time', () => {
+    const first = '[workhorse] claude as dev in /wt (attempt 1; sandboxed)\n';
+    const second = 'stderr one\nstderr two\n';
+    const log = `${first}${second}[workhorse] exit 0 after 12 s; agent reports success\n`;
+    const times = [
+      { offset: 0, at: 1_000 },
+      { offset: first.length, at: 4_000 },
+      { offset: first.length + second.length, at: 16_000 },
+    ];
+    expect(logSteps(log, 'claude', times).map((step) => [step.kind, step.at])).toEqual([
+      ['workhorse', 1_000],
+      ['output', 4_000],
+      ['workhorse', 16_000],
+    ]);
+    // Lines before the first known chunk (its events pruned) have no time.
+    expect(logSteps(log, 'claude', times.slice(1))[0]!.at).toBeNull();
+  });
+
   it('searches text and folded detail', () => {
     const steps = logSteps(CLAUDE_LOG, 'claude');
     expect(searchSteps(steps, 'NPM TEST').map((step) => step.text)).toEqual(['Bash']);

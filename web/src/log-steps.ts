@@ -85,30 +85,64 @@ function openingBackend(log: string): string | null {
   return /^\[workhorse\] (\S+) as \S+ in /.exec(log)?.[1] ?? null;
 }
 
-export function logSteps(log: string, recordedBackend: string | null): LogStep[] {
+/** When a chunk of the log was written: where it begins in the log, and the time (ms since the epoch). */
+export interface ChunkTime {
+  offset: number;
+  at: number;
+}
+
+/** The time of the chunk that holds `offset`: the last one that begins at or before it. */
+function chunkTimeAt(times: readonly ChunkTime[], offset: number): number | null {
+  let low = 0;
+  let high = times.length - 1;
+  let found: number | null = null;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (times[middle]!.offset <= offset) {
+      found = times[middle]!.at;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+/**
+ * The steps of a log. A step's time is the one its stream line carries, else the time its line was
+ * written (`times`, from the job's log index), so every CLI's steps have times and durations.
+ */
+export function logSteps(
+  log: string,
+  recordedBackend: string | null,
+  times: readonly ChunkTime[] = [],
+): LogStep[] {
   const backend = recordedBackend ?? openingBackend(log);
   const parser = backend && Object.hasOwn(PARSERS, backend) ? PARSERS[backend]!() : null;
   const steps: LogStep[] = [];
   let output: string[] = [];
+  let outputAt: number | null = null;
   const flushOutput = () => {
     if (output.length === 0) return;
-    steps.push({ kind: 'output', ...folded(output.join('\n')), at: null });
+    steps.push({ kind: 'output', ...folded(output.join('\n')), at: outputAt });
     output = [];
   };
+  let offset = 0;
   for (const line of log.split('\n')) {
+    const written = chunkTimeAt(times, offset);
+    offset += line.length + 1;
     if (line.trim() === '') continue;
     if (line.startsWith(WORKHORSE)) {
       flushOutput();
-      steps.push({ kind: 'workhorse', text: line.slice(WORKHORSE.length), detail: null, at: null });
+      steps.push({ kind: 'workhorse', text: line.slice(WORKHORSE.length), detail: null, at: written });
       continue;
     }
-    const at = timeOf(line);
+    const at = timeOf(line) ?? written;
     const events = parser ? parser.line(line) : [];
     const found = events.map((event) => stepOf(event, at)).filter((step): step is LogStep => step !== null);
     if (found.length > 0) {
       flushOutput();
       steps.push(...found);
     } else if (!parser || (events.length === 0 && !parseJsonLine(line))) {
+      if (output.length === 0) outputAt = at;
       output.push(line);
     }
   }

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { jobDetailSchema, jobPageSchema } from '../../contracts/jobs.ts';
+import type { Queryable } from '../../db/client.ts';
 import { JOB_STATES } from '../../domain/job-states.ts';
+import { jobLogTimes } from '../../services/job-log-times.ts';
 import { cancelJob, getJob, listJobs, retryJob } from '../../services/jobs.ts';
-import { detailJob } from '../../services/steps/jobs.ts';
+import { detailJob, type Job } from '../../services/steps/jobs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { bigIdParams, optionalId, paging } from '../schemas.ts';
 import { page, toApi } from '../serialize.ts';
+
+/** A job as `GET /api/jobs/{id}` answers: with its verdict and the times of its log's lines. */
+async function answerJob(db: Queryable, job: Job) {
+  return toApi({ ...detailJob(job), logTimes: await jobLogTimes(db, job.id, job.log.length) });
+}
 
 export function registerJobRoutes(app: Api, deps: ApiDeps): void {
   const db = deps.database.db;
@@ -51,7 +58,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(detailJob(await getJob(db, request.params.id))),
+    async (request) => answerJob(db, await getJob(db, request.params.id)),
   );
 
   app.post(
@@ -65,7 +72,7 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(detailJob(await retryJob(contextFor(deps, request), request.params.id))),
+    async (request) => answerJob(db, await retryJob(contextFor(deps, request), request.params.id)),
   );
 
   app.post(
@@ -79,6 +86,6 @@ export function registerJobRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: jobDetailSchema },
       },
     },
-    async (request) => toApi(detailJob(await cancelJob(contextFor(deps, request), request.params.id))),
+    async (request) => answerJob(db, await cancelJob(contextFor(deps, request), request.params.id)),
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText, type JobDetail, type WhEvent } from '../api.ts';
 import { movesJob } from '../live.ts';
+import { appended, type TimedLog, unread } from '../timed-log.ts';
 import { JobEvidence } from './JobEvidence.tsx';
 import { JobSteps } from './JobSteps.tsx';
 import { ErrorNote } from './Notice.tsx';
@@ -22,7 +23,7 @@ function downloadRaw(jobId: number, log: string): void {
  * Chunks that arrive while the log is being read are kept and added unless the log already ends with them.
  */
 export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBus }) {
-  const [log, setLog] = useState<string | null>(null);
+  const [log, setLog] = useState<TimedLog | null>(null);
   const [job, setJob] = useState<JobDetail | null>(null);
   const [view, setView] = useState<'steps' | 'raw'>('steps');
   const [error, setError] = useState<string | null>(null);
@@ -31,11 +32,11 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
 
   useEffect(() => {
     let loading = true;
-    // A job that moves while its log is being read: read it again once that read is done, or the state
-    // and verdict shown would be the ones from before the move.
-    let movedWhileLoading = false;
+    // Something changed while the job was being read (it moved, or a chunk came too long for its event):
+    // read it again once that read is done, or what is shown would be from before the change.
+    let readAgain = false;
     let cancelled = false;
-    const pending: string[] = [];
+    const pending: { chunk: string; at: number }[] = [];
     setLog(null);
     setError(null);
     const load = () => {
@@ -44,12 +45,15 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
         (job) => {
           if (cancelled) return;
           setJob(job);
-          let text = job.log;
-          for (const chunk of pending.splice(0)) if (!text.endsWith(chunk)) text += chunk;
+          let timed: TimedLog = {
+            text: job.log,
+            times: job.log_times.map((time) => ({ offset: time.offset, at: Date.parse(time.at) })),
+          };
+          for (const { chunk, at } of unread(job.log, pending.splice(0))) timed = appended(timed, chunk, at);
           loading = false;
-          setLog(text);
-          if (movedWhileLoading) {
-            movedWhileLoading = false;
+          setLog(timed);
+          if (readAgain) {
+            readAgain = false;
             load();
           }
         },
@@ -57,26 +61,28 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
           if (cancelled) return;
           loading = false;
           setError(errorText(failure));
-          setLog('');
+          setLog({ text: '', times: [] });
         },
       );
     };
+    const reload = () => {
+      if (loading) readAgain = true;
+      else load();
+    };
     const unsubscribe = subscribe((event) => {
       if (event.job_id !== jobId) return;
-      if (movesJob(event)) {
-        if (loading) movedWhileLoading = true;
-        else load();
-      }
+      if (movesJob(event)) reload();
       if (event.type !== 'job.output') return;
       const chunk = typeof event.payload.chunk === 'string' ? event.payload.chunk : '';
       const chars = typeof event.payload.chars === 'number' ? event.payload.chars : chunk.length;
       // The event carries at most the chunk's tail; a longer chunk means: read the whole log again.
       if (chars > chunk.length) {
-        if (!loading) load();
+        reload();
         return;
       }
-      if (loading) pending.push(chunk);
-      else setLog((current) => (current ?? '') + chunk);
+      const at = Date.parse(event.created_at);
+      if (loading) pending.push({ chunk, at });
+      else setLog((current) => appended(current ?? { text: '', times: [] }, chunk, at));
     });
     load();
     return () => {
@@ -118,14 +124,14 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
         <button
           type="button"
           className="button-small button-quiet"
-          disabled={!log}
-          onClick={() => log && downloadRaw(jobId, log)}
+          disabled={!log?.text}
+          onClick={() => log?.text && downloadRaw(jobId, log.text)}
         >
           Download raw
         </button>
       </div>
       {view === 'steps' && log !== null ? (
-        <JobSteps log={log} backend={job?.backend ?? null} />
+        <JobSteps log={log.text} times={log.times} backend={job?.backend ?? null} />
       ) : (
         <pre
           ref={box}
@@ -135,7 +141,7 @@ export function JobLog({ jobId, subscribe }: { jobId: number; subscribe: EventBu
             follow.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
           }}
         >
-          {log === null ? 'Loading log…' : log || 'No output yet.'}
+          {log === null ? 'Loading log…' : log.text || 'No output yet.'}
         </pre>
       )}
     </div>

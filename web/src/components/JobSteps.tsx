@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { type LogStep, logSteps, type StepKind, searchSteps } from '../log-steps.ts';
+import { type ChunkTime, type LogStep, logSteps, type StepKind, searchSteps } from '../log-steps.ts';
 
 const KIND_TEXT: Record<StepKind, string> = {
   workhorse: 'Workhorse',
@@ -37,9 +37,17 @@ function secondsText(ms: number): string {
 }
 
 /** A job's log as steps, searchable; tool inputs and long outputs are folded. */
-export function JobSteps({ log, backend }: { log: string; backend: string | null }) {
+export function JobSteps({
+  log,
+  times,
+  backend,
+}: {
+  log: string;
+  times: readonly ChunkTime[];
+  backend: string | null;
+}) {
   const [query, setQuery] = useState('');
-  const steps = useMemo(() => logSteps(log, backend), [log, backend]);
+  const steps = useMemo(() => logSteps(log, backend, times), [log, backend, times]);
   const spent = useMemo(() => durations(steps), [steps]);
   const shown = useMemo(() => searchSteps(steps, query), [steps, query]);
   return (

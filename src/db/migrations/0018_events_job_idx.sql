@@ -1,0 +1,1 @@
+CREATE INDEX "events_job_idx" ON "events" USING btree ("job_id","id");
