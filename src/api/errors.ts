@@ -22,13 +22,9 @@ function validationError(context: string | undefined, issues: ValidationIssue[])
     field: [where, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
     message: issue.message ?? 'invalid',
   }));
-  return fields.length > 0 ? invalidFields(fields) : errors.validation(`invalid ${where}`, { issues: [] });
-}
-
-/** A 400 naming each field and what is wrong with it, as the schemas' own refusals do. */
-export function invalidFields(fields: { field: string; message: string }[]): AppError {
-  const message = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
-  return errors.validation(message, { issues: fields });
+  return fields.length > 0
+    ? errors.invalidFields(fields)
+    : errors.validation(`invalid ${where}`, { issues: [] });
 }
 
 /** Fastify's own 4xx errors (lib/errors.js), as codes of the catalogue. */

@@ -36,6 +36,15 @@ export const errors = {
     new AppError('WH_ROUTE_NOT_FOUND', `no route ${method} ${url}`, { method, url }),
   validation: (message: string, details: Record<string, unknown>) =>
     new AppError('WH_VALIDATION_FAILED', message, details),
+  /** A 400 naming each field (`body.url`, `query.limit`) and what is wrong with it, as the schemas' do. */
+  invalidFields: (fields: { field: string; message: string }[]) =>
+    new AppError(
+      'WH_VALIDATION_FAILED',
+      fields.map((field) => `${field.field}: ${field.message}`).join('; '),
+      {
+        issues: fields,
+      },
+    ),
   badJson: (message: string) => new AppError('WH_BAD_JSON', `the request body is not valid JSON: ${message}`),
   databaseUnavailable: () =>
     new AppError('WH_DATABASE_UNAVAILABLE', 'the database cannot be reached right now; try again shortly'),
@@ -61,6 +70,12 @@ export const errors = {
       task_id: taskId,
       review_state: state,
     }),
+  taskDiffUnavailable: (taskId: number, taskBranch: string, runBranch: string) =>
+    new AppError(
+      'WH_TASK_DIFF_UNAVAILABLE',
+      `task ${taskId}: its branch ${taskBranch} shares no history with the run branch ${runBranch}`,
+      { task_id: taskId, task_branch: taskBranch, run_branch: runBranch },
+    ),
   illegalStageMove: (taskId: number, stage: string, reason: string) =>
     new AppError('WH_ILLEGAL_STAGE_TRANSITION', `task ${taskId}: ${reason}`, {
       task_id: taskId,

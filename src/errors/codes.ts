@@ -50,6 +50,10 @@ export const ERROR_CODES = {
     status: 409,
     meaning: "The task is not waiting for a person's review before its merge.",
   },
+  WH_TASK_DIFF_UNAVAILABLE: {
+    status: 409,
+    meaning: "The task's branch shares no history with its run's branch (rewritten outside Workhorse).",
+  },
   WH_NOTHING_TO_TRIGGER: { status: 409, meaning: 'The run has no held jobs (of that role) to release.' },
   WH_ALREADY_EXISTS: { status: 409, meaning: 'Something with that unique name already exists.' },
   WH_APPROVAL_DECIDED: { status: 409, meaning: 'Someone already decided this approval.' },

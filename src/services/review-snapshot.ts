@@ -5,6 +5,7 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { findings, jobs, taskNotes, tasks } from '../db/schema.ts';
+import { JOB_COLUMNS_WITHOUT_LOG } from './steps/jobs.ts';
 import type { Run } from './steps/load.ts';
 
 /** The newest jobs shown: enough to see what keeps failing, not a whole history. */
@@ -23,7 +24,7 @@ export async function reviewSnapshot(db: Queryable, run: Run): Promise<Record<st
     .where(eq(taskNotes.runId, run.id))
     .orderBy(asc(taskNotes.id));
   const recent = await db
-    .select()
+    .select(JOB_COLUMNS_WITHOUT_LOG)
     .from(jobs)
     .where(eq(jobs.runId, run.id))
     .orderBy(desc(jobs.id))

@@ -37,15 +37,18 @@ export interface TargetPolicy {
 async function assertTargetAllowed(url: string | undefined, policy: TargetPolicy): Promise<void> {
   if (url === undefined) return;
   const refused = await refusedTarget(url, policy.allowPrivate);
-  if (refused !== null) throw errors.validation(refused, { issues: [{ path: ['url'], message: refused }] });
+  if (refused !== null) throw errors.invalidFields([{ field: 'body.url', message: refused }]);
 }
 
 function catalogued(names: readonly string[]): string[] {
   const expanded = expandEventTypes(names);
   if (expanded.unknown !== null)
-    throw errors.validation(`"${expanded.unknown}" is not an event type (nor an alias of some)`, {
-      issues: [{ path: ['event_types'], message: `unknown event type ${expanded.unknown}` }],
-    });
+    throw errors.invalidFields([
+      {
+        field: 'body.event_types',
+        message: `"${expanded.unknown}" is not an event type (nor an alias of some)`,
+      },
+    ]);
   return expanded.types;
 }
 

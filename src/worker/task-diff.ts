@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import parseDiff from 'parse-diff';
 import { taskBranchName } from '../domain/git-names.ts';
+import { errors } from '../errors/catalogue.ts';
 import type { TaskGitNames } from '../services/run-git-names.ts';
 import { GitError, inRepository, inRepositoryOk, openRepository, type Repository } from './git.ts';
 import { repositoryPath } from './repository.ts';
@@ -169,6 +170,9 @@ export async function readTaskDiff(names: TaskGitNames, workspace: string): Prom
     (await inRepositoryOk(repo, ['rev-parse', '-q', '--verify', runRef])) &&
     (await inRepositoryOk(repo, ['rev-parse', '-q', '--verify', taskRef]));
   if (!found) return empty;
+  // The task branch starts on the run branch; without a common commit someone rewrote one of them.
+  if (!(await inRepositoryOk(repo, ['merge-base', runRef, taskRef])))
+    throw errors.taskDiffUnavailable(taskId, taskBranch, runBranch);
   const base = await inRepository(repo, ['merge-base', runRef, taskRef]);
   const head = await inRepository(repo, ['rev-parse', taskRef]);
   const raw = await inRepository(repo, [

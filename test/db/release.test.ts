@@ -5,7 +5,7 @@
  * branch and the project's deploy command runs, its output in the deploy job's log. A failing deploy makes a
  * fix task and the run builds, tests and asks again; a rejected deploy leaves the run ready for commit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -317,6 +317,34 @@ describe('release: ready_for_commit -> awaiting_approval -> deploying -> deploye
     expect(await main(['rev-parse', 'main'])).toBe(mainBefore);
     expect((await getRun(world.database.db, run.id)).releasedCommit).toBeNull();
   });
+
+  it('refuses a deploy folder inside the data folder before making it, and says why', async () => {
+    // Through a symlink outside the data folder that leads into it: the real path decides.
+    const inside = join(world.workspace, 'deploys');
+    const link = join(world.root, 'looks-outside');
+    symlinkSync(world.workspace, link);
+    const deployDir = join(link, 'deploys');
+    const projectId = await world.project(
+      'release-deploy-dir',
+      [planOne('dir'), ...oneTaskPasses('dir')],
+      { release: { deployDir } },
+      { deployCommand: 'echo deployed' },
+    );
+    const { run } = await createRun(world.ctx, { projectId, goal: 'Add dir' });
+    await reachPhase(run.id, 'awaiting_approval');
+    const mainBefore = await main(['rev-parse', 'main']);
+    expect((await decide((await pendingDeploy(run.id))!.id, 'approver', 'approve')).status).toBe(200);
+    const deployJob = await waitFor('the deploy job to be refused', async () => {
+      const [job] = await world.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.runId, run.id), eq(jobs.kind, 'deploy')));
+      return job?.finishedAt ? job : null;
+    });
+    expect(deployJob.lastError).toContain(`overlaps the data folder ${realpathSync(world.workspace)}`);
+    expect(existsSync(inside)).toBe(false);
+    expect(await main(['rev-parse', 'main'])).toBe(mainBefore);
+  }, 120_000);
 
   it('rejected, the run stays ready for commit with the reason; trigger-pipeline asks again; a new task builds', async () => {
     const projectId = await world.project('release-rejected', [planOne('later'), ...oneTaskPasses('later')]);

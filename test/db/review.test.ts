@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../src/api/deps.ts';
 import { findings } from '../../src/db/schema.ts';
 import { taskBranchName } from '../../src/domain/git-names.ts';
+import { taskGitNames } from '../../src/services/run-git-names.ts';
 import { createRun, setPaused } from '../../src/services/runs.ts';
 import { createTask } from '../../src/services/tasks.ts';
 import { createToken } from '../../src/services/tokens.ts';
@@ -210,5 +211,35 @@ describe('a review before the merge', () => {
       base: null,
       head: null,
     });
+  });
+
+  it('answers 409 with both branch names when the branches share no history, and changes nothing', async () => {
+    const projectId = await world.project('unrelated', []);
+    const { run } = await createRun(world.ctx, { projectId, goal: 'rewritten', skipPlanning: true });
+    await setPaused(world.ctx, run.id, true);
+    const { task } = await createTask(world.ctx, { runId: run.id, title: 'rewritten' });
+    const names = await taskGitNames(world.ctx.db, task!.id);
+    const taskBranch = taskBranchName(names.runBranch!, task!.id);
+    // Two root commits, as if someone force-pushed an unrelated history onto one of the branches.
+    const identity = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
+    const tree = await git(names.repository, ['write-tree']);
+    for (const [branch, message] of [
+      [names.runBranch!, 'one root'],
+      [taskBranch, 'another root'],
+    ] as const) {
+      const commit = await git(names.repository, [...identity, 'commit-tree', tree, '-m', message]);
+      await git(names.repository, ['update-ref', `refs/heads/${branch}`, commit]);
+    }
+    const refsBefore = await git(names.repository, ['for-each-ref']);
+    const diff = await api.inject({ method: 'GET', url: `/api/tasks/${task!.id}/diff`, headers: headers() });
+    expect(diff.statusCode).toBe(409);
+    expect(diff.json()).toEqual({
+      error: {
+        code: 'WH_TASK_DIFF_UNAVAILABLE',
+        message: `task ${task!.id}: its branch ${taskBranch} shares no history with the run branch ${names.runBranch}`,
+        details: { task_id: task!.id, task_branch: taskBranch, run_branch: names.runBranch },
+      },
+    });
+    expect(await git(names.repository, ['for-each-ref'])).toBe(refsBefore);
   });
 });

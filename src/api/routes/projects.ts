@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { projectListSchema, projectSchema, projectSettingsSchema } from '../../contracts/projects.ts';
+import { errors } from '../../errors/catalogue.ts';
 import { createProject, getProject, listProjects, updateProject } from '../../services/projects.ts';
 import { repositoryProblem } from '../../worker/repository-check.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { invalidFields } from '../errors.ts';
 import { idParams, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
@@ -39,7 +39,7 @@ const DEFAULT_BRANCH = 'main';
 /** A repository no job could work in is refused here, naming the field to correct. */
 async function assertWorkable(repository: string, defaultBranch: string): Promise<void> {
   const problem = await repositoryProblem(repository, defaultBranch);
-  if (problem) throw invalidFields([{ field: `body.${problem.field}`, message: problem.message }]);
+  if (problem) throw errors.invalidFields([{ field: `body.${problem.field}`, message: problem.message }]);
 }
 
 /** Drops keys the client did not send, so a PATCH changes only what it names. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { roleConfigListSchema, roleConfigSchema } from '../../contracts/role-configs.ts';
 import { placeholderProblems } from '../../domain/prompt-placeholders.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
+import { errors } from '../../errors/catalogue.ts';
 import {
   activateRoleVersion,
   listActiveRoleConfigs,
@@ -9,7 +10,6 @@ import {
   saveRoleConfig,
 } from '../../services/role-configs.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
-import { invalidFields } from '../errors.ts';
 import { bodyId, optionalId } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
@@ -25,7 +25,7 @@ const promptText = z
 function assertPlaceholders(role: string, prompt: string): void {
   const problems = placeholderProblems(role, prompt);
   if (problems.length === 0) return;
-  throw invalidFields(problems.map((message) => ({ field: 'body.prompt', message })));
+  throw errors.invalidFields(problems.map((message) => ({ field: 'body.prompt', message })));
 }
 
 export function registerRoleConfigRoutes(app: Api, deps: ApiDeps): void {

@@ -6,7 +6,8 @@
  * `deploy_report.json` of success whose every step exited 0.
  */
 
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { deployDirProblem, type Release, resolveRelease } from '../../domain/release.ts';
 import { deployReportSchema } from '../../domain/reports.ts';
 import { approvedDeploy } from '../../services/approvals.ts';
@@ -31,6 +32,8 @@ export function createDeployHandler(options: AgentWorkOptions): JobHandler {
     const { project } = context;
     const runBranch = context.run.branch!;
     const release = resolveRelease(project.settings.release);
+    // Refused before anything is released: a deploy that cannot run must not merge first.
+    const writable = deployFolders(release, options.workspace);
     const repo = await localRepository(project.id, project.repository, options.workspace);
     await ensureRunBranch(repo, runBranch, project.defaultBranch);
     const result = await withIntegrationWorktree(options.workspace, runBranch, async () => {
@@ -56,7 +59,7 @@ export function createDeployHandler(options: AgentWorkOptions): JobHandler {
       } finally {
         await log.close();
       }
-      const work = { run, context, cwd: worktree.path, repo, options, releasedCommit, release };
+      const work = { run, context, cwd: worktree.path, repo, options, releasedCommit, writable };
       return release.deployWith === 'agent'
         ? deployWithAgent(work, await inCheckout(worktree, ['rev-parse', 'HEAD']))
         : deployWithCommand(work);
@@ -81,18 +84,27 @@ interface DeployWork {
   repo: Repository;
   options: AgentWorkOptions;
   releasedCommit: string | null;
-  release: Release;
+  /** Folders outside the worktree the deploy command may write (the project's deploy folder). */
+  writable: string[];
 }
 
-/** The project's deploy folder, made and checked against the data folder; none when it has none. */
+/** Where `path` will be once made: its nearest existing folder's real path, and the rest of it. */
+function realPathToBe(path: string): string {
+  const absolute = resolve(path);
+  let existing = absolute;
+  while (!existsSync(existing)) existing = dirname(existing);
+  return join(realpathSync(existing), relative(existing, absolute));
+}
+
+/** The project's deploy folder, checked against the data folder, then made; none when it has none. */
 function deployFolders(release: Release, workspace: string): string[] {
   if (!release.deployDir) return [];
-  mkdirSync(release.deployDir, { recursive: true });
-  // Real paths: a symlink must not lead the writable folder into the hidden data folder.
-  const folder = realpathSync(release.deployDir);
-  const problem = deployDirProblem(folder, realpathSync(workspace));
+  // Real paths: a symlink must not lead the writable folder into the hidden data folder. Checked before
+  // it is made, so a refused folder is not left behind.
+  const problem = deployDirProblem(realPathToBe(release.deployDir), realpathSync(workspace));
   if (problem) throw new PermanentJobError(problem);
-  return [folder];
+  mkdirSync(release.deployDir, { recursive: true });
+  return [realpathSync(release.deployDir)];
 }
 
 async function deployWithCommand({
@@ -102,7 +114,7 @@ async function deployWithCommand({
   repo,
   options,
   releasedCommit,
-  release,
+  writable,
 }: DeployWork): Promise<Deployed> {
   const command = context.project.deployCommand;
   const log = new JobLogWriter(run.db, run.lease, run.workerId);
@@ -120,7 +132,7 @@ async function deployWithCommand({
       cwd,
       {
         onOutput: (chunk) => log.write(chunk),
-        writable: deployFolders(release, options.workspace),
+        writable,
       },
     );
     log.write(`\n[workhorse] deploy exited ${gate.exitCode ?? 'without a code'}\n`);

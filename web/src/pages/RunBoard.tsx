@@ -224,6 +224,8 @@ export function RunBoard() {
       {data ? <RunBranchesSection runId={runId} subscribe={subscribe} /> : null}
       {selected ? (
         <TaskPanel
+          // A panel per task: a draft comment, a picked log or an open edit never carries over to the next.
+          key={selected.id}
           task={selected}
           stages={stagesOf(runWorkStages({ pipeline: data?.pipeline ?? null }))}
           version={detailVersion}
