@@ -8,6 +8,7 @@ import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-post
 import type { PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { ConnectionHealth } from './health.ts';
+import { createPgliteFolder, hasPgliteDatabase, PGLITE_SETTINGS } from './pglite-folder.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -59,7 +60,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  if (dataDir && !hasPgliteDatabase(dataDir)) await createPgliteFolder(dataDir);
+  const options = { postgresqlconf: PGLITE_SETTINGS };
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   const health = new ConnectionHealth();
