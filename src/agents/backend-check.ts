@@ -28,8 +28,10 @@ const versions = new Map<string, Promise<string | null>>();
 function probeVersion(path: string): Promise<string | null> {
   let known = versions.get(path);
   if (!known) {
+    // Any program found on PATH is probed: it gets what a program needs to run, not the server's secrets.
+    const env = agentEnvironment({ host: process.env, backendKeys: [], projectKeys: [], fixed: {} });
     known = new Promise((resolve) => {
-      execFile(path, ['--version'], { timeout: VERSION_TIMEOUT_MS, env: process.env }, (error, stdout) => {
+      execFile(path, ['--version'], { timeout: VERSION_TIMEOUT_MS, env }, (error, stdout) => {
         const line = String(stdout).trim().split('\n', 1)[0]?.trim() ?? '';
         resolve(error || !line ? null : line.slice(0, 120));
       });
