@@ -1,6 +1,7 @@
 /**
  * The agent CLI probe: `<cli> --version` runs a real program, so it gets what any program needs to run and
- * none of the server's secrets (its database address, its API keys).
+ * none of the server's secrets (its database address, its API keys); and the look along PATH is kept for
+ * 30 seconds, since `/api/status` is polled.
  */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,5 +36,18 @@ describe('findBackends', () => {
       expect(environment).not.toContain(name);
       expect(environment).not.toContain(value);
     }
+  });
+
+  it('keeps a look along PATH for 30 seconds, then looks again', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'wh-probe-bin-'));
+    const start = Date.now();
+    const gooseIn = async (now: number) =>
+      (await findBackends(bin, now)).find((backend) => backend.name === 'goose')?.path;
+    expect(await gooseIn(start)).toBeNull();
+
+    writeFileSync(join(bin, 'goose'), '#!/bin/sh\necho "goose 1.2.3"\n');
+    chmodSync(join(bin, 'goose'), 0o755);
+    expect(await gooseIn(start + 29_999)).toBeNull();
+    expect(await gooseIn(start + 30_000)).toBe(join(bin, 'goose'));
   });
 });

@@ -170,7 +170,7 @@ describe('failures in sight', { timeout: 30_000 }, () => {
       version: null,
     });
 
-    const status = await api.app.inject({ method: 'GET', url: '/api/status' });
+    const status = await api.app.inject({ method: 'GET', url: '/api/status', headers: api.auth('viewer') });
     const backends = status.json<{ backends: { name: string }[] }>().backends;
     expect(backends.map((backend) => backend.name).sort()).toEqual([
       'claude',
