@@ -1,7 +1,7 @@
 /**
  * Which agent CLIs this machine has, their versions, and whether one configured for a role can start:
  * installed, and keyed where the backend can tell (its own credential check, as the runner makes it before
- * a job). Found once per executable and kept: a version probe starts a process.
+ * a job). A version is found once per executable and kept: a probe starts a process.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,8 +28,10 @@ const versions = new Map<string, Promise<string | null>>();
 function probeVersion(path: string): Promise<string | null> {
   let known = versions.get(path);
   if (!known) {
+    // Any program found on PATH is probed: it gets what a program needs to run, not the server's secrets.
+    const env = agentEnvironment({ host: process.env, backendKeys: [], projectKeys: [], fixed: {} });
     known = new Promise((resolve) => {
-      execFile(path, ['--version'], { timeout: VERSION_TIMEOUT_MS, env: process.env }, (error, stdout) => {
+      execFile(path, ['--version'], { timeout: VERSION_TIMEOUT_MS, env }, (error, stdout) => {
         const line = String(stdout).trim().split('\n', 1)[0]?.trim() ?? '';
         resolve(error || !line ? null : line.slice(0, 120));
       });
@@ -44,14 +46,26 @@ function installableBackends(): AgentBackend[] {
   return Object.values(BACKENDS).filter((backend) => backend.name !== 'scripted' && backend.defaultBinary);
 }
 
+/** How long one look along PATH stands: `/api/status` is polled (the dashboard, `wh watch`, health checks). */
+const LOOKUP_KEPT_MS = 30_000;
+
+let lastLookup: { path: string; at: number; found: Promise<BackendFound[]> } | null = null;
+
 /** Every installable backend, whether it is on PATH here, and its version. */
-export async function findBackends(path = process.env.PATH ?? ''): Promise<BackendFound[]> {
-  return Promise.all(
+export function findBackends(path = process.env.PATH ?? '', now = Date.now()): Promise<BackendFound[]> {
+  if (lastLookup && lastLookup.path === path && now - lastLookup.at < LOOKUP_KEPT_MS) return lastLookup.found;
+  const found = Promise.all(
     installableBackends().map(async (backend) => {
-      const found = findExecutable(backend.defaultBinary, path);
-      return { name: backend.name, path: found, version: found ? await probeVersion(found) : null };
+      const executable = findExecutable(backend.defaultBinary, path);
+      return {
+        name: backend.name,
+        path: executable,
+        version: executable ? await probeVersion(executable) : null,
+      };
     }),
   );
+  lastLookup = { path, at: now, found };
+  return found;
 }
 
 /** Why a configured backend cannot start here (unknown, not installed, no key), or null when it can. */

@@ -47,6 +47,12 @@ function bearerOf(request: FastifyRequest): string | null {
   return cookie || null;
 }
 
+/** The caller's token on a public route (the auth hook looks up none there); null without a valid one. */
+export async function callerOf(request: FastifyRequest, db: Db): Promise<ApiToken | null> {
+  const bearer = bearerOf(request);
+  return bearer ? findToken(db, bearer) : null;
+}
+
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('token', null);
   app.decorate('routePermissions', [] as RoutePermission[]);

@@ -92,5 +92,7 @@ async function failureOf(response: Response): Promise<ApiFailure> {
   const code = typeof body.error?.code === 'string' ? body.error.code : `http_${response.status}`;
   const message =
     typeof body.error?.message === 'string' ? body.error.message : `the server answered ${response.status}`;
-  return new ApiFailure(code, message, response.status);
+  // The server names the HTTP header; a person at the CLI gives a token by flag or environment.
+  const hint = response.status === 401 ? ': pass --token or set WH_TOKEN' : '';
+  return new ApiFailure(code, `${message}${hint}`, response.status);
 }

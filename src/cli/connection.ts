@@ -1,7 +1,9 @@
 /**
  * Where the CLI finds the server and its token: `--url`/`--token`, else `WH_URL`/`WH_TOKEN`, else the local
  * data folder (`WH_DATA_DIR`, default `.workhorse`), where `wh serve` records the address it listens on and
- * keeps the admin token — so on the server machine `wh run list` works with no setup.
+ * keeps the admin token — so on the server machine `wh run list` works with no setup. The data folder's
+ * admin token goes only to the server the data folder records: to any other address it would hand whoever
+ * answers there full control of this installation.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,12 +35,32 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value?.trim() ? value.trim() : undefined;
 }
 
+/** `wh serve` records `localhost` for a server listening on 127.0.0.1 or ::1: one server, three spellings. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function sameServer(recorded: string, origin: URL): boolean {
+  let known: URL;
+  try {
+    known = new URL(recorded);
+  } catch {
+    return false;
+  }
+  if (known.origin === origin.origin) return true;
+  return (
+    known.protocol === origin.protocol &&
+    known.port === origin.port &&
+    LOOPBACK_NAMES.has(known.hostname) &&
+    LOOPBACK_NAMES.has(origin.hostname)
+  );
+}
+
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
   const dataDir = resolve(nonEmpty(env.WH_DATA_DIR) ?? '.workhorse');
+  const recordedUrl = readTrimmed(join(dataDir, SERVER_URL_FILE));
   const url =
     nonEmpty(flags.url) ??
     nonEmpty(env.WH_URL) ??
-    readTrimmed(join(dataDir, SERVER_URL_FILE)) ??
+    recordedUrl ??
     `http://127.0.0.1:${nonEmpty(env.PORT) ?? '8000'}`;
   let parsed: URL;
   try {
@@ -50,7 +72,10 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     throw new UserError(`not a server address: ${url} (expected http:// or https://)`);
   const given = nonEmpty(flags.token) ?? nonEmpty(env.WH_TOKEN);
   if (given) return { url: parsed.origin, token: given, tokenFrom: 'given' };
-  const local = readTrimmed(join(dataDir, 'admin-token'));
+  const local =
+    recordedUrl !== null && sameServer(recordedUrl, parsed)
+      ? readTrimmed(join(dataDir, 'admin-token'))
+      : null;
   return { url: parsed.origin, token: local, tokenFrom: local ? 'data-folder' : null };
 }
 

@@ -3,6 +3,8 @@
  * aligned table or `key: value` lines, with no colour so the output pipes cleanly.
  */
 
+import type { RunUsage } from '../contracts/runs.ts';
+
 export type Cell = string | number | boolean | null | undefined;
 
 export interface Column<Row> {
@@ -17,12 +19,25 @@ function text(cell: Cell): string {
   return String(cell).replace(/\s+/g, ' ');
 }
 
-function cut(value: string, max: number | undefined): string {
-  return max !== undefined && value.length > max ? `${value.slice(0, max - 1)}…` : value;
+/** `text` on one line of at most `width` characters: a longer one ends in an ellipsis. */
+export function cutToWidth(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
+}
+
+/** What agents used, as a person reads it: `1200 tokens, $0.42` (no cost where none was reported). */
+export function tokensAndCost(usage: RunUsage): string {
+  const tokens = usage.input_tokens + usage.output_tokens;
+  return usage.cost_usd === null ? `${tokens} tokens` : `${tokens} tokens, $${usage.cost_usd.toFixed(2)}`;
 }
 
 export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
-  const cells = rows.map((row) => columns.map((column) => cut(text(column.value(row)), column.max)));
+  const cells = rows.map((row) =>
+    columns.map((column) => {
+      const value = text(column.value(row));
+      return column.max === undefined ? value : cutToWidth(value, column.max);
+    }),
+  );
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => line[index]!.length)),
   );

@@ -55,8 +55,11 @@ export const statusSchema = z.strictObject({
   /** Jobs per state. */
   queue: z.record(z.enum(JOB_STATES), count).nullable(),
   workers: z.array(workerSchema).nullable(),
-  /** The agent CLIs Workhorse knows, whether each is installed here (its path) and its version. */
-  backends: z.array(backendFoundSchema),
+  /**
+   * The agent CLIs Workhorse knows, whether each is installed here (its path) and its version; only for a
+   * caller with a valid token (the route is public).
+   */
+  backends: z.array(backendFoundSchema).optional(),
 });
 export type Status = z.infer<typeof statusSchema>;
 

@@ -21,6 +21,10 @@ type Screen =
   | { name: 'run'; runId: number }
   | { name: 'task'; runId: number; taskId: number };
 
+function runIdOf(screen: Screen): number | null {
+  return screen.name === 'overview' ? null : screen.runId;
+}
+
 const HELP: Record<Screen['name'], string> = {
   overview: 'j/k move · Enter open run · r refresh · q quit',
   run: 'j/k move · Enter open task · p pause/resume · t trigger · x kill · Esc runs · q quit',
@@ -43,8 +47,14 @@ export function WatchApp({ client, runId }: { client: ApiClient; runId?: number 
   const refresh = useCallback(async () => {
     const current = screenRef.current;
     try {
-      if (current.name === 'overview') setOverview(await loadOverview(client));
-      else setBoard(await loadRunBoard(client, current.runId));
+      // A read slower than the person's keys lands after they moved on: it must not show another run.
+      if (current.name === 'overview') {
+        const loaded = await loadOverview(client);
+        if (screenRef.current.name === 'overview') setOverview(loaded);
+      } else {
+        const loaded = await loadRunBoard(client, current.runId);
+        if (runIdOf(screenRef.current) === current.runId) setBoard(loaded);
+      }
     } catch (error) {
       setMessage(error instanceof ApiFailure ? `${error.message} (${error.code})` : String(error));
     }
@@ -71,8 +81,10 @@ export function WatchApp({ client, runId }: { client: ApiClient; runId?: number 
     };
   }, [client, refresh]);
 
-  const boardTasks = board
-    ? board.stages.flatMap((stage) => board.tasks.filter((t) => t.pipeline_stage === stage))
+  // Until the run just opened is read, the board held is the last run's.
+  const shownBoard = board && board.run.id === runIdOf(screen) ? board : null;
+  const boardTasks = shownBoard
+    ? shownBoard.stages.flatMap((stage) => shownBoard.tasks.filter((t) => t.pipeline_stage === stage))
     : [];
   const selectedTask = boardTasks[Math.min(selected, boardTasks.length - 1)] ?? null;
 
@@ -110,10 +122,10 @@ export function WatchApp({ client, runId }: { client: ApiClient; runId?: number 
         setSelected(0);
       } else if (screen.name === 'run' && selectedTask)
         setScreen({ name: 'task', runId: screen.runId, taskId: selectedTask.id });
-    } else if (screen.name === 'run' && board) {
+    } else if (screen.name === 'run' && shownBoard) {
       const id = screen.runId;
       if (input === 'p') {
-        const action = board.run.paused ? 'resume' : 'pause';
+        const action = shownBoard.run.paused ? 'resume' : 'pause';
         void act(`${action}d run ${id}`, () => client.post(`/api/runs/${id}/${action}`, runViewSchema));
       } else if (input === 't')
         void act(`triggered run ${id}`, () =>
@@ -126,7 +138,7 @@ export function WatchApp({ client, runId }: { client: ApiClient; runId?: number 
     }
   });
 
-  const task = screen.name === 'task' ? board?.tasks.find((t) => t.id === screen.taskId) : undefined;
+  const task = screen.name === 'task' ? shownBoard?.tasks.find((t) => t.id === screen.taskId) : undefined;
   return (
     <Box flexDirection="column">
       {screen.name === 'overview' ? (
@@ -136,8 +148,8 @@ export function WatchApp({ client, runId }: { client: ApiClient; runId?: number 
           <Text dimColor>Loading…</Text>
         )
       ) : screen.name === 'run' ? (
-        board ? (
-          <BoardScreen board={board} selectedTaskId={selectedTask?.id ?? null} width={width} />
+        shownBoard ? (
+          <BoardScreen board={shownBoard} selectedTaskId={selectedTask?.id ?? null} width={width} />
         ) : (
           <Text dimColor>Loading…</Text>
         )

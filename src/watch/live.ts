@@ -14,30 +14,40 @@ export interface LiveEvent {
   run_id: number | null;
 }
 
+/** Where the feed resumes: after the last event delivered, or where the server stood when first read. */
+interface StreamPlace {
+  afterId: number | undefined;
+}
+
 async function readOnce(
   client: ApiClient,
-  query: { run_id?: number; after_id?: number },
+  runId: number | undefined,
+  place: StreamPlace,
   onEvent: (event: LiveEvent) => void,
   signal: AbortSignal,
-): Promise<number | undefined> {
-  let lastId = query.after_id;
+): Promise<void> {
   const response = await client.send('GET', '/api/events/stream', {
-    query,
+    query: { run_id: runId, after_id: place.afterId },
     accept: 'text/event-stream',
     signal,
   });
   const parser = createParser({
     onEvent(message) {
-      if (message.event === 'ready' || !message.data) return;
+      if (message.event === 'ready') {
+        // A stream that drops before its first event resumes from here, not from whatever is new by then.
+        place.afterId ??= (JSON.parse(message.data) as { last_id: number }).last_id;
+        return;
+      }
+      if (!message.data) return;
       const event = JSON.parse(message.data) as LiveEvent;
-      lastId = event.id;
+      // Moved as each event arrives: a stream that drops throws, and must not lose what it delivered.
+      place.afterId = event.id;
       onEvent(event);
     },
   });
   const decoder = new TextDecoder();
   for await (const chunk of response.body ?? [])
     parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-  return lastId;
 }
 
 /** Calls `onEvent` for each event of the run (or all runs) until `signal` aborts; never throws. */
@@ -47,10 +57,10 @@ export async function followEvents(
   onEvent: (event: LiveEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  let afterId: number | undefined;
+  const place: StreamPlace = { afterId: undefined };
   while (!signal.aborted) {
     try {
-      afterId = await readOnce(client, { run_id: runId, after_id: afterId }, onEvent, signal);
+      await readOnce(client, runId, place, onEvent, signal);
     } catch {
       // The server restarted or the network dropped: the view keeps its last state and tries again.
     }

@@ -1,18 +1,8 @@
 /** The terminal view's screens, as plain components of what the snapshot holds: no fetching here. */
 import { Box, Text } from 'ink';
+import { cutToWidth, tokensAndCost } from '../cli/output.ts';
 import type { TaskView } from '../contracts/tasks.ts';
 import type { Overview, RunBoard } from './snapshot.ts';
-
-function cut(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
-}
-
-function usage(board: RunBoard['run']): string {
-  const tokens = board.usage.input_tokens + board.usage.output_tokens;
-  const cost = board.usage.cost_usd === null ? '' : ` $${board.usage.cost_usd.toFixed(2)}`;
-  return `${tokens} tokens${cost}`;
-}
 
 export function OverviewScreen({
   overview,
@@ -42,7 +32,7 @@ export function OverviewScreen({
       ) : (
         overview.runs.map((run, index) => (
           <Text key={run.id} inverse={index === selected}>
-            {cut(
+            {cutToWidth(
               `#${run.id}  ${run.phase}${run.paused ? ' (paused)' : ''}  ${run.progress.complete}/${run.progress.total}  ${run.goal}`,
               width,
             )}
@@ -73,26 +63,28 @@ export function BoardScreen({
   return (
     <Box flexDirection="column">
       <Text bold>
-        {cut(
-          `Run #${run.id} · ${run.phase}${run.paused ? ' · PAUSED' : ''} · ${run.progress.complete}/${run.progress.total} complete · ${usage(run)}${board.pendingApprovals ? ` · ${board.pendingApprovals} approval waiting` : ''}`,
+        {cutToWidth(
+          `Run #${run.id} · ${run.phase}${run.paused ? ' · PAUSED' : ''} · ${run.progress.complete}/${run.progress.total} complete · ${tokensAndCost(run.usage)}${board.pendingApprovals ? ` · ${board.pendingApprovals} approval waiting` : ''}`,
           width,
         )}
       </Text>
-      <Text dimColor>{cut(run.goal, width)}</Text>
+      <Text dimColor>{cutToWidth(run.goal, width)}</Text>
       <Box marginTop={1}>
         {board.stages.map((stage) => {
           const tasks = board.tasks.filter((task) => task.pipeline_stage === stage);
           return (
             <Box key={stage} flexDirection="column" width={columnWidth} marginRight={1}>
               <Text bold underline>
-                {cut(`${stage.toUpperCase()} (${tasks.length})`, columnWidth)}
+                {cutToWidth(`${stage.toUpperCase()} (${tasks.length})`, columnWidth)}
               </Text>
               {tasks.map((task) => (
                 <Box key={task.id} flexDirection="column">
                   <Text inverse={task.id === selectedTaskId}>
-                    {cut(`#${task.id} ${task.title}`, columnWidth)}
+                    {cutToWidth(`#${task.id} ${task.title}`, columnWidth)}
                   </Text>
-                  {jobState(task) ? <Text dimColor>{cut(`  ${jobState(task)}`, columnWidth)}</Text> : null}
+                  {jobState(task) ? (
+                    <Text dimColor>{cutToWidth(`  ${jobState(task)}`, columnWidth)}</Text>
+                  ) : null}
                 </Box>
               ))}
             </Box>
@@ -104,7 +96,7 @@ export function BoardScreen({
         {board.agents.map((agent) => (
           <Box key={agent.jobId} flexDirection="column">
             <Text>
-              {cut(
+              {cutToWidth(
                 `job ${agent.jobId} · ${agent.role}${agent.backend ? ` (${agent.backend})` : ''}${agent.taskId ? ` · task #${agent.taskId}` : ''}`,
                 width,
               )}
@@ -112,7 +104,7 @@ export function BoardScreen({
             {agent.tail.map((line, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no identity but their place
               <Text key={index} dimColor>
-                {cut(`  ${line}`, width)}
+                {cutToWidth(`  ${line}`, width)}
               </Text>
             ))}
           </Box>
@@ -125,8 +117,10 @@ export function BoardScreen({
 export function TaskScreen({ task, width }: { task: TaskView; width: number }) {
   return (
     <Box flexDirection="column">
-      <Text bold>{cut(`Task #${task.id} · ${task.pipeline_stage} · priority ${task.priority}`, width)}</Text>
-      <Text>{cut(task.title, width)}</Text>
+      <Text bold>
+        {cutToWidth(`Task #${task.id} · ${task.pipeline_stage} · priority ${task.priority}`, width)}
+      </Text>
+      <Text>{cutToWidth(task.title, width)}</Text>
       <Text dimColor>
         {task.current_job
           ? `job ${task.current_job.id} ${task.current_job.role} ${task.current_job.state}`
@@ -139,7 +133,7 @@ export function TaskScreen({ task, width }: { task: TaskView; width: number }) {
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Acceptance</Text>
           {task.acceptance.map((item) => (
-            <Text key={item}>{cut(`- ${item}`, width)}</Text>
+            <Text key={item}>{cutToWidth(`- ${item}`, width)}</Text>
           ))}
         </Box>
       ) : null}

@@ -217,7 +217,7 @@ describe('roles', () => {
 });
 
 describe('public routes', () => {
-  it('GET /api/status needs no token and has the exact shape', async () => {
+  it('GET /api/status needs no token and has the exact shape; the agent CLIs only for a token', async () => {
     const journal = JSON.parse(readFileSync(JOURNAL, 'utf8')) as {
       entries: { tag: string }[];
     };
@@ -237,8 +237,6 @@ describe('public routes', () => {
       down_since: null,
       listener_pid: TEST_DB_KIND === 'postgres' ? expect.any(Number) : null,
     };
-    // The agent CLIs installed here, as the same probe finds them (cached: one probe per process).
-    const backends = toApi(await findBackends());
     const shape = {
       version: 'test',
       database: TEST_DB_KIND,
@@ -246,9 +244,18 @@ describe('public routes', () => {
       workers: [],
       sandbox,
       connection,
-      backends,
     };
     expect(first).toEqual({ ...shape, queue, uptime_seconds: first.uptime_seconds });
+
+    // Where the agent CLIs are installed, and their versions, as the same (kept) look finds them: for any
+    // valid token, not for an anonymous caller or one whose token is not valid.
+    const backends = toApi(await findBackends());
+    expect((await send('GET', '/api/status', api.auth('viewer'))).json).toEqual({
+      ...first,
+      uptime_seconds: expect.any(Number),
+      backends,
+    });
+    expect((await send('GET', '/api/status', bearer('wh_not_a_token'))).json).not.toHaveProperty('backends');
 
     await fixture(); // one more held dev job
     const second = (await send('GET', '/api/status', {})).json;

@@ -147,7 +147,7 @@ describe('failures in sight', { timeout: 30_000 }, () => {
     const warnings = lines.filter((line) => line.level === 40).map((line) => line.msg);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(
-      /^agent backend goose cannot start here, and jobs of role pm, role dev, .* will fail: goose is not installed here/,
+      /^agent backend goose cannot start here, and jobs of role pm, role dev, .*role director.* will fail: goose is not installed here/,
     );
     expect(warnings[1]).toMatch(
       /^agent backend claude cannot start here, and jobs of project \d+ \(own-agent\) role qa will fail: \/nonexistent\/claude is not installed here/,
@@ -170,7 +170,7 @@ describe('failures in sight', { timeout: 30_000 }, () => {
       version: null,
     });
 
-    const status = await api.app.inject({ method: 'GET', url: '/api/status' });
+    const status = await api.app.inject({ method: 'GET', url: '/api/status', headers: api.auth('viewer') });
     const backends = status.json<{ backends: { name: string }[] }>().backends;
     expect(backends.map((backend) => backend.name).sort()).toEqual([
       'claude',

@@ -4,7 +4,9 @@
  * `--json`; a bad id, a bad stage, a bad option or a server that is not there is one line on stderr and a
  * meaningful exit code (1 failed, 2 usage), never a stack trace.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/worker/git.ts';
@@ -188,6 +190,55 @@ describe('wh client commands', () => {
     const exit = await within(local.exited, 30_000, 'wh status (local)');
     expect(exit.code).toBe(0);
     expect(JSON.parse(local.stdout())).toMatchObject({ database: 'pglite', connection: { reachable: true } });
+  });
+
+  it("sends the data folder's admin token only to the server that data folder records", async () => {
+    // Another server: it notes what each request carried and refuses it, as the API refuses no token.
+    const carried: (string | undefined)[] = [];
+    const other = createServer((request, response) => {
+      carried.push(request.headers.authorization);
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ error: { code: 'WH_UNAUTHENTICATED', message: 'a valid API token is required' } }),
+      );
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const byFlag = wh(['--url', otherUrl, 'run', 'list'], { WH_DATA_DIR: dataDir });
+      const byEnvironment = wh(['run', 'list'], { WH_DATA_DIR: dataDir, WH_URL: otherUrl });
+      for (const [run, what] of [
+        [byFlag, 'wh --url <other> run list'],
+        [byEnvironment, 'WH_URL=<other> wh run list'],
+      ] as const) {
+        const exit = await within(run.exited, 30_000, what);
+        expectOneLineError(
+          { code: exit.code, stdout: run.stdout(), stderr: run.stderr() },
+          1,
+          /^wh: a valid API token is required: pass --token or set WH_TOKEN \(WH_UNAUTHENTICATED\)$/,
+        );
+      }
+      expect(carried).toEqual([undefined, undefined]);
+    } finally {
+      other.close();
+    }
+
+    // A data folder that records another server keeps its token (here one this server would accept).
+    const elsewhere = join(tempDir(), 'data');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'admin-token'), `${server.token}\n`);
+    writeFileSync(join(elsewhere, 'server-url'), `${otherUrl}\n`);
+    const withheld = wh(['--url', server.base, 'run', 'list'], { WH_DATA_DIR: elsewhere });
+    const refused = await within(withheld.exited, 30_000, 'wh run list with another server recorded');
+    expectOneLineError(
+      { code: refused.code, stdout: withheld.stdout(), stderr: withheld.stderr() },
+      1,
+      /: pass --token or set WH_TOKEN \(WH_UNAUTHENTICATED\)$/,
+    );
+
+    // The recorded server by another loopback name (it records localhost; this is 127.0.0.1) is the same one.
+    const recorded = wh(['--url', server.base, 'run', 'list', '--json'], { WH_DATA_DIR: dataDir });
+    expect((await within(recorded.exited, 30_000, 'wh --url <recorded server> run list')).code).toBe(0);
   });
 
   it('completes commands and options from the command tree', async () => {

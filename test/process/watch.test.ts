@@ -1,8 +1,8 @@
 /**
  * `wh watch` against a real `wh serve`: rendered in-process with ink-testing-library (the board fills from
  * the API, a task added through the API appears live from the event stream, `p` pauses the run through the
- * API, Enter opens a task, Esc goes back), and once as a person runs it, in a real terminal (tmux), where
- * `q` quits.
+ * API, Enter opens a task, Esc goes back; a slow read of the run left never shows over the run opened),
+ * and once as a person runs it, in a real terminal (tmux), where `q` quits.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -98,6 +98,51 @@ describe('wh watch', () => {
       expect(task).toMatch(/Acceptance\n- columns per stage/);
       view.stdin.write('\u001B');
       await until(view.lastFrame, /DEV \(2\)/, 'back on the board');
+    } finally {
+      view.unmount();
+    }
+  }, 120_000);
+
+  it('shows the run opened, not a slower read of the run left', async () => {
+    process.env.CI = 'false';
+    const [{ render }, { WatchApp }] = await Promise.all([
+      import('ink-testing-library'),
+      import('../../src/watch/WatchApp.tsx'),
+    ]);
+    const left = await api<{ project_id: number }>('GET', `/api/runs/${runId}`);
+    const opened = (
+      await api<{ id: number }>('POST', '/api/runs', {
+        project_id: left.project_id,
+        goal: 'Open me instead',
+        skip_planning: true,
+      })
+    ).id;
+    // The real client, with the reads of the run left held back while `slow` is set.
+    let slow = false;
+    let slowRead: Promise<unknown> = Promise.resolve();
+    const slowClient = new (class extends ApiClient {
+      override send(...args: Parameters<ApiClient['send']>): Promise<Response> {
+        if (!slow || args[1] !== `/api/runs/${runId}`) return super.send(...args);
+        const read = sleep(2000).then(() => super.send(...args));
+        slowRead = read;
+        return read;
+      }
+    })(client.connection);
+    const view = render(createElement(WatchApp, { client: slowClient, runId }));
+    try {
+      await until(view.lastFrame, new RegExp(`Run #${runId} ·`), 'the run to leave');
+      slow = true;
+      view.stdin.write('r');
+      view.stdin.write('\u001B');
+      await until(view.lastFrame, /Open me instead/, 'the overview');
+      // The newest run is listed first, where Esc left the selection.
+      const listed = await api<{ items: { id: number }[] }>('GET', '/api/runs?limit=1');
+      expect(listed.items[0]?.id).toBe(opened);
+      view.stdin.write('\r');
+      await until(view.lastFrame, new RegExp(`Run #${opened} ·`), 'the run opened');
+      await slowRead;
+      await sleep(200);
+      expect(view.lastFrame()).toMatch(new RegExp(`Run #${opened} ·`));
     } finally {
       view.unmount();
     }

@@ -5,6 +5,7 @@ import { createdTokenSchema, statusSchema, tokenListSchema, tokenSchema } from '
 import { TOKEN_ROLES } from '../../domain/access.ts';
 import { systemStatus } from '../../services/status.ts';
 import { createToken, listTokens, revokeToken } from '../../services/tokens.ts';
+import { callerOf } from '../auth.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { idParams, nonEmpty } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
@@ -17,15 +18,18 @@ export function registerSystemRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['system'],
         summary:
-          'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox, agent CLIs installed (503 while the database is out of reach)',
+          'Version, database and its connection, migration level, queue depth, workers, uptime, agent sandbox; for a caller with a token also the agent CLIs installed (503 while the database is out of reach)',
         response: { 200: statusSchema, 503: statusSchema },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const status = await systemStatus(deps.database, deps.startedAt, deps.version, deps.sandbox);
       // A load balancer's health check sees an outage; a person still reads the whole answer.
       if (!status.connection.reachable) reply.code(503);
-      return toApi({ ...status, backends: await findBackends() });
+      // Where the agent CLIs are and their versions tell an anonymous caller what to attack; a token
+      // cannot be checked while the database is out of reach, so then nobody gets them.
+      const caller = status.connection.reachable ? await callerOf(request, deps.database.db) : null;
+      return toApi({ ...status, ...(caller ? { backends: await findBackends() } : {}) });
     },
   );
 

@@ -4,14 +4,8 @@ import type { RunView } from '../../contracts/runs.ts';
 import { apiAction, type ListOptions, listing } from '../api-action.ts';
 import type { ApiClient } from '../api-client.ts';
 import { ApiFailure } from '../api-failure.ts';
-import { formatFields, print, printJson, printList } from '../output.ts';
+import { formatFields, print, printJson, printList, tokensAndCost } from '../output.ts';
 import { parseId, parsePositiveInt } from '../run-command.ts';
-
-function usage(run: RunView): string {
-  const tokens = run.usage.input_tokens + run.usage.output_tokens;
-  const cost = run.usage.cost_usd === null ? '' : `, $${run.usage.cost_usd.toFixed(2)}`;
-  return `${run.usage.agent_jobs} agent jobs, ${tokens} tokens${cost}`;
-}
 
 export function describeRun(run: RunView): string {
   const stages = Object.entries(run.progress.by_stage)
@@ -24,7 +18,7 @@ export function describeRun(run: RunView): string {
     ['branch', run.branch],
     ['progress', `${run.progress.complete}/${run.progress.total} tasks complete (${run.progress.percent}%)`],
     ['stages', stages],
-    ['usage', usage(run)],
+    ['usage', `${run.usage.agent_jobs} agent jobs, ${tokensAndCost(run.usage)}`],
     ['released', run.released_commit],
     ['created', run.created_at],
   ]);

@@ -184,7 +184,7 @@ export function Overview() {
           <section className="panel" aria-labelledby="clis-h">
             <h2 id="clis-h">Agent CLIs here</h2>
             <ul className="plain-list" data-testid="agent-clis">
-              {status.data?.backends.map((backend) => (
+              {status.data?.backends?.map((backend) => (
                 <li key={backend.name}>
                   <strong>{backend.name}</strong>{' '}
                   {backend.path ? (
