@@ -127,15 +127,31 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
     await page.getByRole('button', { name: 'Edit web-shop' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit web-shop' });
     await edit.getByLabel('Build command').fill('npm run build');
+    const review = edit.getByLabel(/A person reviews each task's change/);
+    expect(await review.isChecked()).toBe(false);
+    await review.check();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('npm run build').waitFor();
     await page.getByRole('button', { name: 'Show runs' }).first().click();
     await page.getByText('No runs for this project yet.').first().waitFor();
-    const projects = await server.api<{ items: { name: string; build_command: string | null }[] }>(
-      'GET',
-      '/api/projects',
-    );
-    expect(projects.json.items.find((p) => p.name === 'web-shop')?.build_command).toBe('npm run build');
+    type Listed = {
+      name: string;
+      build_command: string | null;
+      settings: { review?: { required?: boolean } };
+    };
+    const projects = await server.api<{ items: Listed[] }>('GET', '/api/projects');
+    const saved = projects.json.items.find((p) => p.name === 'web-shop');
+    expect(saved?.build_command).toBe('npm run build');
+    expect(saved?.settings.review).toEqual({ required: true });
+    // Opened again, the form shows what was saved.
+    await page.getByRole('button', { name: 'Edit web-shop' }).click();
+    expect(
+      await page
+        .getByRole('dialog', { name: 'Edit web-shop' })
+        .getByLabel(/A person reviews/)
+        .isChecked(),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
     await shot(page, 'projects', 'edited');
     await page.close();
   });

@@ -32,6 +32,7 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
     deploy_command: initial?.deploy_command ?? '',
   });
   const [agents, setAgents] = useState(() => roleAgentsOf(initial?.settings.roles));
+  const [reviewRequired, setReviewRequired] = useState(initial?.settings.review?.required === true);
   const set = (key: keyof Values) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [key]: event.target.value }));
 
@@ -47,7 +48,11 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
       build_command: command(values.build_command),
       deploy_command: command(values.deploy_command),
       // The whole settings object: a save replaces it, so what the form does not edit is sent back as it was.
-      settings: { ...initial?.settings, roles: applyRoleAgents(initial?.settings.roles, agents) },
+      settings: {
+        ...initial?.settings,
+        roles: applyRoleAgents(initial?.settings.roles, agents),
+        review: { ...initial?.settings.review, required: reviewRequired },
+      },
     });
   };
 
@@ -85,6 +90,14 @@ export function ProjectForm({ initial, busy, error, onSubmit, submitLabel }: Pro
           </label>
         ))}
       </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={reviewRequired}
+          onChange={(event) => setReviewRequired(event.target.checked)}
+        />
+        <span>A person reviews each task's change before it merges into the run branch</span>
+      </label>
       <RoleAgentFields agents={agents} onChange={setAgents} />
       <ErrorNote error={error} />
       <div className="form-actions">
