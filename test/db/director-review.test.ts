@@ -158,15 +158,39 @@ describe('the LLM review', () => {
       issue: 'src/sum.js builds code with eval.',
     });
 
+    // One transaction, one event: the review's event names each intervention and what it did.
     const [reviewed] = await world.database.db
       .select()
       .from(events)
       .where(and(eq(events.runId, run.id), eq(events.type, 'director.reviewed')));
-    expect(reviewed!.payload).toMatchObject({
-      intervention_ids: applied.map((row) => row.id),
+    expect(reviewed!.payload).toEqual({
+      interventions: [
+        {
+          intervention_id: applied[0]!.id,
+          rule: 'llm-review',
+          action: 'note',
+          task_id: task.id,
+          outcome: { note_id: note!.id },
+        },
+        {
+          intervention_id: applied[1]!.id,
+          rule: 'llm-review',
+          action: 'finding',
+          task_id: task.id,
+          outcome: { finding_id: finding!.id, moved_to: null },
+        },
+      ],
       ignored: 1,
-      job: { kind: 'director_review', state: 'succeeded' },
+      job: { kind: 'director_review', attempt: 1, state: 'succeeded' },
     });
+    expect(applied.map((row) => row.evidence.outcome)).toEqual([
+      { note_id: note!.id },
+      { finding_id: finding!.id, moved_to: null },
+    ]);
+    const sameTransaction = await world.database.db.execute<{ type: string }>(
+      sql`select type from events where xid = (select xid from events where id = ${reviewed!.id})`,
+    );
+    expect(sameTransaction.rows.map((row) => row.type)).toEqual(['director.reviewed']);
     await killRun(world.ctx, run.id);
   });
 
