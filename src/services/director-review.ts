@@ -86,6 +86,9 @@ async function planOf(
       return { kind: 'escalate', reason: item.message };
     case 'requeue': {
       if (!task || !isWorkStage(task.pipelineStage, runWorkStages(run))) return null;
+      // Its stage passed and it waits for a person's review (or for the merge they accepted): as the
+      // stuck-task rule, the Director leaves it to them rather than run the stage again.
+      if (task.reviewState !== null) return null;
       const [open] = await tx
         .select({ id: jobs.id, state: jobs.state })
         .from(jobs)

@@ -6,9 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directorInterventions, events, findings, jobs } from '../../src/db/schema.ts';
+import { directorInterventions, events, findings, jobs, tasks } from '../../src/db/schema.ts';
 import { Director } from '../../src/director/director.ts';
 import { REPORT_FILES } from '../../src/domain/reports.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -191,6 +191,47 @@ describe('the LLM review', () => {
       sql`select type from events where xid = (select xid from events where id = ${reviewed!.id})`,
     );
     expect(sameTransaction.rows.map((row) => row.type)).toEqual(['director.reviewed']);
+    await killRun(world.ctx, run.id);
+  });
+
+  it("requeues a jobless task, but not one awaiting a person's review", async () => {
+    const projectId = await world.project('review-requeue', []);
+    const { run, task: waiting, devJob } = await runWithHeldTask(projectId);
+    const { task: idle, job: idleJob } = await createTask(held, { runId: run.id, title: 'Add a product' });
+    // Both sit in DEV with no job left; the first passed it and waits for a person's review.
+    await world.database.db
+      .update(jobs)
+      .set({ state: 'cancelled', finishedAt: sql`now()` })
+      .where(inArray(jobs.id, [devJob.id, idleJob!.id]));
+    await world.database.db.update(tasks).set({ reviewState: 'awaiting' }).where(eq(tasks.id, waiting.id));
+    writeFileSync(
+      join(world.root, 'review-requeue.recipe.json'),
+      JSON.stringify({
+        steps: [
+          review([
+            { kind: 'requeue', task_id: waiting.id, message: 'run its stage again' },
+            { kind: 'requeue', task_id: idle.id, message: 'it sits idle' },
+          ]),
+        ],
+      }),
+    );
+
+    const { job } = await requestDirectorReview(world.ctx, run.id, 'person');
+    expect((await finished(job.id)).state).toBe('succeeded');
+    // The requeued job may have run already (a worker is at work): any stage job not cancelled counts.
+    const opened = await world.database.db
+      .select({ taskId: jobs.taskId, stage: jobs.stage })
+      .from(jobs)
+      .where(and(eq(jobs.runId, run.id), eq(jobs.kind, 'stage'), ne(jobs.state, 'cancelled')));
+    expect(opened).toEqual([{ taskId: idle.id, stage: 'dev' }]);
+    const [reviewed] = await world.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.runId, run.id), eq(events.type, 'director.reviewed')));
+    expect(reviewed!.payload).toMatchObject({
+      interventions: [{ action: 'requeue', task_id: idle.id }],
+      ignored: 1,
+    });
     await killRun(world.ctx, run.id);
   });
 
