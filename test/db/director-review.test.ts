@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directorInterventions, events, findings, jobs, tasks } from '../../src/db/schema.ts';
 import { Director } from '../../src/director/director.ts';
@@ -265,6 +266,63 @@ describe('the LLM review', () => {
 });
 
 describe('the scheduled review', () => {
+  it("goes on to the other runs when one run's review cannot be asked for, and logs that once", async () => {
+    const every = { director: { rules: { 'llm-review': { everyMinutes: 30 } } } };
+    const refusing = await world.project('scheduled-refusing', [], every);
+    const fine = await world.project('scheduled-fine', [review([])], every);
+    // Read first (lower id), so the refusal comes before the other run's turn.
+    const { run: refused } = await runWithHeldTask(refusing);
+    const { run } = await runWithHeldTask(fine);
+    // The database refuses that run's review job, as it would a run killed between the read and the request.
+    await world.database.db.execute(
+      sql.raw(`create function refuse_review() returns trigger language plpgsql as $$
+        begin
+          if new.kind = 'director_review' and new.run_id = ${refused.id} then
+            raise exception 'run ${refused.id} is gone';
+          end if;
+          return new;
+        end $$`),
+    );
+    await world.database.db.execute(
+      sql`create trigger refuse_review before insert on jobs for each row execute function refuse_review()`,
+    );
+    const lines: string[] = [];
+    const director = new Director({
+      db: world.database.db,
+      workspace: world.workspace,
+      autoTriggerAgents: true,
+      rules: [],
+      logger: pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }),
+    });
+    const reviewsOf = (runId: number) =>
+      world.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.runId, runId), eq(jobs.kind, 'director_review')));
+    try {
+      await director.tick();
+      const [queued] = await reviewsOf(run.id);
+      expect(queued).toMatchObject({ role: 'director' });
+      expect(await reviewsOf(refused.id)).toEqual([]);
+      await director.tick();
+      const warnings = lines.map((line) => JSON.parse(line) as { msg: string; run: number; err: unknown });
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          msg: "queueing a run's director review failed",
+          run: refused.id,
+          err: expect.objectContaining({ message: expect.stringContaining(`run ${refused.id} is gone`) }),
+        }),
+      ]);
+      expect((await finished(queued!.id)).state).toBe('succeeded');
+    } finally {
+      await world.database.db.execute(sql`drop trigger refuse_review on jobs`);
+      await world.database.db.execute(sql`drop function refuse_review()`);
+      await director.stop();
+      await killRun(world.ctx, run.id);
+      await killRun(world.ctx, refused.id);
+    }
+  });
+
   it('queues a review every everyMinutes where it is set, and none where it is not', async () => {
     const empty = review([]);
     const scheduled = await world.project('scheduled', [empty, empty], {
