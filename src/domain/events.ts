@@ -162,7 +162,14 @@ export const EVENT_PAYLOADS = {
     job_state: text.optional(),
     run_phase: text.optional(),
     deploy_job_id: id.optional(),
-    budget: z.record(z.string(), z.number()).optional(),
+    /** A budget approval: the limits it set, as the API writes them. */
+    budget: z
+      .strictObject({
+        tokens: z.number().optional(),
+        cost_usd: z.number().optional(),
+        wall_seconds: z.number().optional(),
+      })
+      .optional(),
     /** A budget approval: whose limits were raised (task, run or project). */
     scope: text.optional(),
     resumed: z.boolean().optional(),

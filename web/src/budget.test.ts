@@ -2,19 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { Project } from './api.ts';
 import { appliedBudget, budgetMeters, readRaisedLimits, suggestedLimits } from './budget.ts';
 
-const usage = { agent_jobs: 2, input_tokens: 700, output_tokens: 100, cost_usd: 0.5, unpriced_jobs: 0 };
+const usage = {
+  agent_jobs: 2,
+  input_tokens: 700,
+  output_tokens: 100,
+  cost_usd: 0.5,
+  unpriced_jobs: 0,
+  wall_seconds: 900,
+};
 const projectWith = (budget: Project['settings']['budget']) => ({ settings: { budget } }) as Project;
 
 describe('the budget that applies to a run', () => {
-  it("is the run's own, which replaces its project's whole", () => {
-    expect(appliedBudget({ budget: { tokens: 10 } }, projectWith({ costUsd: 1 }))).toEqual({
-      limits: { tokens: 10 },
-      source: 'run',
-    });
+  it("is the run's own, which replaces its project's whole, every limit as the API answers it", () => {
+    expect(
+      appliedBudget(
+        { budget: { tokens: 10, cost_usd: 2, wall_seconds: 600 } },
+        projectWith({ costUsd: 1, wallSeconds: 60 }),
+      ),
+    ).toEqual({ limits: { tokens: 10, costUsd: 2, wallSeconds: 600 }, source: 'run' });
   });
 
-  it("is its project's when the run has none, and none when neither limits it", () => {
+  it("is its project's run limits when the run has none (not its task or total limits), and none when neither limits it", () => {
+    expect(
+      appliedBudget(
+        { budget: null },
+        projectWith({ wallSeconds: 60, task: { tokens: 5 }, total: { costUsd: 9 } }),
+      ),
+    ).toEqual({ limits: { wallSeconds: 60 }, source: 'project' });
     expect(appliedBudget({ budget: null }, projectWith({ costUsd: 1 }))?.source).toBe('project');
+    expect(
+      appliedBudget({ budget: null }, projectWith({ task: { tokens: 5 }, total: { tokens: 50 } })),
+    ).toBeNull();
     expect(appliedBudget({ budget: null }, projectWith({}))).toBeNull();
     expect(appliedBudget({ budget: null }, projectWith(undefined))).toBeNull();
     expect(appliedBudget({ budget: null }, undefined)).toBeNull();
@@ -29,10 +47,11 @@ describe('budget meters', () => {
   });
 
   it('shows one meter per limit, an unpriced run as $0 spent, and an overshoot past 100%', () => {
-    const meters = budgetMeters({ ...usage, cost_usd: null }, { tokens: 400, costUsd: 2 });
+    const meters = budgetMeters({ ...usage, cost_usd: null }, { tokens: 400, costUsd: 2, wallSeconds: 3600 });
     expect(meters.map((meter) => [meter.what, meter.percent, meter.warn])).toEqual([
       ['tokens', 200, true],
       ['cost', 0, false],
+      ['wall', 25, false],
     ]);
     expect(budgetMeters(usage, {})).toEqual([]);
   });

@@ -6,7 +6,14 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { type approvals, projects, runs, tasks } from '../../db/schema.ts';
-import { type Budget, type BudgetDetails, budgetPercent, hasLimits } from '../../domain/budget.ts';
+import {
+  type ApiBudget,
+  type Budget,
+  type BudgetDetails,
+  budgetPercent,
+  budgetToApi,
+  hasLimits,
+} from '../../domain/budget.ts';
 import { errors } from '../../errors/catalogue.ts';
 import { spentBy } from '../budget-reads.ts';
 import { loadActiveRun, loadProject } from './load.ts';
@@ -20,7 +27,7 @@ export async function settleBudget(
   approval: Approval,
   decision: 'approve' | 'reject',
   budget: Budget | undefined,
-): Promise<{ resumed: boolean; scope: string; budget?: Record<string, number> }> {
+): Promise<{ resumed: boolean; scope: string; budget?: ApiBudget }> {
   const scope = (approval.details as BudgetDetails).scope ?? 'run';
   if (decision === 'reject') return { resumed: false, scope };
   if (!hasLimits(budget))
@@ -54,11 +61,7 @@ export async function settleBudget(
   return {
     resumed: true,
     scope,
-    budget: {
-      ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
-      ...(budget.costUsd !== undefined ? { cost_usd: budget.costUsd } : {}),
-      ...(budget.wallSeconds !== undefined ? { wall_seconds: budget.wallSeconds } : {}),
-    },
+    budget: budgetToApi(budget),
   };
 }
 
