@@ -332,4 +332,81 @@ describe('budget approvals', () => {
     const tasks = await ok('GET', `/api/tasks?run_id=${at.runId}`);
     expect(tasks.items.find((item: Json) => item.id === at.taskId).budget).toEqual(taskBudget);
   });
+
+  it('raises only the limits given: a wall-time limit outlives a token raise, and must be raised itself once spent', async () => {
+    const at = await budgeted('budget-merge', {
+      tokens: 100,
+      costUsd: 1,
+      wallSeconds: 60,
+      task: { tokens: 10, wallSeconds: 30 },
+      total: { tokens: 1000, costUsd: 2 },
+    });
+    // The run's jobs ran two minutes, past its 60 seconds; none of them was the task's.
+    await api.database.db.insert(jobs).values({
+      kind: 'stage',
+      runId: at.runId,
+      role: 'dev',
+      state: 'succeeded',
+      startedAt: sql`now() - interval '2 minutes'`,
+      finishedAt: sql`now()`,
+    });
+    const runApproval = await pausedAt(at, 'run', { tokens: 100, costUsd: 1, wallSeconds: 60 });
+    const tokensOnly = await call('POST', `/api/approvals/${runApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 1000 },
+    });
+    expect(tokensOnly.status).toBe(400);
+    expect(tokensOnly.json.error).toMatchObject({
+      code: 'WH_VALIDATION_FAILED',
+      message: expect.stringMatching(/already spent/),
+      details: { limits: expect.stringMatching(/1000 tokens \/ \$1 \/ 60s of wall time/) },
+    });
+    expect((await ok('GET', `/api/runs/${at.runId}`)).paused).toBe(true);
+
+    const decided = await ok('POST', `/api/approvals/${runApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 1000, wall_seconds: 3600 },
+    });
+    expect(decided.state).toBe('approved');
+    // The cost limit, not named, stays as it was (the project's, now the run's own).
+    expect(await ok('GET', `/api/runs/${at.runId}`)).toMatchObject({
+      paused: false,
+      budget: { tokens: 1000, cost_usd: 1, wall_seconds: 3600 },
+    });
+    const [event] = await decidedEvents(runApproval.id);
+    expect(event!.payload).toMatchObject({ budget: { tokens: 1000, cost_usd: 1, wall_seconds: 3600 } });
+
+    const taskApproval = await pausedAt(at, 'task', { tokens: 10, wallSeconds: 30 });
+    await ok('POST', `/api/approvals/${taskApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 50 },
+    });
+    expect((await ok('GET', `/api/tasks/${at.taskId}`)).budget).toEqual({ tokens: 50, wall_seconds: 30 });
+  });
+
+  it("raises the project's total by the limits given, keeping the others", async () => {
+    const at = await budgeted('budget-total', { total: { tokens: 1000, costUsd: 2 } });
+    await applyIntervention(api.ctx, {
+      rule: 'budget',
+      fingerprint: `budget-api:${at.runId}:project`,
+      projectId: at.projectId,
+      runId: at.runId,
+      evidence: { scope: 'project' },
+      summary: 'paused at its project total',
+      plan: {
+        kind: 'pause',
+        scope: 'project',
+        reason: 'spent',
+        budget: { tokens: 1000, costUsd: 2 },
+        used: { tokens: 0, costUsd: null, wallSeconds: 0 },
+      },
+    });
+    const { items } = await ok('GET', `/api/approvals?state=pending&run_id=${at.runId}`);
+    await ok('POST', `/api/approvals/${items[0].id}/decide`, {
+      decision: 'approve',
+      budget: { wall_seconds: 7200 },
+    });
+    const project = await ok('GET', `/api/projects/${at.projectId}`);
+    expect(project.settings.budget).toEqual({ total: { tokens: 1000, costUsd: 2, wallSeconds: 7200 } });
+  });
 });

@@ -58,29 +58,50 @@ describe('budget meters', () => {
 });
 
 describe('raising a budget at its approval', () => {
+  const fields = (given: Partial<{ tokens: string; cost: string; wallMinutes: string }>) => ({
+    tokens: '',
+    cost: '',
+    wallMinutes: '',
+    ...given,
+  });
+
   it('suggests double the limit, or double what was used when the run went past it', () => {
-    expect(suggestedLimits({ budget: { tokens: 1000 }, used: { tokens: 900, cost_usd: null } })).toEqual({
-      tokens: '2000',
-      cost: '',
-    });
+    expect(suggestedLimits({ budget: { tokens: 1000 }, used: { tokens: 900, cost_usd: null } })).toEqual(
+      fields({ tokens: '2000' }),
+    );
     expect(
       suggestedLimits({ budget: { tokens: 1, cost_usd: 0.5 }, used: { tokens: 300, cost_usd: 0.6 } }),
-    ).toEqual({ tokens: '600', cost: '1.2' });
+    ).toEqual(fields({ tokens: '600', cost: '1.2' }));
+  });
+
+  it('suggests wall time in whole minutes, from the limit or the time used past it', () => {
+    expect(
+      suggestedLimits({
+        budget: { wall_seconds: 3600 },
+        used: { tokens: 0, cost_usd: null, wall_seconds: 3700 },
+      }),
+    ).toEqual(fields({ wallMinutes: '124' }));
   });
 
   it('reads the fields into the decision body, a blank field leaving its limit out', () => {
-    expect(readRaisedLimits({ tokens: ' 5000 ', cost: '' })).toEqual({ budget: { tokens: 5000 } });
-    expect(readRaisedLimits({ tokens: '', cost: '2.5' })).toEqual({ budget: { cost_usd: 2.5 } });
+    expect(readRaisedLimits(fields({ tokens: ' 5000 ' }))).toEqual({ budget: { tokens: 5000 } });
+    expect(readRaisedLimits(fields({ cost: '2.5' }))).toEqual({ budget: { cost_usd: 2.5 } });
+    expect(readRaisedLimits(fields({ wallMinutes: '90' }))).toEqual({ budget: { wall_seconds: 5400 } });
+    expect(readRaisedLimits(fields({ tokens: '10', cost: '1', wallMinutes: '0.5' }))).toEqual({
+      budget: { tokens: 10, cost_usd: 1, wall_seconds: 30 },
+    });
   });
 
   it.each([
-    [{ tokens: '', cost: '' }, /at least one/],
-    [{ tokens: '1.5', cost: '' }, /whole number/],
-    [{ tokens: '0', cost: '' }, /whole number/],
-    [{ tokens: '', cost: '-1' }, /dollars/],
-    [{ tokens: '', cost: 'ten' }, /dollars/],
-  ])('refuses %o', (fields, message) => {
-    const read = readRaisedLimits(fields);
+    [fields({}), /at least one/],
+    [fields({ tokens: '1.5' }), /whole number/],
+    [fields({ tokens: '0' }), /whole number/],
+    [fields({ cost: '-1' }), /dollars/],
+    [fields({ cost: 'ten' }), /dollars/],
+    [fields({ wallMinutes: '0' }), /minutes/],
+    [fields({ wallMinutes: 'an hour' }), /minutes/],
+  ])('refuses %o', (given, message) => {
+    const read = readRaisedLimits(given);
     expect('error' in read && read.error).toMatch(message);
   });
 });

@@ -50,29 +50,41 @@ export function isBudgetDetails(details: Approval['details']): details is Budget
   return 'used' in details && 'budget' in details;
 }
 
+/** A budget approval's raise form: tokens, dollars and minutes of wall time, as typed. */
+export interface LimitFields {
+  tokens: string;
+  cost: string;
+  wallMinutes: string;
+}
+
 /**
  * What a budget approval's fields start with: each limit the run reached, doubled from whichever is larger,
  * the limit or what was used (a run can overshoot between two looks, and the server refuses a limit already
  * spent).
  */
-export function suggestedLimits(details: BudgetDetails): { tokens: string; cost: string } {
+export function suggestedLimits(details: BudgetDetails): LimitFields {
   const { budget, used } = details;
   const tokens = budget.tokens === undefined ? '' : String(Math.max(budget.tokens, used.tokens) * 2);
   const cost =
     budget.cost_usd === undefined
       ? ''
       : String(Math.ceil(Math.max(budget.cost_usd, used.cost_usd ?? 0) * 2 * 100) / 100);
-  return { tokens, cost };
+  const wallMinutes =
+    budget.wall_seconds === undefined
+      ? ''
+      : String(Math.ceil((Math.max(budget.wall_seconds, used.wall_seconds ?? 0) * 2) / 60));
+  return { tokens, cost, wallMinutes };
 }
 
-/** The raised limits from the fields (a blank field leaves that limit off), or why they cannot be sent. */
-export function readRaisedLimits(fields: {
-  tokens: string;
-  cost: string;
-}): { budget: RaisedBudget } | { error: string } {
+/**
+ * The raised limits from the fields, or why they cannot be sent. A blank field leaves that limit as it is:
+ * the server raises only the limits given.
+ */
+export function readRaisedLimits(fields: LimitFields): { budget: RaisedBudget } | { error: string } {
   const budget: RaisedBudget = {};
   const tokens = fields.tokens.trim();
   const cost = fields.cost.trim();
+  const wallMinutes = fields.wallMinutes.trim();
   if (tokens) {
     const value = Number(tokens);
     if (!Number.isSafeInteger(value) || value <= 0)
@@ -84,7 +96,13 @@ export function readRaisedLimits(fields: {
     if (!Number.isFinite(value) || value <= 0) return { error: 'Cost must be a number of dollars above 0.' };
     budget.cost_usd = value;
   }
-  if (budget.tokens === undefined && budget.cost_usd === undefined)
-    return { error: 'Give at least one raised limit: tokens, cost or both.' };
+  if (wallMinutes) {
+    const value = Number(wallMinutes);
+    if (!Number.isFinite(value) || value <= 0)
+      return { error: 'Wall time must be a number of minutes above 0.' };
+    budget.wall_seconds = Math.round(value * 60);
+  }
+  if (Object.keys(budget).length === 0)
+    return { error: 'Give at least one raised limit: tokens, cost or wall time.' };
   return { budget };
 }
