@@ -26,7 +26,7 @@ export function cutToWidth(text: string, width: number): string {
 }
 
 /** What agents used, as a person reads it: `1200 tokens, $0.42` (no cost where none was reported). */
-export function tokensAndCost(usage: RunUsage): string {
+export function tokensAndCost(usage: Pick<RunUsage, 'input_tokens' | 'output_tokens' | 'cost_usd'>): string {
   const tokens = usage.input_tokens + usage.output_tokens;
   return usage.cost_usd === null ? `${tokens} tokens` : `${tokens} tokens, $${usage.cost_usd.toFixed(2)}`;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { APPROVAL_KINDS, APPROVAL_STATES } from '../domain/approvals.ts';
 import { BUDGET_SCOPES } from '../domain/budget.ts';
+import { budgetLimitsSchema } from './budgets.ts';
 import { id, pageOf, timestamp } from './common.ts';
 
 const count = z.number().int().min(0);
@@ -40,19 +41,13 @@ export const deployDetailsSchema = z.strictObject({
   }),
 });
 
-const budgetSchema = z.strictObject({
-  tokens: z.number().int().positive().optional(),
-  cost_usd: z.number().positive().optional(),
-  wall_seconds: z.number().positive().optional(),
-});
-
 /**
  * What a budget approval shows: whose limits were reached (a task's, a run's or the project's total; a run's
  * when absent), the limits and what was used against them.
  */
 export const budgetDetailsSchema = z.strictObject({
   scope: z.enum(BUDGET_SCOPES).optional(),
-  budget: budgetSchema,
+  budget: budgetLimitsSchema,
   used: z.strictObject({
     tokens: count,
     cost_usd: z.number().min(0).nullable(),

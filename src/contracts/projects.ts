@@ -13,7 +13,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an enviro
  * Limits of agent work: tokens (input and output), cost as the agent CLIs report it, and wall time (the
  * elapsed time of the jobs a worker ran, in seconds).
  */
-export const budgetSettings = z.object({
+const budgetSettings = z.object({
   tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   costUsd: z.number().positive().max(1e9).optional(),
   wallSeconds: z.number().positive().max(1e9).optional(),

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { pipelineSchema } from '../domain/pipeline-schema.ts';
 import { RUN_PHASES } from '../domain/run-phases.ts';
+import { budgetLimitsSchema } from './budgets.ts';
 import { id, pageOf, timestamp } from './common.ts';
 import { jobSummarySchema } from './jobs.ts';
-import { budgetSettings } from './projects.ts';
 
 const count = z.number().int().min(0);
 const stage = z.string();
@@ -22,7 +22,7 @@ export const runSchema = z.strictObject({
   /** The commit the run was released as: the merge commit on the default branch, or the pushed head. */
   released_commit: z.string().nullable(),
   /** The run's own limits, over its project's; set when a person raises them at a budget approval. */
-  budget: budgetSettings.nullable(),
+  budget: budgetLimitsSchema.nullable(),
   killed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
@@ -49,6 +49,8 @@ export const runUsageSchema = z.strictObject({
   output_tokens: count,
   cost_usd: z.number().min(0).nullable(),
   unpriced_jobs: count,
+  /** The elapsed time of every job a worker ran for the run, in seconds: what its wall-time limit counts. */
+  wall_seconds: z.number().min(0),
 });
 export type RunUsage = z.infer<typeof runUsageSchema>;
 

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { REVIEW_STATES } from '../domain/review.ts';
 import { RUN_PHASES } from '../domain/run-phases.ts';
 import { TASK_SOURCES } from '../domain/task-sources.ts';
+import { budgetLimitsSchema } from './budgets.ts';
 import { id, pageOf, timestamp } from './common.ts';
 import { jobSummarySchema } from './jobs.ts';
-import { budgetSettings } from './projects.ts';
 
 /** A stage name: `none`, `complete` or a work stage of the task's run (a project may add its own). */
 const stage = z.string();
@@ -30,7 +30,7 @@ export const taskSchema = z.strictObject({
   /** Paused on its own: its jobs are held until it resumes. */
   paused: z.boolean(),
   /** The task's own limits, over its project's task limits; set when a person raises them at a budget approval. */
-  budget: budgetSettings.nullable(),
+  budget: budgetLimitsSchema.nullable(),
   completed_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,

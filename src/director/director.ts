@@ -128,12 +128,25 @@ export class Director {
       }
     }
     try {
-      const reviews = await queueDueReviews(this.ctx, state.rules);
-      if (reviews.length > 0) logger?.info({ jobs: reviews.map((job) => job.id) }, 'director reviews queued');
+      const { queued, failed } = await queueDueReviews(this.ctx, state.rules);
+      if (queued.length > 0) logger?.info({ jobs: queued.map((job) => job.id) }, 'director reviews queued');
+      for (const { runId, error } of failed) {
+        // Tried again every pass: the same failure of the same run is logged once, not every few seconds.
+        const key = `review-failed:${runId}:${error instanceof Error ? error.message : String(error)}`;
+        if (this.firstLook(key))
+          logger?.warn({ err: error, run: runId }, "queueing a run's director review failed");
+      }
     } catch (error) {
       logger?.warn({ err: error }, 'queueing director reviews failed');
     }
     return applied;
+  }
+
+  /** True the first time this Director sees `key`, false after. */
+  private firstLook(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
   }
 
   /** A view for one pass: what several rules read the same way is read once in it. */
@@ -158,11 +171,7 @@ export class Director {
         return read;
       },
       config: (settings, rule) => ruleConfig(installation, settings.director, rule),
-      firstLook: (key) => {
-        if (this.seen.has(key)) return false;
-        this.seen.add(key);
-        return true;
-      },
+      firstLook: (key) => this.firstLook(key),
       taskBranchOf: async (job) => taskBranchName(job.runBranch, job.taskId),
       async filesAt(repository, projectId, ref) {
         const repo = await repositoryOf(workspace, repository, projectId);

@@ -35,6 +35,31 @@ export interface BudgetDetails {
   used: { tokens: number; costUsd: number | null; wallSeconds?: number };
 }
 
+/** Limits as the API writes them (snake_case: a run's or task's own budget, a budget approval's). */
+export interface ApiBudget {
+  tokens?: number | undefined;
+  cost_usd?: number | undefined;
+  wall_seconds?: number | undefined;
+}
+
+/** The limits the API wrote, as the rest of Workhorse reads them. */
+export function budgetFromApi(limits: ApiBudget): Budget {
+  return {
+    ...(limits.tokens !== undefined ? { tokens: limits.tokens } : {}),
+    ...(limits.cost_usd !== undefined ? { costUsd: limits.cost_usd } : {}),
+    ...(limits.wall_seconds !== undefined ? { wallSeconds: limits.wall_seconds } : {}),
+  };
+}
+
+/** Limits as the API writes them. */
+export function budgetToApi(budget: Budget): ApiBudget {
+  return {
+    ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
+    ...(budget.costUsd !== undefined ? { cost_usd: budget.costUsd } : {}),
+    ...(budget.wallSeconds !== undefined ? { wall_seconds: budget.wallSeconds } : {}),
+  };
+}
+
 export function hasLimits(budget: Budget | null | undefined): budget is Budget {
   return (
     budget !== null &&

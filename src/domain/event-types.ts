@@ -64,7 +64,7 @@ export const EVENT_MEANINGS = {
   'director.review_requested':
     "A review of a run by the director role's agent was queued (asked for by a person, or by the schedule).",
   'director.reviewed':
-    "The director role's agent reviewed a run: the interventions its valid report proposed were applied.",
+    "The director role's agent reviewed a run: the interventions its valid report proposed were applied, each named with its outcome (they have no event of their own).",
   'director.updated':
     "Someone turned the Director on or off, or changed its rules' settings, for the whole installation.",
   'webhook.created': 'A webhook subscription was made (its secret is never in an event).',

@@ -15,6 +15,8 @@ const count = z.number().int().nonnegative();
 /** A job as it ended a change: which one of its kind, at which attempt, in which state. */
 const jobState = z.strictObject({ kind: text, attempt: count, state: text });
 const fromTo = { from: text, to: text };
+/** What a Director's intervention did: the rows it made or moved, or why it was skipped. */
+const interventionOutcome = z.record(z.string(), z.union([z.number(), z.string(), z.null()]));
 
 const stageMove = {
   ...fromTo,
@@ -160,7 +162,14 @@ export const EVENT_PAYLOADS = {
     job_state: text.optional(),
     run_phase: text.optional(),
     deploy_job_id: id.optional(),
-    budget: z.record(z.string(), z.number()).optional(),
+    /** A budget approval: the limits it set, as the API writes them. */
+    budget: z
+      .strictObject({
+        tokens: z.number().optional(),
+        cost_usd: z.number().optional(),
+        wall_seconds: z.number().optional(),
+      })
+      .optional(),
     /** A budget approval: whose limits were raised (task, run or project). */
     scope: text.optional(),
     resumed: z.boolean().optional(),
@@ -170,7 +179,7 @@ export const EVENT_PAYLOADS = {
     rule: text,
     action: text,
     summary: text,
-    outcome: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+    outcome: interventionOutcome,
   }),
   'director.review_requested': z.strictObject({
     job_id: id,
@@ -178,7 +187,17 @@ export const EVENT_PAYLOADS = {
     requested_by: z.enum(['person', 'schedule']),
   }),
   'director.reviewed': z.strictObject({
-    intervention_ids: ids,
+    /** The report's items applied, each an intervention (recorded without an event of its own). */
+    interventions: z.array(
+      z.strictObject({
+        intervention_id: id,
+        rule: text,
+        action: text,
+        /** The task it is about; null for the run. */
+        task_id: id.nullable(),
+        outcome: interventionOutcome,
+      }),
+    ),
     /** Items about a task not in the run, or whose situation passed: nothing to do. */
     ignored: count,
     job: jobState,

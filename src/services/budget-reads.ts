@@ -84,9 +84,9 @@ export async function budgetTargets(db: Queryable): Promise<BudgetTarget[]> {
   if (active.length === 0) return [];
   const runIds = sql.param(active.map((run) => run.runId));
   const projectIds = sql.param([...new Set(active.map((run) => run.projectId))]);
-  const byRun = await spendingBy(
+  const byRun = await spentByRun(
     db,
-    sql`select j.run_id as key, ${SPENT} from jobs j where j.run_id = any(${runIds}::int[]) group by j.run_id`,
+    active.map((run) => run.runId),
   );
   const byProject = await spendingBy(
     db,
@@ -110,7 +110,7 @@ export async function budgetTargets(db: Queryable): Promise<BudgetTarget[]> {
         taskId: null,
         paused: run.paused,
         limits: own,
-        used: spendingOf(byRun.get(run.runId) ?? {}),
+        used: byRun.get(run.runId)!,
       });
     const total = projectLimits(budget);
     if (total)
@@ -136,6 +136,16 @@ export async function budgetTargets(db: Queryable): Promise<BudgetTarget[]> {
     }
   }
   return targets;
+}
+
+/** What each run used so far, as its run limits count it (none for a run with no job yet). */
+export async function spentByRun(db: Queryable, runIds: readonly number[]): Promise<Map<number, Spending>> {
+  const rows = await spendingBy(
+    db,
+    sql`select j.run_id as key, ${SPENT} from jobs j
+         where j.run_id = any(${sql.param([...runIds])}::int[]) group by j.run_id`,
+  );
+  return new Map(runIds.map((runId) => [runId, spendingOf(rows.get(runId) ?? {})]));
 }
 
 /** What one task, run or project used so far (a raised limit must leave room beyond it). */

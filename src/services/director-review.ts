@@ -2,19 +2,21 @@
  * The Director's optional LLM review: the director role's agent reads a run and proposes interventions in
  * `director_report.json`. The Director never runs an agent itself: a review is a job (kind
  * `director_review`, role `director`) that a worker runs in its sandbox like any other; its validated
- * report's items are applied as the job's outcome, each through applyIntervention with rule `llm-review`.
+ * report's items are applied as the job's outcome, each recorded as an intervention of rule `llm-review`, and
+ * the job's one `director.reviewed` event names them all.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { jobs, type ProjectSettings, tasks } from '../db/schema.ts';
 import { ruleConfig } from '../domain/director.ts';
 import type { DirectorReport, ReviewItem } from '../domain/director-report.ts';
+import type { EventPayload } from '../domain/events.ts';
 import { OPEN_JOB_STATES } from '../domain/job-states.ts';
 import { runWorkStages } from '../domain/pipeline.ts';
 import { isWorkStage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
-import { applyInterventionIn, getDirectorState, type InterventionPlan } from './director.ts';
+import { getDirectorState, type InterventionPlan, recordInterventionIn } from './director.ts';
 import { appendEvent, type OutcomeEvent } from './events.ts';
 import { type Job, openJob } from './steps/jobs.ts';
 import { loadActiveRun, loadProject, loadRun, type Run, type Task } from './steps/load.ts';
@@ -84,6 +86,9 @@ async function planOf(
       return { kind: 'escalate', reason: item.message };
     case 'requeue': {
       if (!task || !isWorkStage(task.pipelineStage, runWorkStages(run))) return null;
+      // Its stage passed and it waits for a person's review (or for the merge they accepted): as the
+      // stuck-task rule, the Director leaves it to them rather than run the stage again.
+      if (task.reviewState !== null) return null;
       const [open] = await tx
         .select({ id: jobs.id, state: jobs.state })
         .from(jobs)
@@ -107,7 +112,7 @@ export async function applyDirectorReview(
 ): Promise<OutcomeEvent> {
   const run = await loadRun(tx, job.runId);
   const director: ServiceContext = { ...ctx, actor: 'director' };
-  const applied: number[] = [];
+  const applied: ReviewedIntervention[] = [];
   for (const [index, item] of report.interventions.entries()) {
     const [task] =
       item.task_id === null
@@ -118,7 +123,7 @@ export async function applyDirectorReview(
             .where(and(eq(tasks.id, item.task_id), eq(tasks.runId, run.id)));
     const plan = task === undefined ? null : await planOf(tx, run, item, task);
     if (!plan) continue;
-    const intervention = await applyInterventionIn(tx, director, {
+    const done = await recordInterventionIn(tx, director, {
       rule: 'llm-review',
       fingerprint: `llm-review:job-${job.id}:item-${index}`,
       projectId: run.projectId,
@@ -129,15 +134,25 @@ export async function applyDirectorReview(
       summary: `${item.kind}${task ? ` on task ${task.id}` : ''}: ${item.message}`.slice(0, 500),
       plan,
     });
-    if (intervention) applied.push(intervention.id);
+    if (done)
+      applied.push({
+        intervention_id: done.intervention.id,
+        rule: done.intervention.rule,
+        action: done.intervention.action,
+        task_id: done.intervention.taskId,
+        outcome: done.outcome,
+      });
   }
   return {
     type: 'director.reviewed',
     projectId: run.projectId,
     runId: run.id,
-    payload: { intervention_ids: applied, ignored: report.interventions.length - applied.length },
+    payload: { interventions: applied, ignored: report.interventions.length - applied.length },
   };
 }
+
+/** One applied item, as the review's event names it: the intervention, its rule, its target and outcome. */
+type ReviewedIntervention = EventPayload<'director.reviewed'>['interventions'][number];
 
 export interface ReviewableRun {
   runId: number;

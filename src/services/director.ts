@@ -133,18 +133,45 @@ const ACTION_OF: Record<InterventionPlan['kind'], InterventionAction> = {
 
 /** Applies a proposal once; null when it was applied before (by this or another Director) or no longer applies. */
 export function applyIntervention(ctx: ServiceContext, proposal: Proposal): Promise<Intervention | null> {
-  return inTransaction(ctx, (tx) => applyInterventionIn(tx, ctx, proposal));
+  return inTransaction(ctx, async (tx) => {
+    const applied = await recordInterventionIn(tx, ctx, proposal);
+    if (!applied) return null;
+    const { intervention, outcome } = applied;
+    await appendEvent(tx, ctx.actor, {
+      type: 'director.intervened',
+      projectId: intervention.projectId,
+      runId: intervention.runId,
+      taskId: intervention.taskId,
+      jobId: intervention.jobId,
+      payload: {
+        intervention_id: intervention.id,
+        rule: intervention.rule,
+        action: intervention.action,
+        summary: intervention.summary,
+        outcome,
+      },
+    });
+    return intervention;
+  });
+}
+
+/** An intervention carried out: its row (its evidence holds the outcome) and what it did. */
+export interface AppliedIntervention {
+  intervention: Intervention;
+  outcome: Outcome;
 }
 
 /**
- * applyIntervention inside a transaction the caller owns: the LLM review applies its report's items as the
- * outcome of its job, so they land only while the job's lease holds. Each still writes its own event.
+ * Records and carries out a proposal inside a transaction the caller owns, and writes no event: the
+ * caller's one event describes it. applyIntervention adds its `director.intervened`; the LLM review applies
+ * its report's items as the outcome of its job (so they land only while the job's lease holds) and names
+ * them all in its `director.reviewed`.
  */
-export async function applyInterventionIn(
+export async function recordInterventionIn(
   tx: Tx,
   ctx: ServiceContext,
   proposal: Proposal,
-): Promise<Intervention | null> {
+): Promise<AppliedIntervention | null> {
   const [row] = await tx
     .insert(directorInterventions)
     .values({
@@ -174,21 +201,7 @@ export async function applyInterventionIn(
     .set({ evidence: { ...proposal.evidence, outcome } })
     .where(eq(directorInterventions.id, row.id))
     .returning();
-  await appendEvent(tx, ctx.actor, {
-    type: 'director.intervened',
-    projectId: run.projectId,
-    runId: run.id,
-    taskId: task?.id ?? null,
-    jobId: proposal.jobId ?? null,
-    payload: {
-      intervention_id: row.id,
-      rule: proposal.rule,
-      action: row.action,
-      summary: proposal.summary,
-      outcome,
-    },
-  });
-  return recorded!;
+  return { intervention: recorded!, outcome };
 }
 
 type Outcome = Record<string, number | string | null>;

@@ -7,6 +7,7 @@ import { resolvePipeline } from '../domain/pipeline.ts';
 import type { RunPhase } from '../domain/run-phases.ts';
 import { runStage, type Stage, stagesOf } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
+import { spentByRun } from './budget-reads.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { appendEvent } from './events.ts';
 import { installationId } from './installation.ts';
@@ -30,7 +31,14 @@ export interface TaskProgress {
 export interface RunView extends Run {
   stage: Stage;
   progress: TaskProgress;
-  usage: RunUsage;
+  /** What its agents used, and the wall time its jobs took as its budget counts it. */
+  usage: RunUsage & { wallSeconds: number };
+}
+
+async function usageWithWallTime(db: Queryable, runIds: number[]): Promise<Map<number, RunView['usage']>> {
+  const usage = await usageOf(db, runIds);
+  const spent = await spentByRun(db, runIds);
+  return new Map(runIds.map((id) => [id, { ...usage.get(id)!, wallSeconds: spent.get(id)!.wallSeconds }]));
 }
 
 export interface NewRun {
@@ -112,7 +120,7 @@ export async function taskProgress(db: Queryable, runId: number): Promise<TaskPr
 export async function getRun(db: Queryable, runId: number): Promise<RunView> {
   const run = await loadRun(db, runId);
   const progress = (await progressOf(db, [run])).get(runId)!;
-  const usage = (await usageOf(db, [runId])).get(runId)!;
+  const usage = (await usageWithWallTime(db, [runId])).get(runId)!;
   return { ...run, stage: progress.stage, progress, usage };
 }
 
@@ -143,7 +151,7 @@ export async function listRuns(
     .offset(filter.offset);
   const ids = rows.map((run) => run.id);
   const progress = await progressOf(db, rows);
-  const usage = await usageOf(db, ids);
+  const usage = await usageWithWallTime(db, ids);
   return {
     items: rows.map((run) => ({
       ...run,

@@ -2,13 +2,17 @@
  * Escalations and their decisions through the API: a task that goes back to dev five times has its next dev
  * job held behind a pending approval (which trigger-agent does not release); approving releases the job
  * (held again while its run is paused), rejecting cancels it; bad input and the wrong role change nothing.
+ * Budget approvals: the limits a person raises are answered back, every one of them.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs } from '../../src/db/schema.ts';
 import type { TokenRole } from '../../src/domain/access.ts';
+import type { Budget } from '../../src/domain/budget.ts';
+import { applyIntervention } from '../../src/services/director.ts';
 import { MAX_LOOP_BACKS } from '../../src/services/steps/escalate.ts';
 import { newProject, newRun, startTestApi, type TestApi } from '../support/api.ts';
+import { scratchRepository } from '../support/git.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
 type Json = Record<string, any>;
@@ -256,5 +260,153 @@ describe('escalations and approval decisions', () => {
     await ok('POST', `/api/runs/${runId}/kill`);
     const after = await ok('GET', '/api/approvals?state=pending');
     expect(after.items.filter((item: Json) => item.task_id === taskId)).toEqual([]);
+  });
+});
+
+describe('budget approvals', () => {
+  /** A project whose settings hold `budget`, with a run and a task of it. */
+  async function budgeted(name: string, budget: Record<string, unknown>) {
+    const project = await ok('POST', '/api/projects', {
+      name,
+      repository: scratchRepository(),
+      settings: { budget },
+    });
+    const runId = await newRun(api, project.id, name);
+    const taskId = await newTask(runId, `${name} task`);
+    return { projectId: project.id as number, runId, taskId };
+  }
+
+  /** The Director pausing the run (or the task) at its limits, as its budget rule does; the approval it opens. */
+  async function pausedAt(
+    at: { projectId: number; runId: number; taskId: number },
+    scope: 'run' | 'task',
+    budget: Budget,
+  ): Promise<Json> {
+    await applyIntervention(api.ctx, {
+      rule: 'budget',
+      fingerprint: `budget-api:${at.runId}:${scope}`,
+      projectId: at.projectId,
+      runId: at.runId,
+      taskId: scope === 'task' ? at.taskId : null,
+      evidence: { scope },
+      summary: `paused at its ${scope} limits`,
+      plan: {
+        kind: 'pause',
+        scope,
+        reason: 'spent',
+        budget,
+        used: { tokens: 0, costUsd: null, wallSeconds: 0 },
+      },
+    });
+    const { items } = await ok('GET', `/api/approvals?state=pending&run_id=${at.runId}`);
+    const found = items.filter((item: Json) => item.kind === 'budget' && item.details.scope === scope);
+    expect(found).toHaveLength(1);
+    return found[0];
+  }
+
+  it("answers a run's and a task's own budget with every limit raised: tokens, cost and wall time", async () => {
+    const at = await budgeted('budget-answers', {
+      tokens: 100,
+      costUsd: 1,
+      wallSeconds: 60,
+      task: { tokens: 10 },
+    });
+    const runApproval = await pausedAt(at, 'run', { tokens: 100, costUsd: 1, wallSeconds: 60 });
+    expect(runApproval.details.budget).toEqual({ tokens: 100, cost_usd: 1, wall_seconds: 60 });
+    await ok('POST', `/api/approvals/${runApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 1000, cost_usd: 5, wall_seconds: 3600 },
+    });
+    const taskApproval = await pausedAt(at, 'task', { tokens: 10 });
+    await ok('POST', `/api/approvals/${taskApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 50, cost_usd: 0.5, wall_seconds: 600 },
+    });
+
+    const runBudget = { tokens: 1000, cost_usd: 5, wall_seconds: 3600 };
+    expect((await ok('GET', `/api/runs/${at.runId}`)).budget).toEqual(runBudget);
+    const runs = await ok('GET', `/api/runs?project_id=${at.projectId}`);
+    expect(runs.items.find((item: Json) => item.id === at.runId).budget).toEqual(runBudget);
+    const taskBudget = { tokens: 50, cost_usd: 0.5, wall_seconds: 600 };
+    expect((await ok('GET', `/api/tasks/${at.taskId}`)).budget).toEqual(taskBudget);
+    const tasks = await ok('GET', `/api/tasks?run_id=${at.runId}`);
+    expect(tasks.items.find((item: Json) => item.id === at.taskId).budget).toEqual(taskBudget);
+  });
+
+  it('raises only the limits given: a wall-time limit outlives a token raise, and must be raised itself once spent', async () => {
+    const at = await budgeted('budget-merge', {
+      tokens: 100,
+      costUsd: 1,
+      wallSeconds: 60,
+      task: { tokens: 10, wallSeconds: 30 },
+      total: { tokens: 1000, costUsd: 2 },
+    });
+    // The run's jobs ran two minutes, past its 60 seconds; none of them was the task's.
+    await api.database.db.insert(jobs).values({
+      kind: 'stage',
+      runId: at.runId,
+      role: 'dev',
+      state: 'succeeded',
+      startedAt: sql`now() - interval '2 minutes'`,
+      finishedAt: sql`now()`,
+    });
+    const runApproval = await pausedAt(at, 'run', { tokens: 100, costUsd: 1, wallSeconds: 60 });
+    const tokensOnly = await call('POST', `/api/approvals/${runApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 1000 },
+    });
+    expect(tokensOnly.status).toBe(400);
+    expect(tokensOnly.json.error).toMatchObject({
+      code: 'WH_VALIDATION_FAILED',
+      message: expect.stringMatching(/already spent/),
+      details: { limits: expect.stringMatching(/1000 tokens \/ \$1 \/ 60s of wall time/) },
+    });
+    expect((await ok('GET', `/api/runs/${at.runId}`)).paused).toBe(true);
+
+    const decided = await ok('POST', `/api/approvals/${runApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 1000, wall_seconds: 3600 },
+    });
+    expect(decided.state).toBe('approved');
+    // The cost limit, not named, stays as it was (the project's, now the run's own).
+    expect(await ok('GET', `/api/runs/${at.runId}`)).toMatchObject({
+      paused: false,
+      budget: { tokens: 1000, cost_usd: 1, wall_seconds: 3600 },
+    });
+    const [event] = await decidedEvents(runApproval.id);
+    expect(event!.payload).toMatchObject({ budget: { tokens: 1000, cost_usd: 1, wall_seconds: 3600 } });
+
+    const taskApproval = await pausedAt(at, 'task', { tokens: 10, wallSeconds: 30 });
+    await ok('POST', `/api/approvals/${taskApproval.id}/decide`, {
+      decision: 'approve',
+      budget: { tokens: 50 },
+    });
+    expect((await ok('GET', `/api/tasks/${at.taskId}`)).budget).toEqual({ tokens: 50, wall_seconds: 30 });
+  });
+
+  it("raises the project's total by the limits given, keeping the others", async () => {
+    const at = await budgeted('budget-total', { total: { tokens: 1000, costUsd: 2 } });
+    await applyIntervention(api.ctx, {
+      rule: 'budget',
+      fingerprint: `budget-api:${at.runId}:project`,
+      projectId: at.projectId,
+      runId: at.runId,
+      evidence: { scope: 'project' },
+      summary: 'paused at its project total',
+      plan: {
+        kind: 'pause',
+        scope: 'project',
+        reason: 'spent',
+        budget: { tokens: 1000, costUsd: 2 },
+        used: { tokens: 0, costUsd: null, wallSeconds: 0 },
+      },
+    });
+    const { items } = await ok('GET', `/api/approvals?state=pending&run_id=${at.runId}`);
+    await ok('POST', `/api/approvals/${items[0].id}/decide`, {
+      decision: 'approve',
+      budget: { wall_seconds: 7200 },
+    });
+    const project = await ok('GET', `/api/projects/${at.projectId}`);
+    expect(project.settings.budget).toEqual({ total: { tokens: 1000, costUsd: 2, wallSeconds: 7200 } });
   });
 });

@@ -1,9 +1,12 @@
 /**
  * What a run's agents used, in GET /api/runs/{id} and GET /api/runs: every attempt an agent ran counts
  * (failed ones too), costs are summed as reported, and attempts that reported no cost are counted apart so
- * that an unknown cost never reads as zero. Jobs no agent ran (no backend) do not count.
+ * that an unknown cost never reads as zero. Jobs no agent ran (no backend) do not count, but for wall time,
+ * which is what the run's wall-time limit counts: the elapsed time of every job a worker ran.
  */
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobs } from '../../src/db/schema.ts';
 import { enqueueJob } from '../../src/services/jobs.ts';
 import { claimJob } from '../../src/services/queue/claim-job.ts';
 import { type Completion, completeJob, failJob } from '../../src/services/queue/finish-job.ts';
@@ -48,6 +51,11 @@ describe("a run's usage", () => {
     await attempt(runId, { backend: 'claude', inputTokens: 800, outputTokens: 200, costUsd: 0.0075 }, true);
     await attempt(runId, { backend: 'codex', inputTokens: 500, outputTokens: 50 });
     await attempt(runId, { report: { ok: true } });
+    // Each of the four jobs ran for 30 seconds.
+    await api.database.db
+      .update(jobs)
+      .set({ startedAt: sql`${jobs.finishedAt} - interval '30 seconds'` })
+      .where(eq(jobs.runId, runId));
 
     const expected = {
       agent_jobs: 3,
@@ -55,6 +63,7 @@ describe("a run's usage", () => {
       output_tokens: 550,
       cost_usd: 0.02,
       unpriced_jobs: 1,
+      wall_seconds: 120,
     };
     const run = await get(`/api/runs/${runId}`);
     expect(run.usage).toEqual(expected);
@@ -64,6 +73,7 @@ describe("a run's usage", () => {
 
   it('a run no agent has worked on has used nothing, at an unknown cost of none', async () => {
     const runId = await usageRun();
+    expect((await get(`/api/runs/${runId}`)).usage).toMatchObject({ wall_seconds: 0 });
     await attempt(runId, {});
     expect((await get(`/api/runs/${runId}`)).usage).toEqual({
       agent_jobs: 0,
@@ -71,6 +81,7 @@ describe("a run's usage", () => {
       output_tokens: 0,
       cost_usd: null,
       unpriced_jobs: 0,
+      wall_seconds: expect.any(Number),
     });
   });
 });

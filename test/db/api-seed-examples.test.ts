@@ -85,7 +85,14 @@ const advance = (taskId: number, body: { result: 'pass' | 'fail'; notes?: string
   write('task.stage_advanced', `/api/tasks/${taskId}/advance-stage`, body);
 
 /** What a run no agent has worked in has used. */
-const NO_USAGE = { agent_jobs: 0, input_tokens: 0, output_tokens: 0, cost_usd: null, unpriced_jobs: 0 };
+const NO_USAGE = {
+  agent_jobs: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cost_usd: null,
+  unpriced_jobs: 0,
+  wall_seconds: 0,
+};
 
 /** `{key: null}` for each space-separated key. */
 const nulls = (keys: string): Json => Object.fromEntries(keys.split(' ').map((key) => [key, null]));

@@ -6,9 +6,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directorInterventions, events, findings, jobs } from '../../src/db/schema.ts';
+import { directorInterventions, events, findings, jobs, tasks } from '../../src/db/schema.ts';
 import { Director } from '../../src/director/director.ts';
 import { REPORT_FILES } from '../../src/domain/reports.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -158,14 +159,79 @@ describe('the LLM review', () => {
       issue: 'src/sum.js builds code with eval.',
     });
 
+    // One transaction, one event: the review's event names each intervention and what it did.
+    const [reviewed] = await world.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.runId, run.id), eq(events.type, 'director.reviewed')));
+    expect(reviewed!.payload).toEqual({
+      interventions: [
+        {
+          intervention_id: applied[0]!.id,
+          rule: 'llm-review',
+          action: 'note',
+          task_id: task.id,
+          outcome: { note_id: note!.id },
+        },
+        {
+          intervention_id: applied[1]!.id,
+          rule: 'llm-review',
+          action: 'finding',
+          task_id: task.id,
+          outcome: { finding_id: finding!.id, moved_to: null },
+        },
+      ],
+      ignored: 1,
+      job: { kind: 'director_review', attempt: 1, state: 'succeeded' },
+    });
+    expect(applied.map((row) => row.evidence.outcome)).toEqual([
+      { note_id: note!.id },
+      { finding_id: finding!.id, moved_to: null },
+    ]);
+    const sameTransaction = await world.database.db.execute<{ type: string }>(
+      sql`select type from events where xid = (select xid from events where id = ${reviewed!.id})`,
+    );
+    expect(sameTransaction.rows.map((row) => row.type)).toEqual(['director.reviewed']);
+    await killRun(world.ctx, run.id);
+  });
+
+  it("requeues a jobless task, but not one awaiting a person's review", async () => {
+    const projectId = await world.project('review-requeue', []);
+    const { run, task: waiting, devJob } = await runWithHeldTask(projectId);
+    const { task: idle, job: idleJob } = await createTask(held, { runId: run.id, title: 'Add a product' });
+    // Both sit in DEV with no job left; the first passed it and waits for a person's review.
+    await world.database.db
+      .update(jobs)
+      .set({ state: 'cancelled', finishedAt: sql`now()` })
+      .where(inArray(jobs.id, [devJob.id, idleJob!.id]));
+    await world.database.db.update(tasks).set({ reviewState: 'awaiting' }).where(eq(tasks.id, waiting.id));
+    writeFileSync(
+      join(world.root, 'review-requeue.recipe.json'),
+      JSON.stringify({
+        steps: [
+          review([
+            { kind: 'requeue', task_id: waiting.id, message: 'run its stage again' },
+            { kind: 'requeue', task_id: idle.id, message: 'it sits idle' },
+          ]),
+        ],
+      }),
+    );
+
+    const { job } = await requestDirectorReview(world.ctx, run.id, 'person');
+    expect((await finished(job.id)).state).toBe('succeeded');
+    // The requeued job may have run already (a worker is at work): any stage job not cancelled counts.
+    const opened = await world.database.db
+      .select({ taskId: jobs.taskId, stage: jobs.stage })
+      .from(jobs)
+      .where(and(eq(jobs.runId, run.id), eq(jobs.kind, 'stage'), ne(jobs.state, 'cancelled')));
+    expect(opened).toEqual([{ taskId: idle.id, stage: 'dev' }]);
     const [reviewed] = await world.database.db
       .select()
       .from(events)
       .where(and(eq(events.runId, run.id), eq(events.type, 'director.reviewed')));
     expect(reviewed!.payload).toMatchObject({
-      intervention_ids: applied.map((row) => row.id),
+      interventions: [{ action: 'requeue', task_id: idle.id }],
       ignored: 1,
-      job: { kind: 'director_review', state: 'succeeded' },
     });
     await killRun(world.ctx, run.id);
   });
@@ -200,6 +266,63 @@ describe('the LLM review', () => {
 });
 
 describe('the scheduled review', () => {
+  it("goes on to the other runs when one run's review cannot be asked for, and logs that once", async () => {
+    const every = { director: { rules: { 'llm-review': { everyMinutes: 30 } } } };
+    const refusing = await world.project('scheduled-refusing', [], every);
+    const fine = await world.project('scheduled-fine', [review([])], every);
+    // Read first (lower id), so the refusal comes before the other run's turn.
+    const { run: refused } = await runWithHeldTask(refusing);
+    const { run } = await runWithHeldTask(fine);
+    // The database refuses that run's review job, as it would a run killed between the read and the request.
+    await world.database.db.execute(
+      sql.raw(`create function refuse_review() returns trigger language plpgsql as $$
+        begin
+          if new.kind = 'director_review' and new.run_id = ${refused.id} then
+            raise exception 'run ${refused.id} is gone';
+          end if;
+          return new;
+        end $$`),
+    );
+    await world.database.db.execute(
+      sql`create trigger refuse_review before insert on jobs for each row execute function refuse_review()`,
+    );
+    const lines: string[] = [];
+    const director = new Director({
+      db: world.database.db,
+      workspace: world.workspace,
+      autoTriggerAgents: true,
+      rules: [],
+      logger: pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }),
+    });
+    const reviewsOf = (runId: number) =>
+      world.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.runId, runId), eq(jobs.kind, 'director_review')));
+    try {
+      await director.tick();
+      const [queued] = await reviewsOf(run.id);
+      expect(queued).toMatchObject({ role: 'director' });
+      expect(await reviewsOf(refused.id)).toEqual([]);
+      await director.tick();
+      const warnings = lines.map((line) => JSON.parse(line) as { msg: string; run: number; err: unknown });
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          msg: "queueing a run's director review failed",
+          run: refused.id,
+          err: expect.objectContaining({ message: expect.stringContaining(`run ${refused.id} is gone`) }),
+        }),
+      ]);
+      expect((await finished(queued!.id)).state).toBe('succeeded');
+    } finally {
+      await world.database.db.execute(sql`drop trigger refuse_review on jobs`);
+      await world.database.db.execute(sql`drop function refuse_review()`);
+      await director.stop();
+      await killRun(world.ctx, run.id);
+      await killRun(world.ctx, refused.id);
+    }
+  });
+
   it('queues a review every everyMinutes where it is set, and none where it is not', async () => {
     const empty = review([]);
     const scheduled = await world.project('scheduled', [empty, empty], {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/worker/git.ts';
 import { commitRepo } from '../support/git.ts';
+import { planOne } from '../support/release-recipe.ts';
 import { killChildren, type Started, startServe, stop, tempDir, wh, within } from '../support/wh-process.ts';
 
 let server: Started;
@@ -122,6 +123,49 @@ describe('wh client commands', () => {
     const resumed = await cli(['run', 'resume', String(run.id), '--json']);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ id: run.id, paused: false });
   }, 180_000);
+
+  it('approves a budget pause with raised limits, wall time among them, and keeps the limits it does not name', async () => {
+    const recipe = join(tempDir(), 'recipe.json');
+    writeFileSync(recipe, JSON.stringify({ steps: [planOne('answer')] }));
+    const settings = {
+      roles: { pm: { backend: 'scripted' } },
+      scriptedRecipe: recipe,
+      sandbox: { network: 'none' },
+      // The PM's report (100 input tokens) is past this at once; its wall time is far below.
+      budget: { tokens: 1, wallSeconds: 1_000_000 },
+    };
+    const project = await cli(['project', 'add', 'budgeted', repo, '--settings', JSON.stringify(settings)]);
+    expect(project.code).toBe(0);
+    const started = await cli(['run', 'start', 'budgeted', 'Add answer on a budget', '--json']);
+    const runId = String((JSON.parse(started.stdout) as { id: number }).id);
+    expect((await cli(['run', 'trigger', runId, '--role', 'pm'])).code).toBe(0);
+
+    const pending = async () => {
+      const listed = await cli(['approvals', '--run', runId, '--state', 'pending', '--json']);
+      return (JSON.parse(listed.stdout) as { items: { id: number; kind: string }[] }).items;
+    };
+    let approval: { id: number; kind: string } | undefined;
+    for (let tries = 0; !approval && tries < 60; tries += 1) {
+      [approval] = await pending();
+      if (!approval) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(approval).toMatchObject({ kind: 'budget' });
+    const id = String(approval!.id);
+
+    // Raising only the wall time leaves the token limit spent: refused, and the run stays paused.
+    expectOneLineError(await cli(['approve', id, '--wall-seconds', '2000000']), 1, /already spent/);
+    expectOneLineError(await cli(['approve', id, '--wall-seconds', '0']), 2, /expected a number of seconds/);
+    const approved = await cli(['approve', id, '--tokens', '1000000', '--wall-seconds', '3600', '--json']);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ id: approval!.id, state: 'approved' });
+
+    const run = JSON.parse((await cli(['run', 'show', runId, '--json'])).stdout) as Record<string, unknown>;
+    expect(run).toMatchObject({ paused: false, budget: { tokens: 1_000_000, wall_seconds: 3600 } });
+    expect((await cli(['run', 'show', runId])).stdout).toMatch(
+      /^own budget:\s+1000000 tokens \/ 60m of wall time$/m,
+    );
+    await cli(['run', 'kill', runId]);
+  }, 120_000);
 
   it('says in one line what went wrong, with exit 1 for a refused operation and 2 for a bad command line', async () => {
     expectOneLineError(

@@ -4,6 +4,7 @@
  */
 
 import type { Approval } from '../../src/contracts/approvals.ts';
+import type { BudgetLimits } from '../../src/contracts/budgets.ts';
 import type { BugReport } from '../../src/contracts/bug-reports.ts';
 import type { DirectorReview, DirectorState, Intervention } from '../../src/contracts/director.ts';
 import type { WhEvent } from '../../src/contracts/events.ts';
@@ -47,10 +48,7 @@ export {
 export type { Stage } from '../../src/domain/stages.ts';
 export type Decision = 'approve' | 'reject';
 /** The raised limits a budget approval is approved with. */
-export interface RaisedBudget {
-  tokens?: number;
-  cost_usd?: number;
-}
+export type RaisedBudget = BudgetLimits;
 
 export { AGENT_BACKEND_NAMES } from '../../src/domain/backend-names.ts';
 export {

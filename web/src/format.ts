@@ -43,11 +43,14 @@ export function compact(count: number): string {
   return `${(count / 1_000_000).toFixed(1)}M`;
 }
 
+/** What agents used, as a run and a deploy approval tell it (a run's wall time is its budget's business). */
+type AgentUsage = Omit<RunUsage, 'wall_seconds'>;
+
 /**
  * A run's cost in a few characters: `$0.42`; `$0.42+` when some attempts reported no cost; `unpriced` when
  * none did; `—` before any agent has worked.
  */
-export function costText(usage: RunUsage): string {
+export function costText(usage: AgentUsage): string {
   if (usage.agent_jobs === 0) return '—';
   if (usage.cost_usd === null) return 'unpriced';
   const dollars = `$${usage.cost_usd < 0.01 && usage.cost_usd > 0 ? '<0.01' : usage.cost_usd.toFixed(2)}`;
@@ -55,7 +58,7 @@ export function costText(usage: RunUsage): string {
 }
 
 /** The whole usage in a line: attempts, tokens and cost, saying what the cost leaves out. */
-export function usageText(usage: RunUsage): string {
+export function usageText(usage: AgentUsage): string {
   if (usage.agent_jobs === 0) return 'no agent work yet';
   const tokens = `${compact(usage.input_tokens)} in / ${compact(usage.output_tokens)} out tokens`;
   const unpriced =

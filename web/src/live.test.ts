@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/domain/event-types.ts';
 import type { WhEvent } from './api.ts';
-import { affectsApprovals, changesBranches, endsAttempt, movesJob } from './live.ts';
+import { addsInterventions, affectsApprovals, changesBranches, endsAttempt, movesJob } from './live.ts';
 
 describe('which events make the run page read its branches again', () => {
   it('reads them after stage moves, job ends and run changes', () => {
@@ -33,6 +33,32 @@ describe('which events make approval lists read again', () => {
   it('reads them when the Director pauses a run at its budget, not at its warnings', () => {
     expect(affectsApprovals(event('director.intervened', { action: 'pause' }))).toBe(true);
     expect(affectsApprovals(event('director.intervened', { action: 'warn' }))).toBe(false);
+  });
+
+  it("reads them when an LLM review's item asked a person, from the one event that names its items", () => {
+    const reviewed = (...interventions: Record<string, unknown>[]) =>
+      event('director.reviewed', { interventions, ignored: 0 });
+    expect(affectsApprovals(reviewed({ action: 'note', outcome: { note_id: 1 } }))).toBe(false);
+    expect(
+      affectsApprovals(
+        reviewed(
+          { action: 'note', outcome: { note_id: 1 } },
+          { action: 'escalate', outcome: { approval_id: 7, held_job_id: null } },
+        ),
+      ),
+    ).toBe(true);
+    expect(affectsApprovals(reviewed())).toBe(false);
+  });
+});
+
+describe("which events add to the Director's interventions", () => {
+  const event = (type: string, payload: Record<string, unknown>) => ({ type, payload }) as unknown as WhEvent;
+
+  it("a rule's intervention, and a review that applied at least one item", () => {
+    expect(addsInterventions(event('director.intervened', { action: 'warn' }))).toBe(true);
+    expect(addsInterventions(event('director.reviewed', { interventions: [{ action: 'note' }] }))).toBe(true);
+    expect(addsInterventions(event('director.reviewed', { interventions: [], ignored: 2 }))).toBe(false);
+    expect(addsInterventions(event('director.updated', { enabled: true }))).toBe(false);
   });
 });
 

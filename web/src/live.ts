@@ -162,11 +162,32 @@ export function movesJob(event: WhEvent): boolean {
 
 const names = (value: unknown) => value !== null && value !== undefined;
 
+interface InterventionNamed {
+  action?: unknown;
+  outcome?: { approval_id?: unknown };
+}
+
+/**
+ * The interventions an event reports: a rule's one (`director.intervened`), or the items of an LLM review
+ * (`director.reviewed`, which names them all); none for any other event.
+ */
+function interventionsIn(event: WhEvent): InterventionNamed[] {
+  if (event.type === 'director.intervened') return [event.payload as InterventionNamed];
+  if (event.type === 'director.reviewed' && Array.isArray(event.payload.interventions))
+    return event.payload.interventions as InterventionNamed[];
+  return [];
+}
+
+/** Events after which the Director's list of interventions has more in it. */
+export function addsInterventions(event: WhEvent): boolean {
+  return interventionsIn(event).length > 0;
+}
+
 /**
  * Events that add or settle an approval: a decision; a stage move that escalated a task (the approval is
  * created inside `task.stage_advanced` / `task.stage_result`, whose payload names it); a run whose tests
  * passed, or whose pipeline was triggered, asking for its deploy; a run that was killed (its approvals go);
- * the Director pausing a run at its budget (it asks for a budget approval).
+ * the Director pausing a run at its budget or asking a person (each asks through an approval).
  */
 export function affectsApprovals(event: WhEvent): boolean {
   return (
@@ -175,7 +196,9 @@ export function affectsApprovals(event: WhEvent): boolean {
     (event.type.startsWith('task.stage') && names(event.payload.escalation_approval_id)) ||
     (event.type === 'run.tested' && names(event.payload.approval_id)) ||
     (event.type === 'run.pipeline_triggered' && names(event.payload.deploy_approval_id)) ||
-    (event.type === 'director.intervened' && event.payload.action === 'pause')
+    interventionsIn(event).some(
+      (intervention) => intervention.action === 'pause' || names(intervention.outcome?.approval_id),
+    )
   );
 }
 

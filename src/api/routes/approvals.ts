@@ -1,7 +1,9 @@
 /** Approvals: what waits for a person (escalations, later deploys) and their decisions. */
 import { z } from 'zod';
 import { approvalPageSchema, approvalSchema } from '../../contracts/approvals.ts';
+import { budgetLimitsSchema } from '../../contracts/budgets.ts';
 import { APPROVAL_STATES } from '../../domain/approvals.ts';
+import { budgetFromApi } from '../../domain/budget.ts';
 import { decideApproval, listApprovals } from '../../services/approvals.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
 import { idParams, optionalId, paging } from '../schemas.ts';
@@ -43,29 +45,18 @@ export function registerApprovalRoutes(app: Api, deps: ApiDeps): void {
           decision: z.enum(['approve', 'reject']),
           note: z.string().max(2000).optional(),
           /** A budget approval: the raised limits, which approving sets before it resumes what was paused. */
-          budget: z
-            .strictObject({
-              tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-              cost_usd: z.number().positive().max(1e9).optional(),
-              wall_seconds: z.number().positive().max(1e9).optional(),
-            })
-            .optional(),
+          budget: budgetLimitsSchema.optional(),
         }),
         response: { 200: approvalSchema },
       },
     },
     async (request) => {
       const { decision, note, budget } = request.body;
-      const limits = budget && {
-        ...(budget.tokens !== undefined ? { tokens: budget.tokens } : {}),
-        ...(budget.cost_usd !== undefined ? { costUsd: budget.cost_usd } : {}),
-        ...(budget.wall_seconds !== undefined ? { wallSeconds: budget.wall_seconds } : {}),
-      };
       return toApi(
         await decideApproval(contextFor(deps, request), request.params.id, {
           decision,
           note,
-          budget: limits,
+          budget: budget && budgetFromApi(budget),
         }),
       );
     },

@@ -12,11 +12,14 @@ function parseState(value: string): string {
   return value;
 }
 
-function parseCost(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected an amount in USD above 0');
-  return parsed;
+/** A parser of a number above 0, naming what it expected when it is not one. */
+function positiveNumber(expected: string): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+      throw new InvalidArgumentError(`expected ${expected} above 0`);
+    return parsed;
+  };
 }
 
 function decided(approval: Approval): string {
@@ -64,20 +67,27 @@ export function registerApprovalCommands(program: Command): void {
     .argument('<approval>', 'approval id (wh approvals)', parseId)
     .option('--note <text>', 'why, kept with the decision')
     .option('--tokens <n>', 'a budget approval: the raised token limit', parsePositiveInt)
-    .option('--cost <usd>', 'a budget approval: the raised cost limit in USD', parseCost)
+    .option(
+      '--cost <usd>',
+      'a budget approval: the raised cost limit in USD',
+      positiveNumber('an amount in USD'),
+    )
+    .option(
+      '--wall-seconds <s>',
+      'a budget approval: the raised wall-time limit in seconds (limits not given stay as they are)',
+      positiveNumber('a number of seconds'),
+    )
     .option('--json', 'print the API answer as JSON')
     .action(
       (
         id: number,
-        flags: { note?: string; tokens?: number; cost?: number; json?: boolean },
+        flags: { note?: string; tokens?: number; cost?: number; wallSeconds?: number; json?: boolean },
         command: Command,
       ) =>
         apiAction(command, async (client) => {
           const { approvalSchema } = await import('../../contracts/approvals.ts');
-          const budget =
-            flags.tokens === undefined && flags.cost === undefined
-              ? undefined
-              : { tokens: flags.tokens, cost_usd: flags.cost };
+          const raised = { tokens: flags.tokens, cost_usd: flags.cost, wall_seconds: flags.wallSeconds };
+          const budget = Object.values(raised).some((limit) => limit !== undefined) ? raised : undefined;
           const approval = await client.post(`/api/approvals/${id}/decide`, approvalSchema, {
             decision: 'approve',
             note: flags.note,

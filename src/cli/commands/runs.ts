@@ -1,6 +1,7 @@
 /** `wh run start|list|show|kill|pause|resume|trigger|pipeline`. */
 import type { Command } from 'commander';
 import type { RunView } from '../../contracts/runs.ts';
+import { budgetFromApi, describeLimits } from '../../domain/budget.ts';
 import { apiAction, type ListOptions, listing } from '../api-action.ts';
 import type { ApiClient } from '../api-client.ts';
 import { ApiFailure } from '../api-failure.ts';
@@ -19,6 +20,8 @@ export function describeRun(run: RunView): string {
     ['progress', `${run.progress.complete}/${run.progress.total} tasks complete (${run.progress.percent}%)`],
     ['stages', stages],
     ['usage', `${run.usage.agent_jobs} agent jobs, ${tokensAndCost(run.usage)}`],
+    // Its own limits, raised at a budget approval; without them its project's apply.
+    ['own budget', run.budget && describeLimits(budgetFromApi(run.budget))],
     ['released', run.released_commit],
     ['created', run.created_at],
   ]);

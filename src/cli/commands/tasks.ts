@@ -1,6 +1,7 @@
 /** `wh task list|show|add|advance|set-stage`. */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { StageChange, TaskView } from '../../contracts/tasks.ts';
+import { budgetFromApi, describeLimits } from '../../domain/budget.ts';
 import { apiAction, type ListOptions, listing } from '../api-action.ts';
 import { formatFields, print, printJson, printList } from '../output.ts';
 import { parseId } from '../run-command.ts';
@@ -31,6 +32,8 @@ export function describeTask(task: TaskView): string {
     ['blocked by', task.blocked_by.join(', ')],
     ['files', task.files.join(', ')],
     ['source', task.source],
+    // Its own limits, raised at a budget approval; without them its project's task limits apply.
+    ['own budget', task.budget && describeLimits(budgetFromApi(task.budget))],
   ]);
   const sections = [fields];
   if (task.description) sections.push(`\n${task.description}`);

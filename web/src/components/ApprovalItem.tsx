@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Approval, Decision, RaisedBudget, Run, Task } from '../api.ts';
-import { isBudgetDetails, readRaisedLimits, suggestedLimits } from '../budget.ts';
+import { isBudgetDetails, type LimitFields, readRaisedLimits, suggestedLimits } from '../budget.ts';
 import { dateTime, duration, timeAgo } from '../format.ts';
 import { Badge } from './Badge.tsx';
-import { BudgetApprovalDetails, type LimitFields, RaisedLimitsFields } from './BudgetApproval.tsx';
+import { BudgetApprovalDetails, RaisedLimitsFields } from './BudgetApproval.tsx';
 import { DeployDetails } from './DeployDetails.tsx';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNote } from './Notice.tsx';
@@ -56,7 +56,7 @@ export const DECISION_EFFECTS: Record<Approval['kind'], string> = {
   deploy:
     "Deploys: Approve releases the run (merged into the default branch, as the project's release settings say) and runs its deploy; Reject keeps the run ready for commit with your note, for more tasks or a later approval.",
   budget:
-    'Budgets: Approve sets the raised limits you give (above what the run used) and resumes the run; Reject leaves it paused for a person.',
+    'Budgets: Approve raises the limits you give (above what the run used; the others stay as they are) and resumes the run; Reject leaves it paused for a person.',
 };
 
 const REJECT_EFFECTS: Record<Approval['kind'], (approval: Approval) => string> = {
@@ -70,7 +70,9 @@ const REJECT_EFFECTS: Record<Approval['kind'], (approval: Approval) => string> =
 
 /** A budget approval's fields, prefilled with raised limits; empty for other kinds. */
 function initialLimits(approval: Approval): LimitFields {
-  return isBudgetDetails(approval.details) ? suggestedLimits(approval.details) : { tokens: '', cost: '' };
+  return isBudgetDetails(approval.details)
+    ? suggestedLimits(approval.details)
+    : { tokens: '', cost: '', wallMinutes: '' };
 }
 
 function NoteField({ id, note, onChange }: { id: number; note: string; onChange: (note: string) => void }) {

@@ -1,16 +1,12 @@
 import type { Approval } from '../api.ts';
-import { type BudgetDetails, isBudgetDetails } from '../budget.ts';
-import { plural } from '../format.ts';
-
-export interface LimitFields {
-  tokens: string;
-  cost: string;
-}
+import { type BudgetDetails, isBudgetDetails, type LimitFields } from '../budget.ts';
+import { duration, plural } from '../format.ts';
 
 function limitsText(budget: BudgetDetails['budget']): string {
   const parts = [
     budget.tokens !== undefined ? plural(budget.tokens, 'token') : null,
     budget.cost_usd !== undefined ? `$${budget.cost_usd.toFixed(2)}` : null,
+    budget.wall_seconds !== undefined ? `${duration(budget.wall_seconds)} of wall time` : null,
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(' / ') : '—';
 }
@@ -27,12 +23,21 @@ export function BudgetApprovalDetails({ approval }: { approval: Approval }) {
       <dd>
         {plural(details.used.tokens, 'token')}
         {details.used.cost_usd !== null ? `, $${details.used.cost_usd.toFixed(2)}` : ''}
+        {details.used.wall_seconds !== undefined
+          ? `, ${duration(details.used.wall_seconds)} of wall time`
+          : ''}
       </dd>
     </dl>
   );
 }
 
-/** The raised limits a budget approval is approved with; a blank field leaves that limit off. */
+const LIMIT_FIELDS: { key: keyof LimitFields; label: string; numeric: 'numeric' | 'decimal' }[] = [
+  { key: 'tokens', label: 'Tokens', numeric: 'numeric' },
+  { key: 'cost', label: 'Cost ($)', numeric: 'decimal' },
+  { key: 'wallMinutes', label: 'Wall time (minutes)', numeric: 'decimal' },
+];
+
+/** The raised limits a budget approval is approved with; a blank field leaves that limit as it is. */
 export function RaisedLimitsFields(props: {
   id: number;
   fields: LimitFields;
@@ -42,30 +47,26 @@ export function RaisedLimitsFields(props: {
   return (
     <fieldset className="raised-limits">
       <legend>
-        Raised budget <span className="muted">(approving sets it and resumes the run)</span>
+        Raised budget{' '}
+        <span className="muted">
+          (approving raises the limits given, keeps the others, and resumes the run)
+        </span>
       </legend>
       <div className="filters">
-        <label className="field field-inline">
-          <span>
-            Tokens<span className="visually-hidden"> for approval #{id}</span>
-          </span>
-          <input
-            inputMode="numeric"
-            value={fields.tokens}
-            onChange={(event) => onChange({ ...fields, tokens: event.target.value })}
-          />
-        </label>
-        <label className="field field-inline">
-          <span>
-            Cost ($)<span className="visually-hidden"> for approval #{id}</span>
-          </span>
-          <input
-            inputMode="decimal"
-            className="input-narrow"
-            value={fields.cost}
-            onChange={(event) => onChange({ ...fields, cost: event.target.value })}
-          />
-        </label>
+        {LIMIT_FIELDS.map(({ key, label, numeric }) => (
+          <label key={key} className="field field-inline">
+            <span>
+              {label}
+              <span className="visually-hidden"> for approval #{id}</span>
+            </span>
+            <input
+              inputMode={numeric}
+              className={numeric === 'decimal' ? 'input-narrow' : undefined}
+              value={fields[key]}
+              onChange={(event) => onChange({ ...fields, [key]: event.target.value })}
+            />
+          </label>
+        ))}
       </div>
     </fieldset>
   );

@@ -1,9 +1,13 @@
 import type { RunUsage } from '../api.ts';
 import { type AppliedBudget, type BudgetMeter, budgetMeters } from '../budget.ts';
+import { duration } from '../format.ts';
 
-function amount(meter: BudgetMeter, value: number): string {
-  return meter.what === 'tokens' ? value.toLocaleString() : `$${value.toFixed(2)}`;
-}
+const SHOWN: Record<BudgetMeter['what'], { label: string; amount: (value: number) => string; unit: string }> =
+  {
+    tokens: { label: 'Tokens', amount: (value) => value.toLocaleString(), unit: 'tokens' },
+    cost: { label: 'Cost', amount: (value) => `$${value.toFixed(2)}`, unit: 'spent' },
+    wall: { label: 'Wall time', amount: duration, unit: 'of wall time' },
+  };
 
 /** Used against limit, per limit; from the budget rule's warning point on, in the warning colour. */
 export function BudgetBar({ usage, budget }: { usage: RunUsage; budget: AppliedBudget }) {
@@ -11,18 +15,19 @@ export function BudgetBar({ usage, budget }: { usage: RunUsage; budget: AppliedB
     <section className="budget" aria-label="Budget">
       {budgetMeters(usage, budget.limits).map((meter) => {
         const shown = Math.round(meter.percent);
-        const text = `${amount(meter, meter.used)} of ${amount(meter, meter.limit)} ${meter.what === 'tokens' ? 'tokens' : 'spent'} (${shown}%)`;
+        const { label, amount, unit } = SHOWN[meter.what];
+        const text = `${amount(meter.used)} of ${amount(meter.limit)} ${unit} (${shown}%)`;
         return (
           <div
             key={meter.what}
             className={meter.warn ? 'progress budget-meter budget-warn' : 'progress budget-meter'}
             data-budget={meter.what}
           >
-            <span className="budget-label">{meter.what === 'tokens' ? 'Tokens' : 'Cost'}</span>
+            <span className="budget-label">{label}</span>
             <div
               className="progress-track"
               role="progressbar"
-              aria-label={`${meter.what === 'tokens' ? 'Tokens' : 'Cost'} budget`}
+              aria-label={`${label} budget`}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={Math.min(100, shown)}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { useNow, useResource } from '../hooks.ts';
-import { useDebounced } from '../live.ts';
+import { addsInterventions, useDebounced } from '../live.ts';
 import { InterventionList } from './InterventionList.tsx';
 import type { EventBus } from './JobLog.tsx';
 import { ErrorNote } from './Notice.tsx';
@@ -17,7 +17,7 @@ export function RunInterventions({ runId, subscribe }: { runId: number; subscrib
   useEffect(
     () =>
       subscribe((event) => {
-        if (event.type === 'director.intervened') reread();
+        if (addsInterventions(event)) reread();
       }),
     [subscribe, reread],
   );

@@ -8,7 +8,7 @@ import { Pager } from '../components/Pager.tsx';
 import { ProjectDirector } from '../components/ProjectDirector.tsx';
 import { dateTime } from '../format.ts';
 import { useAction, useNow, useResource, useTitle, useUrlFilters } from '../hooks.ts';
-import { useDebounced, useLive } from '../live.ts';
+import { addsInterventions, useDebounced, useLive } from '../live.ts';
 import { useCan } from '../session.ts';
 
 const LIMIT = 25;
@@ -49,7 +49,7 @@ export function Director() {
   const refreshInterventions = useDebounced(() => interventions.reload());
   const ready = useLive({}, (event) => {
     if (event.type === 'director.updated') refreshState();
-    if (event.type === 'director.intervened') refreshInterventions();
+    if (addsInterventions(event)) refreshInterventions();
   });
   const state = useResource(() => api.director(), [], ready);
   const interventions = useResource(

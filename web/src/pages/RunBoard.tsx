@@ -26,9 +26,10 @@ import { phaseJobKind } from '../situation.ts';
 
 /**
  * Events that may pause or resume the run (and hold or release its jobs) without a `run.*` event of their
- * own: the Director's budget pause, and a budget approval that raises the budget and resumes the run.
+ * own: the Director's budget pause, an LLM review's pause or escalation, and a budget approval that raises
+ * the budget and resumes the run.
  */
-const PAUSES_OR_RESUMES = new Set(['director.intervened', 'approval.decided']);
+const PAUSES_OR_RESUMES = new Set(['director.intervened', 'director.reviewed', 'approval.decided']);
 /** Run events that change many tasks' jobs at once: read every task again. */
 const BULK = new Set([
   'run.killed',
