@@ -282,6 +282,8 @@ describe.skipIf(skipReason !== null)('dashboard', () => {
       await page.getByText('Released 1 held job.').waitFor();
       await steps.getByText(/Reading the task/).waitFor({ timeout: 15_000 });
       await steps.getByText(/exit 0 after/).waitFor({ timeout: 15_000 });
+      await panel.getByRole('heading', { name: /Log of job/ }).scrollIntoViewIfNeeded();
+      await shot(page, 'log', 'task-panel-steps');
       await panel.getByRole('button', { name: 'Raw', exact: true }).click();
       const raw = panel.locator('pre.log');
       await raw.getByText(/exit 0 after/).waitFor();

@@ -141,6 +141,15 @@ describe.skipIf(skipReason !== null)('failures in sight', () => {
     expect(new URL(jobsPage.url()).searchParams.get('backend')).toBe('command');
     await shot(jobsPage, 'failures', 'jobs');
     await jobsPage.setViewportSize({ width: 390, height: 844 });
+    // On a phone each job is a block: nothing runs off the screen, and the outcome is on whole lines.
+    const wide = await jobsPage.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+        .document;
+      return doc.documentElement.scrollWidth;
+    });
+    expect(wide).toBeLessThanOrEqual(390);
+    const outcome = await rows.first().locator('.jobs-outcome').boundingBox();
+    expect(outcome!.width).toBeGreaterThan(300);
     await shot(jobsPage, 'failures', 'jobs-390');
     await jobsPage.close();
   }, 60_000);

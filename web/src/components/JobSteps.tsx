@@ -17,6 +17,8 @@ function clock(at: number): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    // 14:55:00 fits the time column; 02:55:00 PM ran into the step.
+    hourCycle: 'h23',
   });
 }
 

@@ -91,7 +91,7 @@ export function TaskReview({ task, version, canOperate }: Props) {
           ))}
         </>
       ) : null}
-      {canOperate ? (
+      {canOperate && data?.branches_found ? (
         <div className="review-decision">
           <GeneralComment onComment={add} />
           {drafts

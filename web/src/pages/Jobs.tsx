@@ -99,7 +99,7 @@ export function Jobs() {
       {jobs.data && jobs.data.items.length === 0 ? <Empty>No jobs match these filters.</Empty> : null}
       {jobs.data && jobs.data.items.length > 0 ? (
         <div className="table-wrap">
-          <table className="table jobs-table">
+          <table className="table table-stacked jobs-table">
             <thead>
               <tr>
                 <th scope="col">Job</th>

@@ -94,7 +94,7 @@ export function Runs() {
         ) : null}
         {runs.data && runs.data.items.length > 0 ? (
           <div className="table-wrap">
-            <table className="table runs-table">
+            <table className="table table-stacked runs-table">
               <thead>
                 <tr>
                   <th scope="col">Run</th>
