@@ -213,7 +213,7 @@ try {
     ],
   );
   console.log(
-    '\nA fresh folder is made by a short-lived child process (initdb), whose memory is not in these figures.',
+    "\nA fresh folder is copied from the build's migrated template (dist/pglite-template); without one, a child process makes it.",
   );
   const helpMs = median(help.map((s) => s.ms));
   const helpMb = median(help.map((s) => s.rssKb)) / 1024;

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILD_STAMP, buildIsCurrent } from '../bin/build-state.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -78,6 +78,11 @@ for (const entry of readdirSync(SOURCES, { recursive: true, withFileTypes: true 
   mkdirSync(dirname(to), { recursive: true });
   copyFileSync(from, to);
 }
+
+// A migrated PGlite database that new data folders are copied from: a first `wh serve` then skips initdb
+// (seconds, and hundreds of megabytes it would keep). See src/db/pglite-folder.ts.
+const { makePgliteTemplate } = await import(pathToFileURL(join(outDir, 'db', 'pglite-folder.js')).href);
+await makePgliteTemplate(join(outDir, 'pglite-template'));
 
 // Written last and dated when the build started: a source saved during the build makes it stale.
 const stamp = join(outDir, BUILD_STAMP);

@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './client.ts';
-import { createPgliteFolder, hasPgliteDatabase } from './pglite-folder.ts';
+import { readJournal } from './migrate.ts';
+import { createPgliteFolder, hasPgliteDatabase, makePgliteTemplate } from './pglite-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wh-pglite-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -46,5 +55,31 @@ describe('a PGlite data folder', () => {
     );
     expect(readFileSync(join(dataDir, 'notes.txt'), 'utf8')).toBe('mine\n');
     expect(readdirSync(root).filter((name) => name.includes('making'))).toEqual([]);
+  }, 120_000);
+
+  it("is copied from the build's template when that was made by this PGlite, migrated already", async () => {
+    const template = join(root, 'template');
+    await makePgliteTemplate(template);
+    const copied = join(root, 'from-template');
+    await createPgliteFolder(copied, template);
+    // The template's mark stays with the template; the copy is an ordinary, migrated database.
+    expect(existsSync(join(copied, 'workhorse-template.json'))).toBe(false);
+    const database = await openDatabase({ dataDir: copied });
+    try {
+      const { rows } = await database.db.execute<{ n: number }>(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+      );
+      expect(rows[0]!.n).toBe(readJournal().entries.length);
+    } finally {
+      await database.close();
+    }
+
+    // A template of another PGlite may not open: it is passed over, and the database made afresh.
+    writeFileSync(join(template, 'workhorse-template.json'), '{"pglite":"0.0.1"}\n');
+    writeFileSync(join(template, 'only-in-the-template'), 'x');
+    const made = join(root, 'not-from-template');
+    await createPgliteFolder(made, template);
+    expect(hasPgliteDatabase(made)).toBe(true);
+    expect(existsSync(join(made, 'only-in-the-template'))).toBe(false);
   }, 120_000);
 });
