@@ -3,7 +3,6 @@
  * in the repository or elsewhere in the change, instead of calling it. Read from the task branch: its
  * changed files and up to `maxFiles` other files of the same kinds.
  */
-import { clonesAddedBy } from '../clones.ts';
 import type { DirectorRule } from '../rule.ts';
 import { changesToReview, sendBack } from './dev-changes.ts';
 
@@ -31,6 +30,8 @@ export const dry: DirectorRule = {
         .slice(0, Number(config.maxFiles));
       const read = (paths: readonly string[]) =>
         view.contentsAt(job.repository, job.projectId, branch, paths);
+      // jscpd loads its grammars when imported (a tenth of a second): not at every server's start.
+      const { clonesAddedBy } = await import('../clones.ts');
       const clones = await clonesAddedBy(
         await read(others),
         await read([...changedPaths]),
