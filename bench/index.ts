@@ -3,5 +3,6 @@ await import('./queue.ts');
 await import('./wake-up.ts');
 await import('./events.ts');
 await import('./webhooks.ts');
+await import('./api.ts');
 await import('./dashboard.ts');
 await import('./startup.ts');

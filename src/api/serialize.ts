@@ -24,8 +24,16 @@ export type ApiJson<T> = T extends Date
         }
       : T;
 
+/** Every answer repeats the same few hundred keys: each is turned around once. */
+const SNAKE = new Map<string, string>();
+
 function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  let turned = SNAKE.get(key);
+  if (turned === undefined) {
+    turned = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    SNAKE.set(key, turned);
+  }
+  return turned;
 }
 
 export function toApi<T>(value: T): ApiJson<T> {
@@ -36,9 +44,10 @@ function convert(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(convert);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [snake(key), OPAQUE.has(key) ? inner : convert(inner)]),
-  );
+  const converted: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value))
+    converted[snake(key)] = OPAQUE.has(key) ? inner : convert(inner);
+  return converted;
 }
 
 export function page<T>(result: { items: T[]; total: number }, limit: number, offset: number) {

@@ -204,9 +204,16 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
     .where(
       and(inArray(approvals.taskId, ids), eq(approvals.state, 'pending'), eq(approvals.kind, 'escalation')),
     );
+  // By task, once: a page of 500 tasks looked each up in every list before.
+  const depsOf = new Map<number, typeof deps>();
+  for (const dep of deps) depsOf.set(dep.taskId, [...(depsOf.get(dep.taskId) ?? []), dep]);
+  const currentOf = new Map<number, (typeof openJobs)[number]>();
+  // Newest first: the first open job seen for a task is its current one.
+  for (const job of openJobs) if (!currentOf.has(job.taskId!)) currentOf.set(job.taskId!, job);
+  const escalationOf = new Map(escalations.map((approval) => [approval.taskId, approval.id]));
   return rows.map((task) => {
-    const mine = deps.filter((dep) => dep.taskId === task.id);
-    const current = openJobs.find((job) => job.taskId === task.id);
+    const mine = depsOf.get(task.id) ?? [];
+    const current = currentOf.get(task.id);
     const last = finished.get(task.id);
     return {
       ...task,
@@ -214,7 +221,7 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
       blockedBy: mine.filter((dep) => dep.stage !== 'complete').map((dep) => dep.on),
       currentJob: current ? summarizeJob(current) : null,
       lastFinishedJob: last ? summarizeJob(last) : null,
-      escalationId: escalations.find((approval) => approval.taskId === task.id)?.id ?? null,
+      escalationId: escalationOf.get(task.id) ?? null,
     };
   });
 }

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench:api`: the API's hot paths for a run of 1,000 tasks, under load from autocannon (10
+ * connections, `BENCH_API_SECONDS` each, default 5), on PGlite in a data folder (what `wh serve` runs by
+ * default) and on PostgreSQL. Baseline, in the same process and window: a Fastify hello-world.
+ *
+ * - `GET /api/runs/{id}/task-progress`: six counts.
+ * - `GET /api/tasks?run_id=` (the default page of 50) and `limit=500` (a page of the board's list, as the
+ *   dashboard reads it).
+ *
+ * Targets: task-progress at 25% of hello-world's requests per second or more, p99 under 5 ms on PostgreSQL
+ * and 10 ms on PGlite; the board's list p99 under 20 ms. Figures, never assertions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { buildApp } from '../src/api/app.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { detectSandbox } from '../src/server/agent-setup.ts';
+import { createProject } from '../src/services/projects.ts';
+import { createRun } from '../src/services/runs.ts';
+import { createTask } from '../src/services/tasks.ts';
+import { createToken } from '../src/services/tokens.ts';
+import { createDatabase, dropDatabase, uniqueName } from '../test/support/postgres.ts';
+import { printTable } from './stats.ts';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
+const CONNECTIONS = 10;
+
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  kb: number;
+}
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} answers that were not 2xx, ${result.errors} errors`);
+  return {
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    kb: result.throughput.average / result.requests.average / 1024,
+  };
+}
+
+async function helloWorld(): Promise<Load> {
+  const app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    await load(base); // warm up
+    return await load(base);
+  } finally {
+    await app.close();
+  }
+}
+
+async function measure(kind: 'pglite' | 'postgres', url?: string): Promise<[string, Load][]> {
+  const folder = mkdtempSync(join(tmpdir(), 'wh-bench-api-'));
+  const database = await openDatabase(url ? { url, poolSize: 10 } : { dataDir: join(folder, 'pglite') });
+  try {
+    await migrateDatabase(database);
+    const ctx = { db: database.db, settings: { autoTriggerAgents: false }, actor: 'bench' };
+    const { token } = await createToken(ctx, { name: 'bench', role: 'admin' });
+    const project = await createProject(ctx, { name: 'api-bench', repository: '/tmp' });
+    const { run } = await createRun(ctx, { projectId: project.id, goal: 'bench', skipPlanning: true });
+    for (let i = 1; i <= TASKS; i++)
+      await createTask(ctx, { runId: run.id, title: `Task ${i} of ${TASKS}`, priority: (i % 10) + 1 });
+    await database.db.execute('analyze');
+    const app = await buildApp({
+      database,
+      settings: ctx.settings,
+      dataDir: folder,
+      startedAt: new Date(),
+      version: 'bench',
+      sandbox: detectSandbox({ allowUnsandboxed: false }),
+    });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const auth = { authorization: `Bearer ${token}` };
+    try {
+      const paths: [string, string][] = [
+        ['task-progress', `/api/runs/${run.id}/task-progress`],
+        ['task list, default page', `/api/tasks?run_id=${run.id}`],
+        ['task list, limit=500', `/api/tasks?run_id=${run.id}&limit=500`],
+      ];
+      const measured: [string, Load][] = [];
+      for (const [what, path] of paths) {
+        await load(`${base}${path}`, auth); // warm up
+        measured.push([`${kind}: ${what}`, await load(`${base}${path}`, auth)]);
+      }
+      return measured;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const baseline = await helloWorld();
+const rows: [string, Load][] = [['Fastify hello-world (baseline)', baseline], ...(await measure('pglite'))];
+const name = uniqueName('wh_bench_api');
+try {
+  rows.push(...(await measure('postgres', await createDatabase(name))));
+} finally {
+  await dropDatabase(name);
+}
+
+console.log(
+  `\nAPI under load: ${TASKS} tasks, ${CONNECTIONS} connections, ${SECONDS} s each, after a warm-up of as long\n`,
+);
+printTable(
+  ['what', 'req/s', 'p50 ms', 'p99 ms', 'KB per answer', 'req/s ÷ baseline'],
+  rows.map(([what, figures]) => [
+    what,
+    figures.perSecond.toFixed(0),
+    figures.p50.toFixed(1),
+    figures.p99.toFixed(1),
+    figures.kb.toFixed(1),
+    (figures.perSecond / baseline.perSecond).toFixed(3),
+  ]),
+);
