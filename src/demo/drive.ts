@@ -5,6 +5,7 @@
  * person), and end at `deployed` with a summary.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClient } from '../cli/api-client.ts';
 import { ApiFailure } from '../cli/api-failure.ts';
 import { approvalPageSchema, approvalSchema } from '../contracts/approvals.ts';
@@ -51,8 +52,6 @@ const shellWord = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 export function deployCommand(deployDir: string): string {
   return `cp -R package.json README.md src ${shellWord(deployDir)}/`;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runDemo(client: ApiClient, plan: DemoPlan): Promise<DemoResult> {
   const started = Date.now();

@@ -3,6 +3,7 @@
  * one when it ends, writes that wait until the database is back, and a call to give up when it lasted
  * longer than the worker may wait.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../db/connection-errors.ts';
 
@@ -13,9 +14,8 @@ export interface OutageOptions {
   onGiveUp?: ((reason: string) => void) | undefined;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
+/** A wait that does not keep the process alive on its own. */
+const sleep = (ms: number) => wait(ms, undefined, { ref: false });
 
 export class OutageLog {
   private since: number | null = null;

@@ -3,8 +3,10 @@
  * lease, and hands the result to the queue services, fenced by the lease. It wakes on NOTIFY and polls
  * slowly as a fallback; it recovers other workers' expired jobs; on stop it drains.
  */
+
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
@@ -348,6 +350,5 @@ export class Worker {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
+/** A wait that does not keep the process alive on its own. */
+const sleep = (ms: number) => wait(ms, undefined, { ref: false });

@@ -13,7 +13,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { events, tasks } from '../../src/db/schema.ts';
 import { git } from '../../src/worker/git.ts';
-import { killChildren, removeTempDirs, tempDir, wh, within } from '../support/wh-process.ts';
+import {
+  killChildren,
+  removeTempDirs,
+  startServe,
+  stop,
+  tempDir,
+  wh,
+  within,
+} from '../support/wh-process.ts';
 
 afterAll(() => {
   killChildren();
@@ -93,6 +101,33 @@ describe('wh demo --yes', () => {
         expect((await fetch(`${base}?q=${'m'.repeat(101)}`)).status).toBe(400);
       } finally {
         server.close();
+      }
+    },
+    DEMO_MS + 60_000,
+  );
+
+  it(
+    'drives a running server given by --url and its token, leaving that server running with the run deployed',
+    async () => {
+      const server = await startServe(join(tempDir(), 'server-data'));
+      try {
+        const dir = join(tempDir(), 'demo-on-a-server');
+        const demo = wh(['--url', server.base, '--token', server.token, 'demo', '--yes', '--dir', dir], {});
+        const exit = await within(demo.exited, DEMO_MS, 'wh demo --yes --url');
+        expect({ code: exit.code, stderr: demo.stderr() }).toEqual({ code: 0, stderr: '' });
+        const out = demo.stdout();
+        expect(out).not.toMatch(/^server: .*temporary/m);
+        expect(out).toMatch(/^run \d+: deploying -> deployed$/m);
+        // The run is that server's: it answers for it after the demo has gone.
+        const runs = (await (
+          await fetch(`${server.base}/api/runs`, { headers: { authorization: `Bearer ${server.token}` } })
+        ).json()) as { items: { phase: string; goal: string }[] };
+        expect(runs.items).toEqual([
+          expect.objectContaining({ phase: 'deployed', goal: 'Let people search the items by name' }),
+        ]);
+        expect(server.wh.child.exitCode).toBeNull();
+      } finally {
+        await stop(server.wh);
       }
     },
     DEMO_MS + 60_000,

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveConnection } from '../connection.ts';
+import { type ConnectionFlags, resolveConnection } from '../connection.ts';
 import { print } from '../output.ts';
 import { parsePositiveInt, runCommand } from '../run-command.ts';
 
@@ -20,9 +20,10 @@ interface DemoFlags {
   timeout: number;
 }
 
-/** A server for the demo: the one --url names, or a temporary one in `dataDir`. */
-async function demoServer(url: string | undefined, dataDir: string) {
-  if (url) return { connection: resolveConnection({ url }), dashboard: url, stop: async () => {} };
+/** A server for the demo: the one --url names (with the token given for it), or a temporary one in `dataDir`. */
+async function demoServer(given: ConnectionFlags, dataDir: string) {
+  const url = given.url;
+  if (url) return { connection: resolveConnection(given), dashboard: url, stop: async () => {} };
   const [{ loadSettings }, { serve }, { recordServerUrl }] = await Promise.all([
     import('../../config/settings.ts'),
     import('../../server/serve.ts'),
@@ -72,7 +73,8 @@ export function registerDemoCommand(program: Command): void {
           import('../../demo/drive.ts'),
           import('../../demo/summary.ts'),
         ]);
-        const url = (command.optsWithGlobals() as { url?: string }).url;
+        const given = command.optsWithGlobals() as ConnectionFlags;
+        const url = given.url;
         const root = flags.dir ? resolve(flags.dir) : mkdtempSync(join(tmpdir(), 'wh-demo-'));
         mkdirSync(root, { recursive: true });
         const dataDir = join(root, 'data');
@@ -81,7 +83,7 @@ export function registerDemoCommand(program: Command): void {
         const repository = await sample.makeSampleRepository(root);
         const recipe = sample.writeDemoRecipe(root);
         print(`sample: ${repository}`);
-        const server = await demoServer(url, dataDir);
+        const server = await demoServer(given, dataDir);
         let keepServing = false;
         try {
           const approveCommand = (id: number) =>
