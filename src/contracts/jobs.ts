@@ -54,6 +54,21 @@ export const jobSummarySchema = z.strictObject({
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
+/** The little of a job a board card reads: what it does, how it stands and why it failed. */
+export const boardJobSchema = jobSummarySchema.pick({
+  id: true,
+  kind: true,
+  stage: true,
+  role: true,
+  state: true,
+  held_by_pause: true,
+  attempt: true,
+  backend: true,
+  last_error: true,
+  verdict: true,
+});
+export type BoardJob = z.infer<typeof boardJobSchema>;
+
 export const jobPageSchema = pageOf(jobSummarySchema);
 
 /** A job with its log and its report (what its handler recorded; null until it has one). */

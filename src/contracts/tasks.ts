@@ -5,7 +5,7 @@ import { RUN_PHASES } from '../domain/run-phases.ts';
 import { TASK_SOURCES } from '../domain/task-sources.ts';
 import { budgetLimitsSchema } from './budgets.ts';
 import { id, pageOf, timestamp } from './common.ts';
-import { jobSummarySchema } from './jobs.ts';
+import { boardJobSchema, jobSummarySchema } from './jobs.ts';
 
 /** A stage name: `none`, `complete` or a work stage of the task's run (a project may add its own). */
 const stage = z.string();
@@ -51,6 +51,28 @@ export const taskViewSchema = taskSchema.extend({
 export type TaskView = z.infer<typeof taskViewSchema>;
 
 export const taskPageSchema = pageOf(taskViewSchema);
+
+/**
+ * A task as the run board shows it: its card, the board's search and the run's situation line read these
+ * fields and no others. The task panel reads the full task view.
+ */
+export const boardTaskSchema = z.strictObject({
+  id,
+  title: z.string(),
+  description: z.string(),
+  priority: taskSchema.shape.priority,
+  pipeline_stage: stage,
+  loop_backs: taskSchema.shape.loop_backs,
+  review_state: taskSchema.shape.review_state,
+  paused: z.boolean(),
+  blocked_by: z.array(id),
+  current_job: boardJobSchema.nullable(),
+  last_finished_job: boardJobSchema.nullable(),
+  escalation_id: id.nullable(),
+});
+export type BoardTask = z.infer<typeof boardTaskSchema>;
+
+export const boardSchema = z.strictObject({ items: z.array(boardTaskSchema) });
 
 /** A new task, with the job of the stage it entered (null while it waits for its dependencies). */
 export const createdTaskSchema = taskViewSchema.extend({ job: jobSummarySchema.nullable() });

@@ -1,9 +1,12 @@
 /** Tasks: create, edit, read. Stage moves live in task-stages.ts. */
 
 import { and, asc, desc, eq, inArray, isNull, notInArray, type SQL, sql } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
+import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
 import type { Queryable } from '../db/client.ts';
 import { approvals, jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
 import { OPEN_JOB_STATES } from '../domain/job-states.ts';
+import { type JobVerdict, verdictOfReport } from '../domain/job-verdict.ts';
 import { acceptsTaskWork } from '../domain/run-phases.ts';
 import type { Stage } from '../domain/stages.ts';
 import { errors } from '../errors/catalogue.ts';
@@ -12,7 +15,7 @@ import { appendEvent } from './events.ts';
 import { incompleteDependencies, replaceDependencies } from './steps/dependencies.ts';
 import { insertTask, type NewTask } from './steps/insert-task.ts';
 import { JOB_COLUMNS_WITHOUT_LOG, type Job, type JobSummary, summarizeJob } from './steps/jobs.ts';
-import { loadActiveRun, loadTask, type Task } from './steps/load.ts';
+import { loadActiveRun, loadRun, loadTask, type Task } from './steps/load.ts';
 import { enterPhase } from './steps/phases.ts';
 import { enterStage } from './steps/stages.ts';
 
@@ -150,6 +153,56 @@ export async function listTasks(
   return { items: await withDetails(db, rows), total: count?.total ?? 0 };
 }
 
+/** The task columns the run board reads: its cards, its search and the run's situation line. */
+const BOARD_TASK_COLUMNS = {
+  id: tasks.id,
+  title: tasks.title,
+  description: tasks.description,
+  priority: tasks.priority,
+  pipelineStage: tasks.pipelineStage,
+  loopBacks: tasks.loopBacks,
+  reviewState: tasks.reviewState,
+  paused: tasks.paused,
+};
+
+/** The job columns a card's outcome reads; the report is read for its verdict, not answered. */
+const BOARD_JOB_COLUMNS = {
+  id: jobs.id,
+  taskId: jobs.taskId,
+  kind: jobs.kind,
+  stage: jobs.stage,
+  role: jobs.role,
+  state: jobs.state,
+  heldByPause: jobs.heldByPause,
+  attempt: jobs.attempt,
+  backend: jobs.backend,
+  lastError: jobs.lastError,
+  report: jobs.report,
+};
+type BoardJobRow = JobRow<typeof BOARD_JOB_COLUMNS>;
+
+export type BoardJob = Omit<BoardJobRow, 'taskId' | 'report'> & { verdict: JobVerdict | null };
+export type BoardTask = SelectResultFields<typeof BOARD_TASK_COLUMNS> & Details<BoardJob>;
+
+function summarizeBoardJob({ taskId: _task, report, ...job }: BoardJobRow): BoardJob {
+  return { ...job, verdict: verdictOfReport(report) };
+}
+
+/**
+ * Every task of a run, by id, with only what the board shows: a page of full task views carried every
+ * column and two whole job summaries per task, most of which no card reads.
+ */
+export async function listBoardTasks(db: Queryable, runId: number): Promise<BoardTask[]> {
+  await loadRun(db, runId);
+  const rows = await db
+    .select(BOARD_TASK_COLUMNS)
+    .from(tasks)
+    .where(eq(tasks.runId, runId))
+    .orderBy(asc(tasks.id));
+  const views = await addDetails(db, rows, BOARD_JOB_COLUMNS, summarizeBoardJob);
+  return views.map(({ dependsOn: _shownInThePanel, ...task }) => task);
+}
+
 /** The seed's work queue: a stage's tasks in live runs, highest priority first. */
 export async function taskQueue(
   db: Queryable,
@@ -169,17 +222,46 @@ export async function taskQueue(
   );
 }
 
-/** Each task's newest ended job, one row per task (DISTINCT ON), without logs. */
-async function lastFinishedJobs(db: Queryable, taskIds: number[]) {
+/**
+ * The job columns a task's open and last finished job are read with: always the task each belongs to, and
+ * the report when the summary carries its verdict.
+ */
+type JobColumns = SelectedFields & { taskId: typeof jobs.taskId };
+type JobRow<C extends JobColumns> = SelectResultFields<C>;
+
+/** What a task's view adds to its row, with its jobs summarized as the caller reads them. */
+interface Details<S> {
+  blockedBy: number[];
+  currentJob: S | null;
+  lastFinishedJob: S | null;
+  escalationId: number | null;
+}
+
+/** Each task's newest ended job, one row per task (DISTINCT ON). */
+async function lastFinishedJobs(db: Queryable, taskIds: number[], columns: JobColumns) {
   const rows = await db
-    .selectDistinctOn([jobs.taskId], JOB_COLUMNS_WITHOUT_LOG)
+    .selectDistinctOn([jobs.taskId], columns)
     .from(jobs)
     .where(and(inArray(jobs.taskId, taskIds), notInArray(jobs.state, [...OPEN_JOB_STATES])))
     .orderBy(jobs.taskId, desc(jobs.id));
   return new Map(rows.map((row) => [row.taskId!, row]));
 }
 
-async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
+function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
+  return addDetails(db, rows, JOB_COLUMNS_WITHOUT_LOG, summarizeJob);
+}
+
+/**
+ * Rows with their dependencies (and the unfinished ones among them), open job, last finished job and
+ * pending escalation. `columns` are the job columns read, `summarize` what a job becomes in the answer:
+ * a task view reads every column but the log, the board only what a card shows.
+ */
+async function addDetails<T extends { id: number }, C extends JobColumns, S>(
+  db: Queryable,
+  rows: T[],
+  columns: C,
+  summarize: (job: JobRow<C>) => S,
+): Promise<(T & Details<S> & { dependsOn: number[] })[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((task) => task.id);
   const deps = await db
@@ -192,12 +274,14 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
     .innerJoin(tasks, eq(tasks.id, taskDependencies.dependsOnTaskId))
     .where(inArray(taskDependencies.taskId, ids))
     .orderBy(asc(taskDependencies.dependsOnTaskId));
-  const openJobs = await db
-    .select(JOB_COLUMNS_WITHOUT_LOG)
+  // Drizzle cannot type a select over generic columns: it reads them as any columns, which they are not.
+  const selection: JobColumns = columns;
+  const openJobs = (await db
+    .select(selection)
     .from(jobs)
     .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, [...OPEN_JOB_STATES])))
-    .orderBy(desc(jobs.id));
-  const finished = await lastFinishedJobs(db, ids);
+    .orderBy(desc(jobs.id))) as JobRow<C>[];
+  const finished = (await lastFinishedJobs(db, ids, selection)) as Map<number, JobRow<C>>;
   const escalations = await db
     .select({ id: approvals.id, taskId: approvals.taskId })
     .from(approvals)
@@ -207,7 +291,7 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
   // By task, once: a page of 500 tasks looked each up in every list before.
   const depsOf = new Map<number, typeof deps>();
   for (const dep of deps) depsOf.set(dep.taskId, [...(depsOf.get(dep.taskId) ?? []), dep]);
-  const currentOf = new Map<number, (typeof openJobs)[number]>();
+  const currentOf = new Map<number, JobRow<C>>();
   // Newest first: the first open job seen for a task is its current one.
   for (const job of openJobs) if (!currentOf.has(job.taskId!)) currentOf.set(job.taskId!, job);
   const escalationOf = new Map(escalations.map((approval) => [approval.taskId, approval.id]));
@@ -219,8 +303,8 @@ async function withDetails(db: Queryable, rows: Task[]): Promise<TaskView[]> {
       ...task,
       dependsOn: mine.map((dep) => dep.on),
       blockedBy: mine.filter((dep) => dep.stage !== 'complete').map((dep) => dep.on),
-      currentJob: current ? summarizeJob(current) : null,
-      lastFinishedJob: last ? summarizeJob(last) : null,
+      currentJob: current ? summarize(current) : null,
+      lastFinishedJob: last ? summarize(last) : null,
       escalationId: escalationOf.get(task.id) ?? null,
     };
   });

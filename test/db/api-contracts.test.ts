@@ -206,6 +206,8 @@ describe('response contracts', () => {
     expect(passed.to).toBe('sec');
     for (let trip = 1; trip <= MAX_LOOP_BACKS; trip += 1)
       await call('POST', ...task(first.id, '/advance-stage'), 200, { result: 'fail', notes: `trip ${trip}` });
+    // The board: a task with a dependency, one escalated with finished jobs behind it.
+    await call('GET', `/api/runs/${run.id}/board`, '/api/runs/{id}/board', 200);
 
     // Approvals: the escalation, decided.
     const pending = await call<{ items: { id: number; task_id: number }[] }>(

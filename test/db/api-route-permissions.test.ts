@@ -25,6 +25,7 @@ const TABLE: [string, string, Rule][] = [
   ['POST', '/api/runs', 'operate'],
   ['GET', '/api/runs/:id', 'read'],
   ['GET', '/api/runs/:id/task-progress', 'read'],
+  ['GET', '/api/runs/:id/board', 'read'],
   ['GET', '/api/runs/:id/phases', 'read'],
   ['GET', '/api/runs/:id/branches', 'read'],
   ['POST', '/api/runs/:id/kill', 'operate'],

@@ -17,7 +17,7 @@ import type { KilledRun, PhaseChange, RunView as Run, RunBranches } from '../../
 import type { Session } from '../../src/contracts/session.ts';
 import type { Status } from '../../src/contracts/system.ts';
 import type { TaskNote } from '../../src/contracts/task-notes.ts';
-import type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+import type { BoardTask, StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 import type {
   WebhookDelivery,
   WebhookSubscription,
@@ -65,7 +65,7 @@ export type { BugReport } from '../../src/contracts/bug-reports.ts';
 export type { DirectorReview, DirectorState, Intervention } from '../../src/contracts/director.ts';
 export type { WhEvent } from '../../src/contracts/events.ts';
 export type { Finding } from '../../src/contracts/findings.ts';
-export type { JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
+export type { BoardJob, JobDetail, JobSummary as Job } from '../../src/contracts/jobs.ts';
 export type { Project } from '../../src/contracts/projects.ts';
 export type { DiffFile, ReviewComment, TaskDiff } from '../../src/contracts/reviews.ts';
 export type { RoleConfig } from '../../src/contracts/role-configs.ts';
@@ -80,7 +80,7 @@ export type {
 export type { Session } from '../../src/contracts/session.ts';
 export type { SandboxStatus, Status } from '../../src/contracts/system.ts';
 export type { TaskNote } from '../../src/contracts/task-notes.ts';
-export type { StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
+export type { BoardTask, StageChange, TaskView as Task } from '../../src/contracts/tasks.ts';
 export type {
   WebhookDelivery,
   WebhookSubscription,
@@ -230,7 +230,9 @@ export const api = {
       maxIterations === undefined ? {} : { max_iterations: maxIterations },
     ),
 
-  allTasks: (runId: number) => all<Task>('/api/tasks', { run_id: runId }),
+  /** Every task of a run, with only what the board shows: one request, whatever the run's size. */
+  board: (runId: number) =>
+    get<{ items: BoardTask[] }>(`/api/runs/${runId}/board`).then((answer) => answer.items),
   task: (id: number) => get<Task>(`/api/tasks/${id}`),
   createTask: (input: { run_id: number; title: string; description?: string; priority?: number }) =>
     post<Task>('/api/tasks', input),

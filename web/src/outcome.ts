@@ -3,7 +3,7 @@
  * failed and why. A card with no open job used to show nothing, so a dead task looked healthy; this reads
  * the task's open job, its last finished job and its pending escalation instead.
  */
-import type { Job, Task } from './api.ts';
+import type { BoardJob, BoardTask } from './api.ts';
 
 export type Tone = 'error' | 'warn' | 'info' | 'ok' | 'muted';
 
@@ -22,18 +22,18 @@ export interface TaskOutcome {
 const CONFLICT = /conflict|merge of .* was not concluded/i;
 
 /** The first line of a job's error or of its stage's first failed check. */
-export function jobReason(job: Job): string | null {
+export function jobReason(job: Pick<BoardJob, 'verdict' | 'last_error'>): string | null {
   if (job.verdict && !job.verdict.pass) return job.verdict.reasons[0] ?? 'its checks failed';
   const error = job.last_error?.trim();
   return error ? (error.split('\n', 1)[0] ?? null) : null;
 }
 
-function outcome(tone: Tone, text: string, job: Job | null, reason: string | null = null): TaskOutcome {
+function outcome(tone: Tone, text: string, job: BoardJob | null, reason: string | null = null): TaskOutcome {
   return { tone, text, reason, approvalId: null, jobId: job?.id ?? null };
 }
 
 /** Where a stage job ended when it sent its task back (a failed check) or blocked it (a conflict). */
-function sentBack(last: Job): TaskOutcome | null {
+function sentBack(last: BoardJob): TaskOutcome | null {
   if (!last.verdict || last.verdict.pass) return null;
   const reason = jobReason(last);
   const stage = last.stage ?? last.kind;
@@ -41,7 +41,8 @@ function sentBack(last: Job): TaskOutcome | null {
   return outcome('warn', `${stage} failed its checks`, last, reason);
 }
 
-export function taskOutcome(task: Task): TaskOutcome {
+/** Reads only what the board answers of a task (a full task view has all of it). */
+export function taskOutcome(task: BoardTask): TaskOutcome {
   const current = task.current_job;
   const last = task.last_finished_job;
   if (task.escalation_id !== null) {

@@ -3,7 +3,7 @@
  * thing the user can do about it. "The PM agent is planning this run" while its job waited for a trigger,
  * or a green "Released 4 held jobs" over four jobs that died at once, left a supervisor guessing.
  */
-import type { Job, Run, Task } from './api.ts';
+import type { BoardTask, Job, Run } from './api.ts';
 import { plural } from './format.ts';
 import { jobReason, type Tone, taskOutcome } from './outcome.ts';
 
@@ -72,7 +72,7 @@ function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function building(run: Run, tasks: readonly Task[]): Situation {
+function building(run: Run, tasks: readonly BoardTask[]): Situation {
   const open = tasks.filter((task) => task.pipeline_stage !== 'complete');
   const outcomes = open.map((task) => ({ task, outcome: taskOutcome(task) }));
   const failed = outcomes.filter(({ outcome }) => outcome.tone === 'error');
@@ -114,7 +114,7 @@ function building(run: Run, tasks: readonly Task[]): Situation {
   return { tone: running || queued ? 'info' : 'muted', text, action: null };
 }
 
-export function runSituation(run: Run, tasks: readonly Task[], phaseJob: Job | null): Situation {
+export function runSituation(run: Run, tasks: readonly BoardTask[], phaseJob: Job | null): Situation {
   switch (run.phase) {
     case 'planning':
     case 'testing':

@@ -10,12 +10,14 @@ import {
   triggeredAgentSchema,
   triggeredPipelineSchema,
 } from '../../contracts/runs.ts';
+import { boardSchema } from '../../contracts/tasks.ts';
 import { ROLE_NAMES } from '../../domain/roles.ts';
 import { RUN_PHASES } from '../../domain/run-phases.ts';
 import { runGitNames } from '../../services/run-git-names.ts';
 import { runTimeline } from '../../services/run-timeline.ts';
 import { createRun, getRun, killRun, listRuns, setPaused, taskProgress } from '../../services/runs.ts';
 import { summarizeJob } from '../../services/steps/jobs.ts';
+import { listBoardTasks } from '../../services/tasks.ts';
 import { DEFAULT_PIPELINE_ITERATIONS, triggerAgent, triggerPipeline } from '../../services/triggers.ts';
 import { readRunBranches } from '../../worker/run-branches.ts';
 import { type Api, type ApiDeps, contextFor } from '../deps.ts';
@@ -101,6 +103,22 @@ export function registerRunRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => toApi(await taskProgress(db, request.params.id)),
+  );
+
+  app.get(
+    '/api/runs/:id/board',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['runs'],
+        summary:
+          "Every task of the run, by id, with only what the run board shows (its outcome's jobs in brief); " +
+          'GET /api/tasks/:id has the rest',
+        params: idParams,
+        response: { 200: boardSchema },
+      },
+    },
+    async (request) => ({ items: toApi(await listBoardTasks(db, request.params.id)) }),
   );
 
   app.get(

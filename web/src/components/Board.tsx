@@ -1,6 +1,6 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import { boardColumns, type PipelineEntry } from '../../../src/domain/pipeline.ts';
-import type { Stage, Task } from '../api.ts';
+import type { BoardTask, Stage } from '../api.ts';
 import { useBoardKeys } from '../board-keys.ts';
 import { TaskCard } from './TaskCard.tsx';
 
@@ -8,17 +8,17 @@ import { TaskCard } from './TaskCard.tsx';
 const PAGE = 200;
 
 /** A task matches when every word of the search is in its number, title or description. */
-function matches(task: Task, words: string[]): boolean {
+function matches(task: BoardTask, words: string[]): boolean {
   const text = `#${task.id} ${task.title} ${task.description}`.toLowerCase();
   return words.every((word) => text.includes(word));
 }
 
-function byPriority(a: Task, b: Task): number {
+function byPriority(a: BoardTask, b: BoardTask): number {
   return b.priority - a.priority || a.id - b.id;
 }
 
 interface Props {
-  tasks: Map<number, Task>;
+  tasks: Map<number, BoardTask>;
   /** The run's pipeline: one column per stage. */
   pipeline: PipelineEntry[] | null;
   selectedId: number | null;
@@ -33,7 +33,7 @@ export function Board({ tasks, pipeline, selectedId, onSelect }: Props) {
   useBoardKeys(board, search);
   const { columns, shown } = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const grouped = new Map<Stage, Task[]>(stageColumns.map((column) => [column.stage, []]));
+    const grouped = new Map<Stage, BoardTask[]>(stageColumns.map((column) => [column.stage, []]));
     let count = 0;
     for (const task of tasks.values()) {
       if (words.length > 0 && !matches(task, words)) continue;
@@ -101,7 +101,7 @@ export function Board({ tasks, pipeline, selectedId, onSelect }: Props) {
 interface ColumnProps {
   stage: Stage;
   title: string;
-  tasks: Task[];
+  tasks: BoardTask[];
   selectedId: number | null;
   onSelect: (id: number) => void;
 }

@@ -1,12 +1,12 @@
 import { Link } from 'react-router';
-import { api, type Job, type Run, type Task } from '../api.ts';
+import { api, type BoardTask, type Job, type Run } from '../api.ts';
 import { useAction } from '../hooks.ts';
 import { runSituation, type SituationAction } from '../situation.ts';
 import { ErrorNote } from './Notice.tsx';
 
 interface Props {
   run: Run;
-  tasks: readonly Task[];
+  tasks: readonly BoardTask[];
   /** The newest job of the kind the run's phase waits on (its plan, integration test or deploy). */
   phaseJob: Job | null;
   canOperate: boolean;

@@ -1,10 +1,10 @@
 import { memo } from 'react';
-import type { Task } from '../api.ts';
+import type { BoardTask } from '../api.ts';
 import { taskOutcome } from '../outcome.ts';
 import { Badge } from './Badge.tsx';
 
 interface Props {
-  task: Task;
+  task: BoardTask;
   selected: boolean;
   onSelect: (id: number) => void;
 }

@@ -1,13 +1,22 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { api, isRetryable, type Job, type Stage, type Task } from '../api.ts';
+import {
+  api,
+  type BoardTask,
+  type Finding,
+  isRetryable,
+  type Job,
+  type Page,
+  type Stage,
+  type Task,
+} from '../api.ts';
 import { dateTime, label, timeAgo } from '../format.ts';
-import { useAction, useResource } from '../hooks.ts';
+import { type Resource, useAction, useResource } from '../hooks.ts';
 import { taskOutcome } from '../outcome.ts';
 import { useCan } from '../session.ts';
 import { Badge } from './Badge.tsx';
 import { type EventBus, JobLog } from './JobLog.tsx';
 import { DecideLink, JobReason, JobStateBadge, jobAgentText } from './JobOutcome.tsx';
-import { Empty, ErrorNote } from './Notice.tsx';
+import { Empty, ErrorNote, Loading } from './Notice.tsx';
 import { StageVerdictForm, TaskEditForm } from './TaskControls.tsx';
 
 // The diff viewer and its grammars load when a task is opened, not with the board.
@@ -16,10 +25,11 @@ const TaskReview = lazy(() => import('./TaskReview.tsx').then((module) => ({ def
 import { TaskNotes } from './TaskNotes.tsx';
 
 interface Props {
-  task: Task;
+  /** The task as the board has it: the panel reads the whole task itself, showing this one's title meanwhile. */
+  task: BoardTask;
   /** Every stage of the task's run, in order: where an operator may move it. */
   stages: readonly Stage[];
-  /** Bumped by the page when an event touches this task's jobs or findings. */
+  /** Bumped by the page when an event touches this task, its jobs or its findings: read again then. */
   version: number;
   editable: boolean;
   subscribe: EventBus;
@@ -36,22 +46,18 @@ function retryable(job: Job, task: Task): boolean {
 }
 
 /** A task's details, jobs, findings and the live log of its running (or latest) job. */
-export function TaskPanel({ task, stages, version, editable, subscribe, onClose }: Props) {
-  const canOperate = useCan('operate') && editable;
+export function TaskPanel({ task: shown, onClose, ...shared }: Props) {
+  const { version } = shared;
   const heading = useRef<HTMLHeadingElement>(null);
-  const jobs = useResource(() => api.jobs({ task_id: task.id, limit: 50 }), [task.id, version]);
-  const findings = useResource(() => api.findings({ task_id: task.id, limit: 100 }), [task.id, version]);
-  const [picked, setPicked] = useState<number | null>(null);
-  const [editing, setEditing] = useState(false);
-  const action = useAction();
-  const inWorkStage = task.pipeline_stage !== 'none' && task.pipeline_stage !== 'complete';
+  // The whole task (acceptance, notes, budget, ...): the board holds only what its cards show.
+  const whole = useResource(() => api.task(shown.id), [shown.id, version]);
+  const jobs = useResource(() => api.jobs({ task_id: shown.id, limit: 50 }), [shown.id, version]);
+  const findings = useResource(() => api.findings({ task_id: shown.id, limit: 100 }), [shown.id, version]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: move focus when another task opens
   useEffect(() => {
     heading.current?.focus();
-    setPicked(null);
-    setEditing(false);
-  }, [task.id]);
+  }, [shown.id]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -60,6 +66,40 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
+
+  const task = whole.data;
+  return (
+    <aside className="task-panel" aria-labelledby="task-panel-title">
+      <div className="task-panel-head">
+        <h2 id="task-panel-title" ref={heading} tabIndex={-1}>
+          <span className="muted">#{shown.id}</span> {task?.title ?? shown.title}
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close task details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <ErrorNote error={whole.error} />
+      {task ? (
+        <TaskDetails {...shared} task={task} jobs={jobs} findings={findings} />
+      ) : whole.error ? null : (
+        <Loading what="the task" />
+      )}
+    </aside>
+  );
+}
+
+interface DetailsProps extends Omit<Props, 'task' | 'onClose'> {
+  task: Task;
+  jobs: Resource<Page<Job>>;
+  findings: Resource<Page<Finding>>;
+}
+
+function TaskDetails({ task, stages, version, editable, subscribe, jobs, findings }: DetailsProps) {
+  const canOperate = useCan('operate') && editable;
+  const [picked, setPicked] = useState<number | null>(null);
+  const [editing, setEditing] = useState(false);
+  const action = useAction();
+  const inWorkStage = task.pipeline_stage !== 'none' && task.pipeline_stage !== 'complete';
 
   const list = jobs.data?.items ?? [];
   // The log to show: the reader's pick, else the running job, else the latest that ran, else the newest.
@@ -71,16 +111,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
     null;
 
   return (
-    <aside className="task-panel" aria-labelledby="task-panel-title">
-      <div className="task-panel-head">
-        <h2 id="task-panel-title" ref={heading} tabIndex={-1}>
-          <span className="muted">#{task.id}</span> {task.title}
-        </h2>
-        <button type="button" className="icon-button" aria-label="Close task details" onClick={onClose}>
-          ×
-        </button>
-      </div>
-
+    <>
       <dl className="facts facts-tight">
         <div>
           <dt>Stage</dt>
@@ -247,7 +278,7 @@ export function TaskPanel({ task, stages, version, editable, subscribe, onClose 
           </li>
         ))}
       </ul>
-    </aside>
+    </>
   );
 }
 

@@ -3,7 +3,8 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { runWorkStages } from '../../../src/domain/pipeline.ts';
 import { isTerminalPhase } from '../../../src/domain/run-phases.ts';
 import { stagesOf } from '../../../src/domain/stages.ts';
-import { api, errorText, type Task, type WhEvent } from '../api.ts';
+import { api, type BoardTask, errorText, type WhEvent } from '../api.ts';
+import { boardTaskOf } from '../board-task.ts';
 import { appliedBudget } from '../budget.ts';
 import { Badge } from '../components/Badge.tsx';
 import { Board } from '../components/Board.tsx';
@@ -53,7 +54,8 @@ export function RunBoard() {
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
 
-  const [tasks, setTasks] = useState<Map<number, Task> | null>(null);
+  // The board's tasks: what a card shows of each (the panel reads the whole of the one it opens).
+  const [tasks, setTasks] = useState<Map<number, BoardTask> | null>(null);
   const [tasksError, setTasksError] = useState<string | null>(null);
   const [detailVersion, setDetailVersion] = useState(0);
   const listeners = useRef(new Set<(event: WhEvent) => void>());
@@ -65,7 +67,7 @@ export function RunBoard() {
   }, []);
 
   const loadAll = useCallback(() => {
-    api.allTasks(runId).then(
+    api.board(runId).then(
       (list) => {
         setTasks(new Map(list.map((task) => [task.id, task])));
         setTasksError(null);
@@ -82,7 +84,7 @@ export function RunBoard() {
     Promise.all([...ids].map((id) => api.task(id).catch(() => null))).then((fresh) =>
       setTasks((current) => {
         const next = new Map(current ?? []);
-        for (const task of fresh) if (task && task.run_id === runId) next.set(task.id, task);
+        for (const task of fresh) if (task && task.run_id === runId) next.set(task.id, boardTaskOf(task));
         return next;
       }),
     );
