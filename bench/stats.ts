@@ -50,3 +50,15 @@ export async function analyze(url: string): Promise<void> {
   await client.query('analyze');
   await client.end();
 }
+
+/** How long each job's work takes, in ms: no time at all, or spread so completions do not line up. */
+export type JobTime = () => number;
+export const NO_OP: JobTime = () => 0;
+export const SPREAD_MS = 50;
+export const SPREAD: JobTime = () => Math.random() * SPREAD_MS;
+
+/** A job's work: a sleep of its time (no timer at all for a no-op, which finishes in the same turn). */
+export function doWork(time: JobTime): Promise<void> {
+  const ms = time();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
