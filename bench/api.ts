@@ -24,7 +24,7 @@ import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createTask } from '../src/services/tasks.ts';
 import { createToken } from '../src/services/tokens.ts';
-import { createDatabase, dropDatabase, uniqueName } from '../test/support/postgres.ts';
+import { withFreshDatabase } from './databases.ts';
 import { printTable } from './stats.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
@@ -108,12 +108,7 @@ async function measure(kind: 'pglite' | 'postgres', url?: string): Promise<[stri
 
 const baseline = await helloWorld();
 const rows: [string, Load][] = [['Fastify hello-world (baseline)', baseline], ...(await measure('pglite'))];
-const name = uniqueName('wh_bench_api');
-try {
-  rows.push(...(await measure('postgres', await createDatabase(name))));
-} finally {
-  await dropDatabase(name);
-}
+rows.push(...(await withFreshDatabase('wh_bench_api', (url) => measure('postgres', url))));
 
 console.log(
   `\nAPI under load: ${TASKS} tasks, ${CONNECTIONS} connections, ${SECONDS} s each, after a warm-up of as long\n`,

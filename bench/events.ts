@@ -14,7 +14,7 @@ import { detectSandbox } from '../src/server/agent-setup.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createToken } from '../src/services/tokens.ts';
-import { createDatabase, dropDatabase, uniqueName } from '../test/support/postgres.ts';
+import { withFreshDatabase } from './databases.ts';
 import { percentile, printTable } from './stats.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
@@ -91,13 +91,10 @@ async function measure(kind: 'pglite' | 'postgres', url?: string) {
   }
 }
 
-const name = uniqueName('wh_bench_events');
-const results = [await measure('pglite')];
-try {
-  results.push(await measure('postgres', await createDatabase(name)));
-} finally {
-  await dropDatabase(name);
-}
+const results = [
+  await measure('pglite'),
+  await withFreshDatabase('wh_bench_events', (url) => measure('postgres', url)),
+];
 const rows = results.flatMap(({ kind, baseline, stream }) => {
   const b = [...baseline].sort((x, y) => x - y);
   const s = [...stream].sort((x, y) => x - y);

@@ -10,7 +10,7 @@ import { enqueueJob } from '../src/services/jobs.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { Worker } from '../src/worker/worker.ts';
-import { createDatabase, dropDatabase, uniqueName } from '../test/support/postgres.ts';
+import { withFreshDatabase } from './databases.ts';
 import { percentile, printTable } from './stats.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
@@ -69,9 +69,7 @@ async function wakeUps(database: Database): Promise<number[]> {
   return samples;
 }
 
-async function measure(kind: 'postgres' | 'pglite'): Promise<string[][]> {
-  const name = uniqueName('wh_bench');
-  const url = kind === 'postgres' ? await createDatabase(name) : undefined;
+async function measure(kind: 'postgres' | 'pglite', url?: string): Promise<string[][]> {
   const database = await openDatabase({ url, poolSize: 4 });
   try {
     await migrateDatabase(database);
@@ -87,11 +85,13 @@ async function measure(kind: 'postgres' | 'pglite'): Promise<string[][]> {
     return [row('NOTIFY round trip (baseline)', baseline), row('enqueue -> handler start', wake)];
   } finally {
     await database.close();
-    if (url) await dropDatabase(name);
   }
 }
 
-const rows = [...(await measure('postgres')), ...(await measure('pglite'))];
+const rows = [
+  ...(await withFreshDatabase('wh_bench_wake', (url) => measure('postgres', url))),
+  ...(await measure('pglite')),
+];
 console.log(`\nWake-up: ${SAMPLES} jobs queued one at a time on an idle worker (poll every 60 s)\n`);
 printTable(['database', 'what', 'p50 ms', 'p99 ms', 'p99 ÷ baseline p99'], rows);
 const p99 = (database: string) => rows.find((r) => r[0] === database && r[1]!.startsWith('enqueue'))![3];

@@ -12,7 +12,7 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import type { ServiceContext } from '../src/services/context.ts';
 import { createSubscription, sendTestEvent } from '../src/services/webhooks.ts';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher.ts';
-import { createDatabase, dropDatabase, uniqueName } from '../test/support/postgres.ts';
+import { withFreshDatabase } from './databases.ts';
 import { printTable } from './stats.ts';
 
 const EVENTS = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -91,19 +91,18 @@ async function dispatched(url: string | undefined, receiverUrl: string, lanes: n
 
 const receiver = await startReceiver();
 const rows: string[][] = [];
-const name = uniqueName('wh_bench_webhooks');
 try {
   for (const lanes of [1, 4]) {
     const bare = await bareLoop(receiver.url, lanes);
     rows.push(['—', String(lanes), 'bare POST loop (baseline)', bare.toFixed(0), '1.00']);
     const pglite = await dispatched(undefined, receiver.url, lanes);
     rows.push(['pglite', String(lanes), 'dispatcher', pglite.toFixed(0), (pglite / bare).toFixed(2)]);
-    const url = await createDatabase(`${name}_${lanes}`);
-    const postgres = await dispatched(url, receiver.url, lanes);
+    const postgres = await withFreshDatabase('wh_bench_webhooks', (url) =>
+      dispatched(url, receiver.url, lanes),
+    );
     rows.push(['postgres', String(lanes), 'dispatcher', postgres.toFixed(0), (postgres / bare).toFixed(2)]);
   }
 } finally {
-  for (const lanes of [1, 4]) await dropDatabase(`${name}_${lanes}`).catch(() => {});
   await receiver.close();
 }
 console.log(`\nWebhook delivery throughput to a local receiver, ${EVENTS} events per subscription\n`);
