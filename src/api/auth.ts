@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { can, type Permission } from '../domain/access.ts';
 import { errors } from '../errors/catalogue.ts';
-import { type ApiToken, findToken } from '../services/tokens.ts';
+import { type ApiToken, findLiveToken } from '../services/tokens.ts';
 
 export const TOKEN_COOKIE = 'wh_token';
 
@@ -50,7 +50,7 @@ function bearerOf(request: FastifyRequest): string | null {
 /** The caller's token on a public route (the auth hook looks up none there); null without a valid one. */
 export async function callerOf(request: FastifyRequest, db: Db): Promise<ApiToken | null> {
   const bearer = bearerOf(request);
-  return bearer ? findToken(db, bearer) : null;
+  return bearer ? findLiveToken(db, bearer) : null;
 }
 
 export function registerAuth(app: FastifyInstance, db: Db): void {
@@ -73,7 +73,7 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     const permission = permissionOf(request.routeOptions.url, request.routeOptions.config?.permission);
     if (permission === 'public') return;
     const bearer = bearerOf(request);
-    const token = bearer ? await findToken(db, bearer) : null;
+    const token = bearer ? await findLiveToken(db, bearer) : null;
     if (!token) throw errors.unauthenticated();
     if (!can(token.role, permission)) throw errors.forbidden(token.role, permission);
     request.token = token;

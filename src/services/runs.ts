@@ -112,9 +112,21 @@ export function setPaused(ctx: ServiceContext, runId: number, paused: boolean): 
   });
 }
 
+/** One round trip, as dashboards poll it: the run's pipeline beside its tasks' counts. */
 export async function taskProgress(db: Queryable, runId: number): Promise<TaskProgress> {
-  const run = await loadRun(db, runId);
-  return (await progressOf(db, [run])).get(runId)!;
+  const rows = await db
+    .select({
+      pipeline: runs.pipeline,
+      stage: tasks.pipelineStage,
+      count: sql<number>`count(${tasks.id})::int`,
+    })
+    .from(runs)
+    .leftJoin(tasks, eq(tasks.runId, runs.id))
+    .where(eq(runs.id, runId))
+    .groupBy(runs.id, tasks.pipelineStage);
+  if (rows.length === 0) throw errors.notFound('run', runId);
+  const counts = rows.flatMap(({ stage, count }) => (stage === null ? [] : [{ stage, count }]));
+  return progressFrom(runId, rows[0]!.pipeline, counts);
 }
 
 export async function getRun(db: Queryable, runId: number): Promise<RunView> {
@@ -180,28 +192,38 @@ async function progressOf(
           .from(tasks)
           .where(inArray(tasks.runId, runIds))
           .groupBy(tasks.runId, tasks.pipelineStage);
-  const result = new Map<number, TaskProgress>();
-  for (const { id: runId, pipeline } of ofRuns) {
-    const workStages = resolvePipeline(pipeline).map((row) => row.stage);
-    const mine = counts.filter((row) => row.runId === runId);
-    const byStage: Record<Stage, number> = Object.fromEntries(
-      stagesOf(workStages).map((stage) => [stage, 0]),
-    );
-    for (const row of mine) byStage[row.stage] = row.count;
-    const total = mine.reduce((sum, row) => sum + row.count, 0);
-    const complete = byStage.complete ?? 0;
-    result.set(runId, {
-      runId,
-      total,
-      complete,
-      percent: total === 0 ? 0 : Math.round((complete / total) * 100),
-      blocked: byStage.none ?? 0,
-      stage: runStage(
-        mine.filter((row) => row.count > 0).map((row) => row.stage),
-        workStages,
+  return new Map(
+    ofRuns.map(({ id, pipeline }) => [
+      id,
+      progressFrom(
+        id,
+        pipeline,
+        counts.filter((row) => row.runId === id),
       ),
-      byStage,
-    });
-  }
-  return result;
+    ]),
+  );
+}
+
+function progressFrom(
+  runId: number,
+  pipeline: Run['pipeline'],
+  counts: readonly { stage: Stage; count: number }[],
+): TaskProgress {
+  const workStages = resolvePipeline(pipeline).map((row) => row.stage);
+  const byStage: Record<Stage, number> = Object.fromEntries(stagesOf(workStages).map((stage) => [stage, 0]));
+  for (const row of counts) byStage[row.stage] = row.count;
+  const total = counts.reduce((sum, row) => sum + row.count, 0);
+  const complete = byStage.complete ?? 0;
+  return {
+    runId,
+    total,
+    complete,
+    percent: total === 0 ? 0 : Math.round((complete / total) * 100),
+    blocked: byStage.none ?? 0,
+    stage: runStage(
+      counts.filter((row) => row.count > 0).map((row) => row.stage),
+      workStages,
+    ),
+    byStage,
+  };
 }

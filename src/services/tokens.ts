@@ -25,6 +25,15 @@ export function newTokenValue(): string {
 }
 
 /**
+ * Every API request checks its bearer token, and a dashboard or a script polling the API checks the same
+ * few thousands of times a minute: a live token's lookup is kept for a second. A revoke in this process
+ * forgets them all at once; one made by another process on the same database holds here within that second.
+ */
+const LOOKUP_KEPT_MS = 1000;
+const MAX_KEPT = 1000;
+const recentLookups = new Map<string, { db: Queryable; token: ApiToken; until: number }>();
+
+/**
  * Stores a token. `token` may be made beforehand (`newTokenValue`), so that it is kept somewhere safe before
  * it exists: the admin token is written to its file first.
  */
@@ -48,14 +57,16 @@ export function createToken(
   });
 }
 
-export function revokeToken(ctx: ServiceContext, tokenId: number): Promise<ApiToken> {
-  return inTransaction(ctx, async (tx) => {
+export async function revokeToken(ctx: ServiceContext, tokenId: number): Promise<ApiToken> {
+  const revoked = await inTransaction(ctx, async (tx) => {
     const [row] = await tx
       .update(apiTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
       .returning();
     if (!row) throw errors.notFound('token', tokenId);
+    // Dropped before the commit as well as after it: no request can be let in by a lookup kept meanwhile.
+    recentLookups.clear();
     const { tokenHash: _hidden, ...record } = row;
     await appendEvent(tx, ctx.actor, {
       type: 'token.revoked',
@@ -63,6 +74,23 @@ export function revokeToken(ctx: ServiceContext, tokenId: number): Promise<ApiTo
     });
     return record;
   });
+  recentLookups.clear();
+  return revoked;
+}
+
+/** `findToken`, answered from the lookups of the last second where it can be. */
+export async function findLiveToken(db: Queryable, token: string): Promise<ApiToken | null> {
+  const hash = hashToken(token);
+  const kept = recentLookups.get(hash);
+  if (kept && kept.db === db && kept.until > performance.now()) return kept.token;
+  const found = await findToken(db, token);
+  if (found) {
+    if (recentLookups.size >= MAX_KEPT) recentLookups.clear();
+    recentLookups.set(hash, { db, token: found, until: performance.now() + LOOKUP_KEPT_MS });
+  } else {
+    recentLookups.delete(hash);
+  }
+  return found;
 }
 
 /** The live token a bearer string names, or null. Reading is not a state change, so it writes no event. */

@@ -3,6 +3,8 @@
  * shown once and never listed.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBackends } from '../../src/agents/backend-check.ts';
 import { toApi } from '../../src/api/serialize.ts';
@@ -154,6 +156,18 @@ describe('authentication', () => {
     expect(revoked).toEqual({ ...record, revoked_at: ts });
     await refused('GET', '/api/projects', bearer(token), UNAUTHENTICATED);
     await refused(...ADVANCE, bearer(token), UNAUTHENTICATED, { result: 'pass' });
+  });
+
+  it('a token revoked by another process on the database is 401 here within a second', async () => {
+    const created = await ok('POST', '/api/tokens', { name: 'revoked-elsewhere', role: 'operator' });
+    const token = created.token as string;
+    await ok('GET', '/api/projects', undefined, bearer(token));
+    // What a second server on the same database does: the row changes, and this server is not told.
+    await api.database.db.execute(
+      sql`update api_tokens set revoked_at = now() where id = ${created.id as number}`,
+    );
+    await setTimeout(1100);
+    await refused('GET', '/api/projects', bearer(token), UNAUTHENTICATED);
   });
 });
 
