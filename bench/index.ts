@@ -4,5 +4,6 @@ await import('./wake-up.ts');
 await import('./events.ts');
 await import('./webhooks.ts');
 await import('./api.ts');
+await import('./transitions.ts');
 await import('./dashboard.ts');
 await import('./startup.ts');

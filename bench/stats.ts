@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import pg from 'pg';
 
 /** Figures for the benchmarks: percentiles and a plain table. */
@@ -61,4 +62,62 @@ export const SPREAD: JobTime = () => Math.random() * SPREAD_MS;
 export function doWork(time: JobTime): Promise<void> {
   const ms = time();
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** Requests sent by a few clients at once: how many, how many per second, and their latencies. */
+export interface Load {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** node:http with keep-alive: fetch costs three times as much, in the process that also serves. */
+const agent = new Agent({ keepAlive: true });
+
+/** GET `url`, or POST `body` as JSON; anything but a 200 is an error. */
+function send(url: string, headers: Record<string, string>, body?: unknown): Promise<void> {
+  const json = body === undefined ? undefined : JSON.stringify(body);
+  const type = json === undefined ? {} : { 'content-type': 'application/json' };
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      { method: json ? 'POST' : 'GET', agent, headers: { ...headers, ...type } },
+      (response) => {
+        let answer = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => {
+          answer += chunk;
+        });
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`${url}: ${response.statusCode} ${answer}`)),
+        );
+      },
+    );
+    sent.on('error', reject).end(json);
+  });
+}
+
+/** Each client sends its requests one after another, every client at once; every request is timed. */
+export async function drive(
+  clients: string[][],
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Load> {
+  const samples: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    clients.map(async (urls) => {
+      for (const url of urls) await timed(samples, () => send(url, headers, body));
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  samples.sort((a, b) => a - b);
+  return {
+    requests: samples.length,
+    perSecond: samples.length / seconds,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+  };
 }
