@@ -1,5 +1,6 @@
 /** Runs: one goal for one project, from planning to deployed (or failed, or killed). */
-import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { anyId } from '../db/any-id.ts';
 import type { Queryable } from '../db/client.ts';
 import { runs, tasks } from '../db/schema.ts';
 import { runBranchName } from '../domain/git-names.ts';
@@ -190,7 +191,7 @@ async function progressOf(
             count: sql<number>`count(*)::int`,
           })
           .from(tasks)
-          .where(inArray(tasks.runId, runIds))
+          .where(anyId(tasks.runId, runIds))
           .groupBy(tasks.runId, tasks.pipelineStage);
   return new Map(
     ofRuns.map(({ id, pipeline }) => [

@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, isNull, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
+import { anyId } from '../db/any-id.ts';
 import type { Queryable } from '../db/client.ts';
 import { approvals, jobs, runs, taskDependencies, tasks } from '../db/schema.ts';
 import { OPEN_JOB_STATES } from '../domain/job-states.ts';
@@ -242,7 +243,7 @@ async function lastFinishedJobs(db: Queryable, taskIds: number[], columns: JobCo
   const rows = await db
     .selectDistinctOn([jobs.taskId], columns)
     .from(jobs)
-    .where(and(inArray(jobs.taskId, taskIds), notInArray(jobs.state, [...OPEN_JOB_STATES])))
+    .where(and(anyId(jobs.taskId, taskIds), notInArray(jobs.state, [...OPEN_JOB_STATES])))
     .orderBy(jobs.taskId, desc(jobs.id));
   return new Map(rows.map((row) => [row.taskId!, row]));
 }
@@ -272,21 +273,21 @@ async function addDetails<T extends { id: number }, C extends JobColumns, S>(
     })
     .from(taskDependencies)
     .innerJoin(tasks, eq(tasks.id, taskDependencies.dependsOnTaskId))
-    .where(inArray(taskDependencies.taskId, ids))
+    .where(anyId(taskDependencies.taskId, ids))
     .orderBy(asc(taskDependencies.dependsOnTaskId));
   // Drizzle cannot type a select over generic columns: it reads them as any columns, which they are not.
   const selection: JobColumns = columns;
   const openJobs = (await db
     .select(selection)
     .from(jobs)
-    .where(and(inArray(jobs.taskId, ids), inArray(jobs.state, [...OPEN_JOB_STATES])))
+    .where(and(anyId(jobs.taskId, ids), inArray(jobs.state, [...OPEN_JOB_STATES])))
     .orderBy(desc(jobs.id))) as JobRow<C>[];
   const finished = (await lastFinishedJobs(db, ids, selection)) as Map<number, JobRow<C>>;
   const escalations = await db
     .select({ id: approvals.id, taskId: approvals.taskId })
     .from(approvals)
     .where(
-      and(inArray(approvals.taskId, ids), eq(approvals.state, 'pending'), eq(approvals.kind, 'escalation')),
+      and(anyId(approvals.taskId, ids), eq(approvals.state, 'pending'), eq(approvals.kind, 'escalation')),
     );
   // By task, once: a page of 500 tasks looked each up in every list before.
   const depsOf = new Map<number, typeof deps>();
