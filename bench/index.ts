@@ -5,4 +5,5 @@ await import('./events.ts');
 await import('./webhooks.ts');
 await import('./api.ts');
 await import('./dashboard.ts');
+await import('./overhead.ts');
 await import('./startup.ts');
