@@ -6,4 +6,5 @@ await import('./webhooks.ts');
 await import('./api.ts');
 await import('./transitions.ts');
 await import('./dashboard.ts');
+await import('./overhead.ts');
 await import('./startup.ts');

@@ -31,6 +31,9 @@ export function isAlive(pid: number): boolean {
 }
 
 async function descendants(pid: number): Promise<number[]> {
+  // A process that has exited has no descendants left to find (its children went to another parent), and
+  // walking the tree costs a `ps` of every process: after each agent and gate exits, twice, for nothing.
+  if (!isAlive(pid)) return [];
   try {
     return await pidtree(pid);
   } catch {
