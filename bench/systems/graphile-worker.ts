@@ -49,6 +49,7 @@ export async function runGraphileWorker(
   // Our own pool, so that a connection the benchmark's clean-up terminates cannot crash the process.
   const pgPool = new pg.Pool({ connectionString: url, max: workers + 2 });
   pgPool.on('error', () => {});
+  pgPool.on('connect', (client) => client.on('error', () => {}));
   beforeDrain();
   const runner = await run({
     pgPool,
