@@ -11,20 +11,11 @@
  * Targets: task-progress at 25% of hello-world's requests per second or more, p99 under 5 ms on PostgreSQL
  * and 10 ms on PGlite; the board's list p99 under 20 ms. Figures, never assertions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { buildApp } from '../src/api/app.ts';
-import { openDatabase } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
-import { detectSandbox } from '../src/server/agent-setup.ts';
-import { createProject } from '../src/services/projects.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createTask } from '../src/services/tasks.ts';
-import { createToken } from '../src/services/tokens.ts';
-import { withFreshDatabase } from './databases.ts';
+import { withServer } from './api-server.ts';
 import { printTable } from './stats.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
@@ -62,53 +53,30 @@ async function helloWorld(): Promise<Load> {
   }
 }
 
-async function measure(kind: 'pglite' | 'postgres', url?: string): Promise<[string, Load][]> {
-  const folder = mkdtempSync(join(tmpdir(), 'wh-bench-api-'));
-  const database = await openDatabase(url ? { url, poolSize: 10 } : { dataDir: join(folder, 'pglite') });
-  try {
-    await migrateDatabase(database);
-    const ctx = { db: database.db, settings: { autoTriggerAgents: false }, actor: 'bench' };
-    const { token } = await createToken(ctx, { name: 'bench', role: 'admin' });
-    const project = await createProject(ctx, { name: 'api-bench', repository: '/tmp' });
-    const { run } = await createRun(ctx, { projectId: project.id, goal: 'bench', skipPlanning: true });
+async function measure(kind: 'pglite' | 'postgres'): Promise<[string, Load][]> {
+  return withServer(kind, 'api', async ({ base, auth, ctx, projectId }) => {
+    const { run } = await createRun(ctx, { projectId, goal: 'bench', skipPlanning: true });
     for (let i = 1; i <= TASKS; i++)
       await createTask(ctx, { runId: run.id, title: `Task ${i} of ${TASKS}`, priority: (i % 10) + 1 });
-    await database.db.execute('analyze');
-    const app = await buildApp({
-      database,
-      settings: ctx.settings,
-      dataDir: folder,
-      startedAt: new Date(),
-      version: 'bench',
-      sandbox: detectSandbox({ allowUnsandboxed: false }),
-    });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const auth = { authorization: `Bearer ${token}` };
-    try {
-      const paths: [string, string][] = [
-        ['task-progress', `/api/runs/${run.id}/task-progress`],
-        ['board, all tasks', `/api/runs/${run.id}/board`],
-        ['task list, default page', `/api/tasks?run_id=${run.id}`],
-        ['task list, limit=500', `/api/tasks?run_id=${run.id}&limit=500`],
-      ];
-      const measured: [string, Load][] = [];
-      for (const [what, path] of paths) {
-        await load(`${base}${path}`, auth); // warm up
-        measured.push([`${kind}: ${what}`, await load(`${base}${path}`, auth)]);
-      }
-      return measured;
-    } finally {
-      await app.close();
+    await ctx.db.execute('analyze');
+    const paths: [string, string][] = [
+      ['task-progress', `/api/runs/${run.id}/task-progress`],
+      ['board, all tasks', `/api/runs/${run.id}/board`],
+      ['task list, default page', `/api/tasks?run_id=${run.id}`],
+      ['task list, limit=500', `/api/tasks?run_id=${run.id}&limit=500`],
+    ];
+    const measured: [string, Load][] = [];
+    for (const [what, path] of paths) {
+      await load(`${base}${path}`, auth); // warm up
+      measured.push([`${kind}: ${what}`, await load(`${base}${path}`, auth)]);
     }
-  } finally {
-    await database.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
+    return measured;
+  });
 }
 
 const baseline = await helloWorld();
 const rows: [string, Load][] = [['Fastify hello-world (baseline)', baseline], ...(await measure('pglite'))];
-rows.push(...(await withFreshDatabase('wh_bench_api', (url) => measure('postgres', url))));
+rows.push(...(await measure('postgres')));
 
 console.log(
   `\nAPI under load: ${TASKS} tasks, ${CONNECTIONS} connections, ${SECONDS} s each, after a warm-up of as long\n`,

@@ -17,21 +17,12 @@
  *
  * Both measure after a warm-up on a run of their own. Figures, never assertions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
-import { buildApp } from '../src/api/app.ts';
-import { type Db, openDatabase } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
-import { detectSandbox } from '../src/server/agent-setup.ts';
-import type { ServiceContext } from '../src/services/context.ts';
-import { createProject } from '../src/services/projects.ts';
+import type { Db } from '../src/db/client.ts';
 import { createRun } from '../src/services/runs.ts';
 import { createTask } from '../src/services/tasks.ts';
-import { createToken } from '../src/services/tokens.ts';
-import { withFreshDatabase } from './databases.ts';
+import { type BenchServer as Server, withServer } from './api-server.ts';
 import { drive, type Load, printTable } from './stats.ts';
 
 const TASKS = Number(process.env.BENCH_TRANSITION_TASKS ?? 1000);
@@ -40,13 +31,6 @@ const GROWTH_ROWS = Number(process.env.BENCH_GROWTH_ROWS ?? 100_000);
 const CLIENTS = 4;
 const PASSES = 4;
 const PASS = { result: 'pass' };
-
-interface Server {
-  base: string;
-  auth: Record<string, string>;
-  ctx: ServiceContext;
-  projectId: number;
-}
 
 /** The clients' requests: client c walks tasks c, c + 4, … each through all four passes. */
 function walks(base: string, taskIds: readonly number[]): string[][] {
@@ -69,44 +53,6 @@ async function helloWorld(requests: number): Promise<Load> {
     return await drive(clients, {}, PASS);
   } finally {
     await app.close();
-  }
-}
-
-/** A fresh database of `kind` behind the API, listening on a free port; removed afterwards. */
-function withServer<T>(kind: 'pglite' | 'postgres', fn: (server: Server) => Promise<T>): Promise<T> {
-  return kind === 'postgres'
-    ? withFreshDatabase('wh_bench_transitions', (url) => serve(fn, url))
-    : serve(fn, undefined);
-}
-
-async function serve<T>(fn: (server: Server) => Promise<T>, url: string | undefined): Promise<T> {
-  const folder = mkdtempSync(join(tmpdir(), 'wh-bench-transitions-'));
-  try {
-    const database = await openDatabase(url ? { url, poolSize: 10 } : { dataDir: join(folder, 'pglite') });
-    try {
-      await migrateDatabase(database);
-      const ctx = { db: database.db, settings: { autoTriggerAgents: false }, actor: 'bench' };
-      const { token } = await createToken(ctx, { name: 'bench', role: 'admin' });
-      const project = await createProject(ctx, { name: 'transitions-bench', repository: '/tmp' });
-      const app = await buildApp({
-        database,
-        settings: ctx.settings,
-        dataDir: folder,
-        startedAt: new Date(),
-        version: 'bench',
-        sandbox: detectSandbox({ allowUnsandboxed: false }),
-      });
-      const base = await app.listen({ host: '127.0.0.1', port: 0 });
-      try {
-        return await fn({ base, auth: { authorization: `Bearer ${token}` }, ctx, projectId: project.id });
-      } finally {
-        await app.close();
-      }
-    } finally {
-      await database.close();
-    }
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -192,13 +138,13 @@ const baseline = await helloWorld(TASKS * PASSES);
 const measured: [string, Load, string][] = [];
 const grown: [string, [Sample, Sample]][] = [];
 for (const kind of ['pglite', 'postgres'] as const) {
-  const load = await withServer(kind, transitions);
+  const load = await withServer(kind, 'transitions', transitions);
   const target =
     kind === 'pglite'
       ? `p99 ≤ 10 ms: ${load.p99 <= 10 ? 'met' : 'missed'}`
       : `≥ 500/s: ${load.perSecond >= 500 ? 'met' : 'missed'}`;
   measured.push([`${kind}: advance-stage`, load, target]);
-  grown.push([kind, await withServer(kind, growth)]);
+  grown.push([kind, await withServer(kind, 'transitions', growth)]);
 }
 
 console.log(
